@@ -1,0 +1,192 @@
+"""The engine's data types: rules as loaded, and findings as produced.
+
+Positions everywhere in the engine are 0-based lines and 0-based columns counted
+in code points, with exclusive ends. The CLI adds 1 for display; the server
+converts columns to the client's negotiated position encoding.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Optional
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .globs import Glob
+    from .regex import LineRegex
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+    HINT = "hint"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more severe (error 3 ... hint 0)."""
+        return _RANK[self]
+
+
+_RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1, Severity.HINT: 0}
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A range in a text: 0-based lines, 0-based code-point columns, end exclusive."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @staticmethod
+    def point(line: int, column: int = 0) -> "Span":
+        return Span(line, column, line, column)
+
+    def contains_line(self, line: int) -> bool:
+        return self.line <= line <= self.end_line
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where something is in a rule file (for errors, editors and 'show rule')."""
+
+    path: str  # the rule file's path as given to the loader (absolute in practice)
+    span: Span
+
+
+# ---------------------------------------------------------------- rules
+
+
+@dataclass(frozen=True, slots=True)
+class PatternEntry:
+    """One item of a rule's `patterns:` list: a file glob and the checks for the files it matches."""
+
+    file: "Glob"
+    must_contain: tuple[str, ...] = ()
+    must_contain_one_of: tuple[str, ...] = ()
+    must_reference: tuple[str, ...] = ()
+    when_contains: tuple[str, ...] = ()
+    should_match: Optional["LineRegex"] = None
+    endpoint_pattern: Optional["LineRegex"] = None
+    must_return: tuple[str, ...] = ()
+    location: Optional[Location] = None
+
+
+@dataclass(frozen=True, slots=True)
+class AntiPattern:
+    """One item of `anti_patterns:`: a regex searched on every line of the files in scope."""
+
+    regex: "LineRegex"
+    message: str
+    file: Optional["Glob"] = None  # own scope; None = the rule's pattern files (or every file)
+    fix: Optional[str] = None  # our extension: replacement for the match, with \\1 groups
+    location: Optional[Location] = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    name: str
+    description: str = ""
+    severity: Severity = Severity.WARNING
+    patterns: tuple[PatternEntry, ...] = ()
+    anti_patterns: tuple[AntiPattern, ...] = ()
+    suggestion: str = ""
+    url: Optional[str] = None  # our extension: documentation link
+    enabled: bool = True  # our extension
+    location: Optional[Location] = None  # the rule's mapping in its file
+    group: str = ""  # the top-level key holding it (`background_task_rules`)
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """Every glob the rule names, in order (for display)."""
+        out = [p.file.pattern for p in self.patterns]
+        out += [a.file.pattern for a in self.anti_patterns if a.file is not None]
+        return tuple(dict.fromkeys(out))
+
+
+@dataclass(frozen=True, slots=True)
+class RuleError:
+    """A problem in a rule file, located at the offending line."""
+
+    path: str
+    span: Span
+    message: str
+    rule_id: Optional[str] = None
+    severity: Severity = Severity.ERROR
+
+
+# ---------------------------------------------------------------- findings
+
+
+@dataclass(frozen=True, slots=True)
+class TextEdit:
+    span: Span
+    new_text: str
+
+
+class FixKind(str, enum.Enum):
+    RULE = "rule"  # from the rule: the suggested line inserted, an anti-pattern's `fix`
+    IGNORE_LINE = "ignore-line"  # an `archrules: ignore[ID]` comment for the finding's line
+    IGNORE_FILE = "ignore-file"  # an `archrules: ignore-file[ID]` comment
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    title: str
+    edits: tuple[TextEdit, ...]
+    kind: FixKind = FixKind.RULE
+    safe: bool = True  # safe fixes are applied by --fix and fixAll
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule_id: str
+    severity: Severity
+    message: str
+    span: Span
+    suggestion: str = ""
+    fixes: tuple[Fix, ...] = ()
+
+    @property
+    def rule_fix(self) -> Optional[Fix]:
+        for f in self.fixes:
+            if f.kind is FixKind.RULE:
+                return f
+        return None
+
+
+# Rule id of the hint reported for an `archrules: ignore[...]` comment that suppressed nothing.
+UNUSED_SUPPRESSION = "unused-suppression"
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Something about the file itself that limited the checks (not a rule violation)."""
+
+    message: str
+    span: Span
+    rule_id: Optional[str] = None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    findings: tuple[Finding, ...]
+    notes: tuple[Note, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """Every rule loaded from a set of rule files, with the problems found in them."""
+
+    rules: tuple[Rule, ...] = ()
+    errors: tuple[RuleError, ...] = ()
+    files: tuple[str, ...] = ()  # the rule files read, in order
+
+    def get(self, rule_id: str) -> Optional[Rule]:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        return None

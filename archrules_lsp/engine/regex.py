@@ -1,0 +1,183 @@
+"""Rule regexes: RE2 (linear time, so a hostile rule file cannot hang a scan),
+with the seed's per-line semantics.
+
+Every pattern is searched on each line separately. RE2's `never_nl` keeps a
+match from ever spanning a line break (`\\s` and `[^)]` included), and `(?m)`
+makes `^`/`$` line anchors, so one whole-text scan of the file gives exactly
+the per-line results. Patterns run on the UTF-8 bytes of the normalised text;
+byte offsets become code-point columns only for the matches found.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
+import re2
+
+from .text import SourceText
+
+_OPTIONS = re2.Options()
+_OPTIONS.log_errors = False  # RE2 would print parse errors to stderr; we report them ourselves
+_OPTIONS.never_nl = True
+
+# \A and \z mean "start/end of the searched text": keep their per-line meaning by
+# searching such patterns line by line (rare in practice).
+_TEXT_ANCHOR = re.compile(r"(?<!\\)(?:\\\\)*\\[Az]")
+_GROUP_REF = re.compile(r"\\(\d{1,2})|\\g<(\w+)>")
+
+
+class RegexError(ValueError):
+    """A pattern RE2 does not accept; the message is the RE2 error, made readable."""
+
+
+@dataclass(frozen=True, slots=True)
+class LineMatch:
+    line: int
+    column: int
+    end_column: int
+    groups: tuple[Optional[str], ...]  # group 0 first
+    named: dict
+
+    def expand(self, template: str) -> str:
+        """`template` with \\1 and \\g<name> replaced by this match's groups."""
+
+        def sub(m: re.Match) -> str:
+            if m.group(1) is not None:
+                i = int(m.group(1))
+                return (self.groups[i] if i < len(self.groups) else "") or ""
+            name = m.group(2)
+            if name.isdigit():
+                i = int(name)
+                return (self.groups[i] if i < len(self.groups) else "") or ""
+            return self.named.get(name) or ""
+
+        return _GROUP_REF.sub(sub, template)
+
+
+class LineRegex:
+    """A compiled rule regex. `source` is the pattern as written in the rule file."""
+
+    __slots__ = ("source", "_rx", "_per_line")
+
+    def __init__(self, source: str):
+        self.source = source
+        self._per_line = bool(_TEXT_ANCHOR.search(source))
+        prefix = "" if self._per_line else "(?m)"
+        try:
+            self._rx = re2.compile((prefix + source).encode("utf-8", errors="surrogatepass"), _OPTIONS)
+        except re2.error as e:  # noqa: PERF203
+            raise RegexError(_readable(e, source)) from None
+
+    def __repr__(self) -> str:
+        return f"LineRegex({self.source!r})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, LineRegex) and other.source == self.source
+
+    def __hash__(self) -> int:
+        return hash(self.source)
+
+    @property
+    def set_source(self) -> Optional[bytes]:
+        """The pattern for a whole-text RegexSet prefilter (None: cannot be prefiltered)."""
+        return None if self._per_line else self._rx.pattern
+
+    def matches_empty(self) -> bool:
+        return self._rx.search(b"") is not None
+
+    def finditer(self, src: SourceText, first_per_line: bool = True) -> Iterator[LineMatch]:
+        """Matches in `src`, in order; with first_per_line only the first on each line."""
+        if self._per_line:
+            yield from self._finditer_lines(src, first_per_line)
+            return
+        last_line = -1
+        data = src.data
+        for m in self._rx.finditer(data):
+            start, end = m.span()
+            line = src.line_of_byte(start)
+            if first_per_line and line == last_line:
+                continue
+            last_line = line
+            yield self._line_match(src, m, line, start, end)
+
+    def search_line(self, src: SourceText, line: int) -> Optional[LineMatch]:
+        """The first match on one line, or None."""
+        start = src.line_start_byte(line)
+        end = start + len(src.lines[line].encode("utf-8", errors="surrogatepass"))
+        chunk = src.data[start:end]
+        m = self._rx.search(chunk)
+        if m is None:
+            return None
+        s, e = m.span()
+        return self._line_match(src, m, line, start + s, start + e)
+
+    def _finditer_lines(self, src: SourceText, first_per_line: bool) -> Iterator[LineMatch]:
+        for line in range(len(src.lines)):
+            if first_per_line:
+                hit = self.search_line(src, line)
+                if hit is not None:
+                    yield hit
+            else:
+                start = src.line_start_byte(line)
+                chunk = src.lines[line].encode("utf-8", errors="surrogatepass")
+                for m in self._rx.finditer(chunk):
+                    s, e = m.span()
+                    yield self._line_match(src, m, line, start + s, start + e)
+
+    @staticmethod
+    def _line_match(src: SourceText, m, line: int, start: int, end: int) -> LineMatch:
+        def dec(g):
+            return None if g is None else g.decode("utf-8", errors="replace")
+
+        groups = tuple(dec(g) for g in (m.group(0), *m.groups()))
+        named = {k: dec(v) for k, v in m.groupdict().items()}
+        return LineMatch(line, src.column_of_byte(line, start), src.column_of_byte(line, end), groups, named)
+
+
+class RegexSet:
+    """Which of many LineRegexes match anywhere in a text, in one RE2 pass.
+
+    Used as a prefilter: only the members reported here are scanned line by line."""
+
+    __slots__ = ("_set", "_always")
+
+    def __init__(self, regexes: list[LineRegex]):
+        self._always: list[int] = []
+        members: list[int] = []
+        s = re2.Set.SearchSet(_OPTIONS)
+        for i, rx in enumerate(regexes):
+            src = rx.set_source
+            if src is None:
+                self._always.append(i)
+                continue
+            s.Add(src)
+            members.append(i)
+        if members:
+            s.Compile()
+            self._set = (s, members)
+        else:
+            self._set = None
+
+    def matching(self, src: SourceText) -> set[int]:
+        out = set(self._always)
+        if self._set is not None:
+            s, members = self._set
+            hit = s.Match(src.data)
+            if hit:
+                out.update(members[i] for i in hit)
+        return out
+
+
+def _readable(err: Exception, source: str) -> str:
+    msg = err.args[0] if err.args else str(err)
+    if isinstance(msg, bytes):
+        msg = msg.decode("utf-8", errors="replace")
+    msg = str(msg)
+    hint = ""
+    if "invalid perl operator" in msg and ("(?=" in source or "(?!" in source or "(?<" in source):
+        hint = " (look-ahead and look-behind are not supported: rules use RE2, which runs in linear time)"
+    elif "invalid escape sequence" in msg and re.search(r"\\[1-9]", source):
+        hint = " (back-references are not supported: rules use RE2, which runs in linear time)"
+    return f"invalid regex {source!r}: {msg}{hint}"
