@@ -1,0 +1,1 @@
+"""The `archrules` command: a thin shell over the engine and `archrules_lsp.project`."""

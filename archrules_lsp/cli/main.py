@@ -1,2 +1,144 @@
-def main(argv=None):
-    raise SystemExit("archrules: CLI under construction")
+"""`archrules`: check a project against its architecture rules from the command line.
+
+Only argparse is imported up front; each subcommand imports what it needs, so a
+check of one small file starts fast. The language server (pygls) is imported
+only by `archrules lsp`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Optional, Sequence
+
+from .. import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+FORMATS = ("text", "json", "jsonl", "sarif", "github")
+SEVERITY_THRESHOLDS = ("error", "warning", "info")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse exits 2 as well; keep its message short
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _common_project_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--rules", action="append", default=[], metavar="PATH",
+                   help="rule file or folder (repeatable; relative to the current folder). "
+                        "Default: [tool.archrules] rules, else .architecture-rules/, else .architecture-rules.yaml")
+    p.add_argument("--root", metavar="DIR",
+                   help="project root (default: the nearest folder up from here with rules, "
+                        "a [tool.archrules] pyproject.toml or .git)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="archrules", description="Architecture rules in YAML, checked against your code.")
+    parser.add_argument("--version", action="version", version=f"archrules {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    check = sub.add_parser("check", help="check files against the rules (the default command)",
+                           description="Check files against the rules. Exit status: 0 no findings at or above "
+                                       "--fail-on, 1 findings, 2 usage or rule-file errors.")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to check (default: the project root)")
+    _common_project_options(check)
+    check.add_argument("--select", action="append", default=[], metavar="IDS",
+                       help="only these rules: comma-separated ids or id prefixes (BG-0), ALL for every rule")
+    check.add_argument("--ignore", action="append", default=[], metavar="IDS",
+                       help="skip these rules: comma-separated ids or id prefixes")
+    check.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    check.add_argument("--fix", action="store_true", help="apply the rules' safe fixes, then report what remains")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings (not with errors)")
+    check.add_argument("--fail-on", choices=SEVERITY_THRESHOLDS, default="error",
+                       help="lowest severity that makes the exit status 1 (default: error)")
+    check.add_argument("-q", "--quiet", action="store_true", help="print findings only: no summary, no skipped files")
+    check.add_argument("--statistics", action="store_true", help="print the number of findings per rule instead of each finding")
+    check.add_argument("--show-suggestions", action="store_true", help="print each rule's suggestion under its findings (text)")
+    check.add_argument("--max-file-size", metavar="BYTES", type=_size, default=None,
+                       help="skip larger files (default: [tool.archrules] max-file-size, else 1MB; accepts 500KB, 2MB)")
+    check.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+                       help="worker processes (default: one per core; 1 = in-process)")
+    check.add_argument("--force-exclude", action="store_true",
+                       help="apply exclusions (.gitignore, exclude) to files named on the command line too")
+    check.add_argument("--no-unused-suppressions", action="store_true",
+                       help="do not report `archrules: ignore` comments that suppress nothing")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                       help="colour text output (default: auto = on a terminal, honouring NO_COLOR / FORCE_COLOR)")
+
+    rules = sub.add_parser("rules", help="list the loaded rules")
+    _common_project_options(rules)
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+
+    explain = sub.add_parser("explain", help="show everything about one rule")
+    explain.add_argument("rule_id", metavar="RULE_ID")
+    _common_project_options(explain)
+
+    validate = sub.add_parser("validate", help="check the rule files only")
+    _common_project_options(validate)
+    validate.add_argument("--format", choices=("text", "json", "github"), default="text")
+
+    lsp = sub.add_parser("lsp", help="run the language server (stdio by default)", add_help=False)
+    lsp.add_argument("server_args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def _size(value: str) -> int:
+    units = {"": 1, "B": 1, "KB": 1_000, "K": 1_000, "MB": 1_000_000, "M": 1_000_000, "GB": 1_000_000_000}
+    text = value.strip().upper().replace(" ", "")
+    number = text.rstrip("KMGB")
+    unit = text[len(number):]
+    try:
+        size = int(float(number) * units[unit])
+    except (ValueError, KeyError):
+        raise argparse.ArgumentTypeError(f"not a size: {value!r} (bytes, or with KB / MB)") from None
+    if size <= 0:
+        raise argparse.ArgumentTypeError("the size must be positive")
+    return size
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and args_list[0] == "lsp":  # everything after `lsp` belongs to the server
+        from ..server.main import main as server_main
+
+        return _exit(server_main(args_list[1:]))
+    parser = build_parser()
+    if not args_list or args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version"):
+        args_list.insert(0, "check")
+    args = parser.parse_args(args_list)
+    try:
+        if args.command == "check":
+            from .commands.check import run
+        elif args.command == "rules":
+            from .commands.rules import run_list as run
+        elif args.command == "explain":
+            from .commands.rules import run_explain as run
+        elif args.command == "validate":
+            from .commands.validate import run
+        else:  # pragma: no cover - argparse rejects unknown commands
+            parser.print_help()
+            return _exit(EXIT_USAGE)
+        return _exit(run(args))
+    except KeyboardInterrupt:
+        sys.stderr.write("archrules: interrupted\n")
+        return _exit(130)
+    except BrokenPipeError:  # `archrules check | head`
+        import os
+
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except OSError:
+            pass
+        return _exit(EXIT_FINDINGS)
+
+
+def _exit(code) -> int:
+    if isinstance(code, int) or code is None:
+        raise SystemExit(code or 0)
+    raise SystemExit(code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

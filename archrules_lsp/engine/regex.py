@@ -11,7 +11,6 @@ byte offsets become code-point columns only for the matches found.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Iterator, Optional
 
 import re2
@@ -32,26 +31,33 @@ class RegexError(ValueError):
     """A pattern RE2 does not accept; the message is the RE2 error, made readable."""
 
 
-@dataclass(frozen=True, slots=True)
 class LineMatch:
-    line: int
-    column: int
-    end_column: int
-    groups: tuple[Optional[str], ...]  # group 0 first
-    named: dict
+    """One match on one line. Groups are decoded only when a fix asks for them."""
+
+    __slots__ = ("line", "column", "end_column", "_m")
+
+    def __init__(self, line: int, column: int, end_column: int, m):
+        self.line = line
+        self.column = column
+        self.end_column = end_column
+        self._m = m
 
     def expand(self, template: str) -> str:
         """`template` with \\1 and \\g<name> replaced by this match's groups."""
+        m = self._m
 
-        def sub(m: re.Match) -> str:
-            if m.group(1) is not None:
-                i = int(m.group(1))
-                return (self.groups[i] if i < len(self.groups) else "") or ""
-            name = m.group(2)
-            if name.isdigit():
-                i = int(name)
-                return (self.groups[i] if i < len(self.groups) else "") or ""
-            return self.named.get(name) or ""
+        def group(key) -> str:
+            try:
+                g = m.group(key)
+            except (IndexError, KeyError, TypeError, ValueError):
+                return ""
+            return "" if g is None else g.decode("utf-8", errors="replace")
+
+        def sub(ref: re.Match) -> str:
+            if ref.group(1) is not None:
+                return group(int(ref.group(1)))
+            name = ref.group(2)
+            return group(int(name) if name.isdigit() else name)
 
         return _GROUP_REF.sub(sub, template)
 
@@ -102,6 +108,10 @@ class LineRegex:
             last_line = line
             yield self._line_match(src, m, line, start, end)
 
+    def search_string(self, text: str) -> bool:
+        """Does the pattern match somewhere in a one-line string?"""
+        return self._rx.search(text.encode("utf-8", errors="surrogatepass")) is not None
+
     def search_line(self, src: SourceText, line: int) -> Optional[LineMatch]:
         """The first match on one line, or None."""
         start = src.line_start_byte(line)
@@ -128,12 +138,7 @@ class LineRegex:
 
     @staticmethod
     def _line_match(src: SourceText, m, line: int, start: int, end: int) -> LineMatch:
-        def dec(g):
-            return None if g is None else g.decode("utf-8", errors="replace")
-
-        groups = tuple(dec(g) for g in (m.group(0), *m.groups()))
-        named = {k: dec(v) for k, v in m.groupdict().items()}
-        return LineMatch(line, src.column_of_byte(line, start), src.column_of_byte(line, end), groups, named)
+        return LineMatch(line, src.column_of_byte(line, start), src.column_of_byte(line, end), m)
 
 
 class RegexSet:

@@ -7,9 +7,11 @@ Form feed, \\x85 and the Unicode line separators are ordinary characters here
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import cached_property
 
 _TERMINATOR = re.compile(r"\r\n?")
+_ANY_TERMINATOR = re.compile(r"\r\n|\r|\n")
 
 
 def decode(data: bytes) -> str:
@@ -65,8 +67,6 @@ class SourceText:
         return starts
 
     def line_of_byte(self, offset: int) -> int:
-        from bisect import bisect_right
-
         return bisect_right(self._line_starts, offset) - 1
 
     def line_start_byte(self, line: int) -> int:
@@ -92,6 +92,12 @@ class SourceText:
         if length == 0 and line + 1 < len(lines):
             return Span(line, 0, line + 1, 0)
         return Span(line, 0, line, length)
+
+    @cached_property
+    def newline(self) -> str:
+        """The file's line terminator (its first one; \\n for a one-line file), for inserted lines."""
+        m = _ANY_TERMINATOR.search(self.text)
+        return m.group() if m else "\n"
 
     def find_line(self, needle: str) -> int:
         """0-based line of the first occurrence of `needle`, or -1."""

@@ -1,2 +1,101 @@
-def main(argv=None):
-    raise SystemExit("archrules-lsp: the language server is not there yet")
+"""`archrules-lsp` / `python -m archrules_lsp`: start the language server.
+
+stdio by default; `--tcp` or `--ws` with `--host`/`--port`. Logs go to stderr
+(stdout is the protocol channel: one stray print corrupts it) and, once the
+client is connected, to `window/logMessage`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import threading
+from typing import Optional, Sequence
+
+LEVELS = ("error", "warning", "info", "debug")
+
+
+class ClientLogHandler(logging.Handler):
+    """Forwards the server's own log records to the client's log (window/logMessage)."""
+
+    def __init__(self, server) -> None:
+        super().__init__()
+        self.server = server
+        self._busy = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._busy or threading.current_thread() is not threading.main_thread():
+            return  # the protocol writer belongs to the event loop's thread
+        server = self.server
+        if getattr(server.protocol, "writer", None) is None:
+            return  # not connected yet
+        from lsprotocol import types as t
+
+        kind = (t.MessageType.Error if record.levelno >= logging.ERROR else
+                t.MessageType.Warning if record.levelno >= logging.WARNING else
+                t.MessageType.Info if record.levelno >= logging.INFO else t.MessageType.Log)
+        self._busy = True
+        try:
+            server.window_log_message(t.LogMessageParams(type=kind, message=self.format(record)))
+        except Exception:  # noqa: BLE001 - logging must never break the server
+            pass
+        finally:
+            self._busy = False
+
+
+def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
+    from .. import __version__
+
+    parser = argparse.ArgumentParser(prog="archrules-lsp", description="The archrules language server.")
+    transport = parser.add_mutually_exclusive_group()
+    transport.add_argument("--stdio", action="store_true", help="talk over stdin/stdout (the default)")
+    transport.add_argument("--tcp", action="store_true", help="listen on a TCP port")
+    transport.add_argument("--ws", action="store_true", help="listen for a WebSocket connection")
+    parser.add_argument("--host", default="127.0.0.1", help="address for --tcp/--ws (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=2087, help="port for --tcp/--ws (default 2087)")
+    parser.add_argument("--log-level", choices=LEVELS, default=None,
+                        help="log level for stderr and the client's log (default: the logLevel setting, info)")
+    parser.add_argument("--version", action="version", version=f"archrules-lsp {__version__}")
+    return parser.parse_args(argv)
+
+
+def setup_logging(level_name: Optional[str]) -> None:
+    level = getattr(logging, (level_name or "info").upper())
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.WARNING)  # pygls is chatty below that
+    logging.getLogger("archrules_lsp").setLevel(level)
+    if level_name == "debug":
+        logging.getLogger("pygls").setLevel(logging.INFO)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = parse_args(argv)
+    setup_logging(args.log_level)
+    from .features import configuration
+
+    configuration.CLI_LEVEL = args.log_level
+
+    from .app import create_server
+
+    server = create_server()
+    client_handler = ClientLogHandler(server)
+    client_handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    logging.getLogger("archrules_lsp").addHandler(client_handler)
+    try:
+        if args.tcp:
+            server.start_tcp(args.host, args.port)
+        elif args.ws:
+            server.start_ws(args.host, args.port)
+        else:
+            server.start_io()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,129 @@
+"""`archrules rules` (list the loaded rules) and `archrules explain RULE_ID`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+
+from ..console import Painter, SEVERITY_STYLE, display_path, err, wants_color
+from ..main import EXIT_OK, EXIT_USAGE
+from ..project_setup import UsageError, load_project, print_load_problems
+from ..report import severity_name
+
+
+def _load(args):
+    paint = Painter(wants_color(sys.stderr))
+    try:
+        project = load_project(args)
+    except UsageError as e:
+        err(f"archrules: {paint('error', 'bold_red')}: {e}")
+        return None
+    print_load_problems(project, paint)
+    return project
+
+
+def _defined_at(rule) -> tuple[str, int] | None:
+    loc = rule.location
+    return (loc.path, loc.span.line + 1) if loc is not None else None
+
+
+def rule_record(rule) -> dict:
+    where = _defined_at(rule)
+    return {"id": rule.id, "name": rule.name, "severity": severity_name(rule.severity),
+            "enabled": rule.enabled, "description": rule.description.strip(), "files": list(rule.files),
+            "suggestion": rule.suggestion.strip(), "url": rule.url, "group": rule.group,
+            "path": where[0] if where else None, "line": where[1] if where else None}
+
+
+def run_list(args: argparse.Namespace) -> int:
+    project = _load(args)
+    if project is None:
+        return EXIT_USAGE
+    rules = project.ruleset.rules
+    out = sys.stdout
+    if args.format == "json":
+        json.dump({"version": 1, "rules": [rule_record(r) for r in rules]}, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        paint = Painter(wants_color(out))
+        id_w = max((len(r.id) for r in rules), default=2)
+        for r in rules:
+            sev = severity_name(r.severity)
+            disabled = " (disabled)" if not r.enabled else ""
+            out.write(f"{paint(r.id.ljust(id_w), 'bold')}  {paint(sev.ljust(7), SEVERITY_STYLE[sev])}  "
+                      f"{r.name}{disabled}\n")
+            if r.files:
+                out.write(f"{' ' * id_w}  {' ' * 7}  {paint('files: ' + ', '.join(r.files), 'dim')}\n")
+        out.write(f"{len(rules)} rule{'' if len(rules) == 1 else 's'} from {len(project.rule_paths)} "
+                  f"file{'' if len(project.rule_paths) == 1 else 's'}.\n")
+    return EXIT_USAGE if project.has_errors else EXIT_OK
+
+
+def describe_checks(rule) -> list[str]:
+    """The rule's checks in words, one line each."""
+    lines = []
+    for p in rule.patterns:
+        head = f"{p.file.pattern}: "
+        if p.when_contains:
+            head += f"when it contains any of {_list(p.when_contains)}, "
+        if p.must_contain:
+            lines.append(head + f"must contain {_list(p.must_contain, ' and ')}")
+        if p.must_contain_one_of:
+            lines.append(head + f"must contain one of {_list(p.must_contain_one_of)}")
+        if p.must_reference:
+            lines.append(head + f"must reference {_list(p.must_reference)}")
+        if p.should_match is not None:
+            lines.append(head + f"should match /{p.should_match.source}/")
+        if p.endpoint_pattern is not None:
+            returns = f", which must return {_list(p.must_return)}" if p.must_return else ""
+            lines.append(head + f"endpoints matching /{p.endpoint_pattern.source}/{returns}")
+        elif p.must_return:
+            lines.append(head + f"must return {_list(p.must_return)}")
+    for a in rule.anti_patterns:
+        scope = f"{a.file.pattern}: " if a.file is not None else ""
+        fix = f" (fix: {a.fix!r})" if a.fix is not None else ""
+        lines.append(f"{scope}must not match /{a.regex.source}/: {a.message}{fix}")
+    return lines
+
+
+def _list(items, sep=", ") -> str:
+    return sep.join(f'"{i}"' for i in items)
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    project = _load(args)
+    if project is None:
+        return EXIT_USAGE
+    wanted = args.rule_id.strip()
+    rule = project.ruleset.get(wanted) or next(
+        (r for r in project.ruleset.rules if r.id.lower() == wanted.lower()), None)
+    if rule is None:
+        import difflib
+
+        ids = [r.id for r in project.ruleset.rules]
+        close = difflib.get_close_matches(wanted.upper(), ids, n=3, cutoff=0.5)
+        hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+        err(f"archrules: error: unknown rule {wanted!r}{hint}")
+        return EXIT_USAGE
+    out = sys.stdout
+    paint = Painter(wants_color(out))
+    sev = severity_name(rule.severity)
+    out.write(f"{paint(rule.id, 'bold')}: {rule.name}\n\n")
+    out.write(f"severity:   {paint(sev, SEVERITY_STYLE[sev])}{'' if rule.enabled else ' (disabled)'}\n")
+    where = _defined_at(rule)
+    if where:
+        out.write(f"defined at: {display_path(where[0])}:{where[1]}\n")
+    if rule.url:
+        out.write(f"docs:       {rule.url}\n")
+    if rule.files:
+        out.write(f"files:      {', '.join(rule.files)}\n")
+    if rule.description.strip():
+        out.write("\ndescription:\n" + textwrap.indent(rule.description.strip(), "  ") + "\n")
+    checks = describe_checks(rule)
+    if checks:
+        out.write("\nchecks:\n" + "".join(f"  - {c}\n" for c in checks))
+    if rule.suggestion.strip():
+        out.write("\nsuggestion:\n" + textwrap.indent(rule.suggestion.strip(), "  ") + "\n")
+    return EXIT_OK

@@ -1,0 +1,11 @@
+"""Output formats of `archrules check`, one module each; `get(name)` imports only the one used."""
+
+from __future__ import annotations
+
+import importlib
+
+MODULES = {"text": "text", "json": "json_doc", "jsonl": "jsonl", "sarif": "sarif", "github": "github"}
+
+
+def get(name: str):
+    return importlib.import_module(f"{__name__}.{MODULES[name]}").FORMAT

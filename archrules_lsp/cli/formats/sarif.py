@@ -1,0 +1,126 @@
+"""SARIF 2.1.0 for GitHub code scanning (`github/codeql-action/upload-sarif`).
+
+One run; tool.driver lists every loaded rule (id, name, descriptions, help = the
+suggestion, default level); results point at root-relative URIs under the
+`%SRCROOT%` base. Rule-file errors are tool configuration notifications (and make
+the invocation unsuccessful); engine notes are tool execution notifications."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import quote
+
+from ... import __version__
+from ..report import Format, severity_name
+from .json_doc import root_relative
+from .json_writer import write_document
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://pypi.org/project/archrules-lsp/"
+LEVEL = {"error": "error", "warning": "warning", "info": "note", "hint": "note"}
+SECURITY_SEVERITY = None  # not a security tool: no `security-severity` property
+
+
+def uri(rel: str) -> str:
+    return quote(rel, safe="/")
+
+
+def region(line: int, column: int, end_line: int, end_column: int) -> dict:
+    """A SARIF region from 1-based, end-exclusive positions."""
+    return {"startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column}
+
+
+def span_region(span) -> dict:
+    return region(span.line + 1, span.column + 1, span.end_line + 1, span.end_column + 1)
+
+
+def location(rel: str, reg: dict, base: str | None = "%SRCROOT%") -> dict:
+    artifact = {"uri": uri(rel)}
+    if base:
+        artifact["uriBaseId"] = base
+    return {"physicalLocation": {"artifactLocation": artifact, "region": reg}}
+
+
+def rule_descriptor(rule) -> dict:
+    text_help = (rule.suggestion or rule.description or rule.name).strip()
+    descriptor = {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.name},
+        "fullDescription": {"text": (rule.description or rule.name).strip()},
+        "help": {"text": text_help, "markdown": text_help},
+        "defaultConfiguration": {"level": LEVEL[severity_name(rule.severity)], "enabled": bool(rule.enabled)},
+        "properties": {"tags": ["architecture"] + ([rule.group] if rule.group else [])},
+    }
+    if rule.url:
+        descriptor["helpUri"] = rule.url
+    return descriptor
+
+
+class SarifFormat(Format):
+    reports_load_problems_itself = True
+
+    def begin(self) -> None:
+        self.rules = list(self.state.ruleset.rules)
+        self.rule_index = {r.id: i for i, r in enumerate(self.rules)}
+        self.results: list[dict] = []
+        self.notes: list[dict] = []
+
+    def file(self, rel, rows) -> None:
+        for f in rows.findings:
+            r = {"ruleId": f.rule, "level": LEVEL[f.severity], "message": {"text": f.message},
+                 "locations": [location(rel, region(f.line, f.column, f.end_line, f.end_column))]}
+            if f.rule in self.rule_index:
+                r["ruleIndex"] = self.rule_index[f.rule]
+            if f.fix is not None and f.fix.edits:
+                r["fixes"] = [{"description": {"text": f.fix.title}, "artifactChanges": [{
+                    "artifactLocation": {"uri": uri(rel), "uriBaseId": "%SRCROOT%"},
+                    "replacements": [{"deletedRegion": region(e.line, e.column, e.end_line, e.end_column),
+                                      "insertedContent": {"text": e.new_text}} for e in f.fix.edits]}]}]
+            self.results.append(r)
+        for n in rows.notes:
+            self.notes.append({"level": "note", "message": {"text": n.message},
+                               "locations": [location(rel, region(n.line, n.column, n.end_line, n.end_column))]})
+
+    def _configuration_notifications(self) -> list[dict]:
+        project = self.state.project
+        out = [{"level": "error", "message": {"text": p}} for p in project.config_problems]
+        for p in project.missing_rule_paths:
+            out.append({"level": "error", "message": {"text": f"rule file not found: {p}"}})
+        for e in project.ruleset.errors:
+            rel = root_relative(e.path, project.root)
+            n = {"level": LEVEL[severity_name(e.severity)], "message": {"text": e.message},
+                 "locations": [location(rel, span_region(e.span), None if os.path.isabs(rel) else "%SRCROOT%")]}
+            if os.path.isabs(rel):
+                n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] = Path(rel).as_uri()
+            if e.rule_id:
+                n["associatedRule"] = {"id": e.rule_id}
+            out.append(n)
+        return out
+
+    def end(self) -> None:
+        project = self.state.project
+        config_notes = self._configuration_notifications()
+        invocation = {"executionSuccessful": not project.has_errors}
+        if config_notes:
+            invocation["toolConfigurationNotifications"] = config_notes
+        if self.notes:
+            invocation["toolExecutionNotifications"] = self.notes
+        doc = {
+            "$schema": SCHEMA,
+            "version": "2.1.0",
+            "runs": [{
+                "tool": {"driver": {"name": "archrules", "version": __version__, "semanticVersion": __version__,
+                                    "informationUri": INFORMATION_URI,
+                                    "rules": [rule_descriptor(r) for r in self.rules]}},
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": project.root.as_uri() + "/"}},
+                "invocations": [invocation],
+                "results": self.results,
+                "columnKind": "unicodeCodePoints",
+            }],
+        }
+        write_document(self.out, doc)
+
+
+FORMAT = SarifFormat

@@ -1,0 +1,134 @@
+"""`endpoint_pattern` + `must_return`: endpoints must return certain keys.
+
+An endpoint is a function with a decorator line matching `endpoint_pattern`. It
+returns a key when a `return` gives a dict literal with that key, a call with
+that keyword argument (`JobResponse(job_id=job.id)`) or a dict literal among the
+call's arguments (`JSONResponse({"job_id": ...})`), or a local name whose
+assigned value does so (`resp = {...}; return resp`, also `resp["job_id"] = ...`).
+Every `return` with a value must return each key; one finding per endpoint.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator, Optional
+
+from ..model import Note, PatternEntry, Rule, Span
+from .context import FileContext, RawFinding
+
+_FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def endpoint_returns(ctx: FileContext, rule: Rule, entry: PatternEntry) -> Iterator[RawFinding]:
+    rx = entry.endpoint_pattern
+    if rx is None or not entry.must_return:
+        return
+    py = ctx.python
+    if py is None:
+        return
+    # cheap test first: no decorator matches -> no endpoint, no parse needed
+    if not any(rx.search_string(text) for text in _decorator_texts(ctx.src.lines)):
+        return
+    tree = py.tree
+    if tree is None:
+        err = py.error
+        line = max((err.lineno or 1) - 1, 0) if err else 0
+        line = min(line, len(ctx.src.lines) - 1)
+        ctx.notes.append(Note(
+            f"this Python file does not parse ({err.msg if err else 'syntax error'}, line {line + 1}); "
+            f"`must_return` checks of {rule.id} were skipped",
+            ctx.line_span(line), rule.id))
+        return
+    for fn in ast.walk(tree):
+        if not isinstance(fn, _FUNCS):
+            continue
+        deco_line = _matching_decorator_line(ctx, rx, fn)
+        if deco_line is None:
+            continue
+        missing = _missing_keys(fn, entry.must_return)
+        if missing:
+            keys = ", ".join(f"`{k}`" for k in missing)
+            yield RawFinding(rule, ctx.line_span(deco_line),
+                             f"endpoint `{fn.name}` does not return {keys} ({rule.id}: {rule.name})")
+
+
+def _decorator_texts(lines: list[str]):
+    """Each decorator as one line of text: a decorator written over several lines
+    (`@router.post(\\n    "/import"\\n)`) is joined, so the pattern sees it whole."""
+    for i, line in enumerate(lines):
+        stripped = line.lstrip()
+        if not stripped.startswith("@"):
+            continue
+        parts = [stripped.strip()]
+        depth = stripped.count("(") + stripped.count("[") - stripped.count(")") - stripped.count("]")
+        j = i + 1
+        while depth > 0 and j < len(lines) and j < i + 50:
+            part = lines[j].strip()
+            parts.append(part)
+            depth += part.count("(") + part.count("[") - part.count(")") - part.count("]")
+            j += 1
+        yield "".join(parts)
+
+
+def _matching_decorator_line(ctx: FileContext, rx, fn) -> Optional[int]:
+    for deco in fn.decorator_list:
+        first = deco.lineno - 1  # the line holding the `@`, where the finding goes
+        last = (deco.end_lineno or deco.lineno) - 1
+        text = "".join(ctx.src.lines[ln].strip() for ln in range(first, last + 1))
+        if rx.search_string(text):
+            return first
+    return None
+
+
+def _own_nodes(fn):
+    """The function's nodes, not descending into nested functions, classes or lambdas."""
+    stack = list(fn.body)
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, (*_FUNCS, ast.ClassDef, ast.Lambda)):
+                stack.append(child)
+
+
+def _missing_keys(fn, keys) -> list[str]:
+    returns = [n.value for n in _own_nodes(fn) if isinstance(n, ast.Return) and n.value is not None]
+    if not returns:
+        return list(keys)
+    assigned: dict[str, set[str]] = {}
+    for node in _own_nodes(fn):
+        targets, value = (), None
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = (node.target,), node.value
+        for t in targets:
+            if isinstance(t, ast.Name):
+                assigned.setdefault(t.id, set()).update(_keys_of(value))
+            elif (isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)
+                  and isinstance(t.slice, ast.Constant) and isinstance(t.slice.value, str)):
+                assigned.setdefault(t.value.id, set()).add(t.slice.value)
+    missing = []
+    for key in keys:
+        for value in returns:
+            provided = _keys_of(value)
+            if isinstance(value, ast.Name):
+                provided |= assigned.get(value.id, set())
+            if key not in provided:
+                missing.append(key)
+                break
+    return missing
+
+
+def _keys_of(node) -> set[str]:
+    out: set[str] = set()
+    if isinstance(node, ast.Dict):
+        out.update(k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str))
+    elif isinstance(node, ast.Call):
+        out.update(kw.arg for kw in node.keywords if kw.arg)
+        for arg in (*node.args, *(kw.value for kw in node.keywords)):
+            if isinstance(arg, ast.Dict):
+                out |= _keys_of(arg)
+    elif isinstance(node, ast.Await):
+        out |= _keys_of(node.value)
+    return out

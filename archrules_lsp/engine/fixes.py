@@ -1,0 +1,200 @@
+"""Fixes: computing them for findings, and applying edits to a text.
+
+Three kinds (model.FixKind): the rule's own fix (a missing line inserted from the
+rule's `suggestion`, or an anti-pattern's `fix` replacement), and the two
+suppression comments. Edits are in the checked text's (line, column) terms and
+their new text already uses the file's line terminator.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import warnings
+from typing import Iterable, Optional, Sequence
+
+from .comments import HASH, comment_style
+from .model import Finding, Fix, FixKind, Span, TextEdit
+from .python_source import PythonSource
+from .suppressions import Suppression
+from .text import SourceText
+
+# "Add: x = 1", "Use BackgroundTasks: ...": a short capitalised prose label before the code
+_LABEL = re.compile(r"^[A-Z][A-Za-z ]{0,40}:\s+(?=\S)")
+_TERMINATOR = re.compile(r"\r\n|\r|\n")
+
+
+def suggested_line(suggestion: str, needle: str, python: bool) -> Optional[str]:
+    """The line of a rule's suggestion that supplies `needle`, as code (labels like `Add:` stripped).
+
+    Prose lines ("Format: ...", "Add timestamp fields:") are never returned: for
+    Python the candidate must parse as a statement."""
+    for raw in suggestion.splitlines():
+        line = raw.strip()
+        if needle not in line:
+            continue
+        code = _LABEL.sub("", line, count=1)
+        if needle not in code:
+            code = line
+        if python and not _parses(code):
+            continue
+        return code
+    return None
+
+
+def _parses(code: str) -> bool:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(code)
+        return True
+    except (SyntaxError, ValueError):
+        return False
+
+
+def class_insertion_fix(py: PythonSource, code: str, needle: str) -> Optional[Fix]:
+    """Insert `code` as the last statement of the file's first class (None when unsafe)."""
+    cls = py.first_class()
+    if cls is None:
+        return None
+    src = py.src
+    end, indent = py.class_body_end(cls)
+    if indent == "" or end >= len(src.lines):
+        return None
+    nl = src.newline
+    if end + 1 < len(src.lines):
+        edit = TextEdit(Span.point(end + 1, 0), f"{indent}{code}{nl}")
+    else:  # the class body ends the file
+        edit = TextEdit(Span.point(end, len(src.lines[end])), f"{nl}{indent}{code}")
+    if not _parses(apply_edits(src.text, [edit])):
+        return None
+    return Fix(f"Add `{code}` to class {cls.name}", (edit,), FixKind.RULE, safe=True)
+
+
+def replacement_fix(span: Span, new_text: str) -> Fix:
+    title = f"Replace with `{new_text}`" if new_text else "Remove the match"
+    return Fix(title, (TextEdit(span, new_text),), FixKind.RULE, safe=True)
+
+
+def ignore_line_fix(src: SourceText, path: str, line: int, rule_id: str,
+                    existing: Sequence[Suppression]) -> Optional[Fix]:
+    """`archrules: ignore[ID]` for `line`: added to a directive already there, else a comment at its end."""
+    title = f"Ignore {rule_id} on this line"
+    for s in existing:
+        if not s.file_wide and s.line in (line, line - 1) and s.id_spans:
+            last = s.id_spans[-1]
+            return Fix(title, (TextEdit(Span.point(last.line, last.end_column), f", {rule_id}"),),
+                       FixKind.IGNORE_LINE, safe=False)
+    style = comment_style(path)
+    if style is None:
+        return None
+    text = src.lines[line]
+    body = text.rstrip()
+    edit = TextEdit(Span(line, len(body), line, len(text)), f"  {style.wrap(f'archrules: ignore[{rule_id}]')}")
+    if not body:
+        edit = TextEdit(Span(line, 0, line, len(text)), style.wrap(f"archrules: ignore[{rule_id}]"))
+    return Fix(title, (edit,), FixKind.IGNORE_LINE, safe=False)
+
+
+def ignore_file_fix(src: SourceText, path: str, rule_id: str,
+                    existing: Sequence[Suppression]) -> Optional[Fix]:
+    """`archrules: ignore-file[ID]`: added to a directive already there, else a new first line
+    (after a shebang or a Python encoding line)."""
+    title = f"Ignore {rule_id} in this file"
+    for s in existing:
+        if s.file_wide and s.id_spans:
+            last = s.id_spans[-1]
+            return Fix(title, (TextEdit(Span.point(last.line, last.end_column), f", {rule_id}"),),
+                       FixKind.IGNORE_FILE, safe=False)
+    style = comment_style(path)
+    if style is None:
+        return None
+    line = 0
+    lines = src.lines
+    while line < min(2, len(lines)) and (
+        (line == 0 and lines[0].startswith("#!")) or (style is HASH and "coding" in lines[line] and lines[line].startswith("#"))
+    ):
+        line += 1
+    comment = style.wrap(f"archrules: ignore-file[{rule_id}]")
+    return Fix(title, (TextEdit(Span.point(line, 0), comment + src.newline),), FixKind.IGNORE_FILE, safe=False)
+
+
+# ---------------------------------------------------------------- applying
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    starts.extend(m.end() for m in _TERMINATOR.finditer(text))
+    return starts
+
+
+def apply_edits(text: str, edits: Iterable[TextEdit]) -> str:
+    """Apply non-overlapping edits given in (line, code-point column) terms.
+
+    Positions past a line's end or the text's end are clamped. Insertions at the
+    same point keep their given order."""
+    starts = _line_starts(text)
+    n_lines = len(starts)
+
+    def offset(line: int, col: int) -> int:
+        if line >= n_lines:
+            return len(text)
+        start = starts[line]
+        end = starts[line + 1] if line + 1 < n_lines else len(text)
+        # the line's content ends before its terminator
+        content_end = end
+        while content_end > start and text[content_end - 1] in "\r\n":
+            content_end -= 1
+        return min(start + max(col, 0), content_end)
+
+    resolved = []
+    for i, e in enumerate(edits):
+        a = offset(e.span.line, e.span.column)
+        b = max(a, offset(e.span.end_line, e.span.end_column))
+        resolved.append((a, b, i, e.new_text))
+    # back to front, so earlier offsets stay valid; equal starts: later edits first keeps given order
+    resolved.sort(key=lambda r: (r[0], r[1], r[2]), reverse=True)
+    out = text
+    for a, b, _, new in resolved:
+        out = out[:a] + new + out[b:]
+    return out
+
+
+def apply_safe_fixes(text: str, findings: Iterable[Finding]) -> tuple[str, int]:
+    """Apply every safe rule fix that does not overlap an earlier one.
+
+    Returns (new text, number of findings fixed). Identical edits from several
+    findings are applied once."""
+    chosen: list[TextEdit] = []
+    taken: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    seen: set = set()
+    fixed = 0
+    for f in sorted(findings, key=lambda f: (f.span.line, f.span.column, f.rule_id)):
+        fix = f.rule_fix
+        if fix is None or not fix.safe:
+            continue
+        edits = [e for e in fix.edits if (e.span, e.new_text) not in seen]
+        if not edits:
+            fixed += 1
+            continue
+        ranges = [((e.span.line, e.span.column), (e.span.end_line, e.span.end_column)) for e in edits]
+        if any(_overlaps(r, t) for r in ranges for t in taken):
+            continue
+        for e, r in zip(edits, ranges):
+            chosen.append(e)
+            taken.append(r)
+            seen.add((e.span, e.new_text))
+        fixed += 1
+    if not chosen:
+        return text, 0
+    return apply_edits(text, chosen), fixed
+
+
+def _overlaps(a, b) -> bool:
+    """Do two ranges overlap? An insertion overlaps only a range it falls strictly inside."""
+    (a0, a1), (b0, b1) = a, b
+    if a0 == a1:
+        return b0 < a0 < b1
+    if b0 == b1:
+        return a0 < b0 < a1
+    return a0 < b1 and b0 < a1

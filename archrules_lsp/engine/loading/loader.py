@@ -1,0 +1,162 @@
+"""Rule files in, `Rule`s and located `RuleError`s out. Never raises on content."""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Optional, Sequence
+
+import yaml
+
+from ..model import RuleError, RuleSet, Severity, Span
+from .rules import BuiltRule, build_rules
+from .syntax_errors import syntax_error
+from .values import Context, TooManyValues, describe_tag
+from .yaml_nodes import Positions, compose_documents, disallowed_tags
+
+# Values a file may expand to, beyond its length (see Context.spend).
+_BUDGET_SLACK = 10_000
+
+
+def load_rule_text(text: str, path: str) -> tuple[list, list[RuleError]]:
+    """One rule file's text -> (rules, errors). A repeated id within the file is reported and dropped."""
+    built, errors = _load_text(text, path)
+    return [b.rule for b in built], errors
+
+
+def load_rule_files(paths: Sequence[str], read_text: Optional[Callable[[str], str]] = None) -> RuleSet:
+    """Every rule of every file, in order; an id already loaded (from any file) is reported and dropped.
+
+    `read_text(path)` lets the server feed unsaved editor buffers; by default the
+    file is read from disk (UTF-8, a BOM dropped, undecodable bytes replaced)."""
+    ids = _Ids()
+    rules, errors = [], []
+    for path in paths:
+        text, read_errors = _read(path, read_text)
+        errors += read_errors
+        if text is None:
+            continue
+        built, file_errors = _load_text(text, path)
+        for b in built:
+            dup = ids.claim(b, path)
+            if dup is None:
+                rules.append(b.rule)
+            else:
+                file_errors.append(dup)
+        errors += _ordered(file_errors)
+    return RuleSet(rules=tuple(rules), errors=tuple(errors), files=tuple(paths))
+
+
+class _Ids:
+    """Which rule ids are taken, and where, for duplicate-id errors."""
+
+    def __init__(self) -> None:
+        self._first: dict[str, tuple[str, Span]] = {}
+
+    def claim(self, built: BuiltRule, path: str) -> Optional[RuleError]:
+        rule_id = built.rule.id
+        first = self._first.get(rule_id)
+        if first is None:
+            self._first[rule_id] = (path, built.id_span)
+            return None
+        where = f"{first[0]}:{first[1].line + 1}"
+        return RuleError(
+            path, built.id_span, f"duplicate rule id `{rule_id}` (first defined at {where}); this rule is ignored", rule_id
+        )
+
+
+def _load_text(text: str, path: str) -> tuple[list[BuiltRule], list[RuleError]]:
+    if isinstance(text, (bytes, bytearray)):
+        text, decode_error = _decode(bytes(text), path)
+    else:
+        decode_error = None
+    if not isinstance(text, str):
+        return [], [RuleError(path, Span.point(0), f"rule file content must be text, not {type(text).__name__}")]
+    # libyaml leaves a BOM out of its mark indexes and pure-Python PyYAML counts it:
+    # parse without it, and shift line 0 back into the caller's coordinates.
+    bom = 1 if text.startswith("\ufeff") else 0
+    text, surrogate = _replace_surrogates(text[bom:])
+    pos = Positions(text, first_line_shift=bom)
+    ctx = Context(path, pos, budget=2 * len(text) + _BUDGET_SLACK)
+    if decode_error is not None:
+        ctx.errors.append(decode_error)
+    if surrogate is not None:
+        message = "the text contains an unpaired surrogate (not valid Unicode); it was read as U+FFFD"
+        ctx.report(pos.span(surrogate, surrogate + 1), message, Severity.WARNING)
+    try:
+        roots = compose_documents(text)
+    except (yaml.YAMLError, RecursionError) as e:
+        return [], ctx.errors + [syntax_error(e, pos, path)]
+    except Exception as e:  # e.g. an encoding problem inside libyaml
+        return [], ctx.errors + [RuleError(path, Span.point(0), f"cannot parse the rule file: {e}")]
+    try:
+        # Every tag is written with `!`: no `!` in the text, nothing to scan for.
+        for node in disallowed_tags(roots) if "!" in text else ():
+            ctx.bad_nodes.add(id(node))
+            ctx.report(node, describe_tag(node))
+        built = build_rules(ctx, roots)
+    except TooManyValues:
+        message = "this file expands to too many values through YAML aliases (`*name`); nothing was loaded from it"
+        return [], [RuleError(path, Span.point(0), message)]
+    except Exception as e:  # a loader bug must not take the editor or the CI run down with it
+        message = f"internal error while loading this rule file ({type(e).__name__}: {e}); please report it"
+        return [], _ordered(ctx.errors) + [RuleError(path, Span.point(0), message)]
+    ids = _Ids()
+    kept = []
+    for b in built:
+        dup = ids.claim(b, path)
+        if dup is None:
+            kept.append(b)
+        else:
+            ctx.errors.append(dup)
+    return kept, _ordered(ctx.errors)
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _replace_surrogates(text: str) -> tuple[str, Optional[int]]:
+    """Lone surrogates (possible in editor buffers) -> U+FFFD, keeping every offset; and the first one's offset."""
+    first = _SURROGATES.search(text)
+    if first is None:
+        return text, None
+    return _SURROGATES.sub("\ufffd", text), first.start()
+
+
+def _ordered(errors: list[RuleError]) -> list[RuleError]:
+    """In file order, each distinct error once (aliases can make the same node report twice)."""
+    unique = list(dict.fromkeys(errors))
+    unique.sort(key=lambda e: (e.path, e.span.line, e.span.column))
+    return unique
+
+
+def _read(path: str, read_text: Optional[Callable[[str], str]]) -> tuple[Optional[str], list[RuleError]]:
+    try:
+        if read_text is not None:
+            text = read_text(path)
+            if isinstance(text, (bytes, bytearray)):
+                decoded, problem = _decode(bytes(text), path)
+                return decoded, [problem] if problem else []
+            if not isinstance(text, str):
+                return None, [RuleError(path, Span.point(0), f"cannot read rule file: got {type(text).__name__}, not text")]
+            return text, []
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        return None, [RuleError(path, Span.point(0), f"cannot read rule file: {e.strerror or e}")]
+    except Exception as e:  # a bad path type, or a failing read_text callback
+        return None, [RuleError(path, Span.point(0), f"cannot read rule file: {e}")]
+    text, problem = _decode(data, path)
+    return text, [problem] if problem else []
+
+
+def _decode(data: bytes, path: str) -> tuple[str, Optional[RuleError]]:
+    """UTF-8 (BOM dropped); on bad bytes, U+FFFD and a warning at the first one."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as e:
+        text = data.decode("utf-8", errors="replace")
+        line, col = Positions(data[: e.start].decode("utf-8", errors="replace")).at(10**18)
+        message = f"the rule file is not valid UTF-8 (byte 0x{data[e.start]:02x}); undecodable bytes were replaced"
+        return text, RuleError(path, Span(line, col, line, col + 1), message, None, Severity.WARNING)

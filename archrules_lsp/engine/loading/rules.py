@@ -1,0 +1,395 @@
+"""Composed YAML nodes -> `Rule`s, each problem reported where it is written.
+
+What is kept when part of a rule is wrong (the general idea: load what is
+meaningful, and never let an error widen where a check applies):
+
+* no usable `id` -> the rule is not loaded (findings and suppressions need an
+  id), but the rest of it is still checked so every error shows at once;
+* no `name` -> error, the rule loads with its id as name;
+* bad `severity` -> error, the rule loads as `warning`;
+* unknown key -> warning, ignored, everything else loads;
+* a `patterns` entry without a usable `file` or `when_contains` -> that entry
+  is dropped (dropping only the gate would run its checks on more files);
+* a bad check value in an entry (`must_contain`, `should_match`, ...) -> that
+  check is dropped, the entry keeps its other checks; `endpoint_pattern` and
+  `must_return` go together;
+* an `anti_patterns` item without a usable `pattern` or with a bad `file` ->
+  that item is dropped, the other items load; a bad `fix` -> the item loads
+  without a fix; no `message` -> warning, `matches <pattern>` is used;
+* `patterns` written but none of its entries loaded while an anti-pattern
+  relies on the patterns' files for its scope -> the rule is not loaded (its
+  anti-patterns would otherwise run on every file).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ..model import AntiPattern, Location, PatternEntry, Rule, Severity, Span
+from . import schema
+from .values import (
+    Context,
+    fix_group_problem,
+    mapping_pairs,
+    read_bool,
+    read_glob,
+    read_regex,
+    read_strings,
+    read_text,
+)
+from .yaml_nodes import NULL, SCALAR_TAGS, is_null, kind_of
+
+_STRING_LIST_KEYS = ("must_contain", "must_contain_one_of", "must_reference", "when_contains", "must_return")
+# Characters that cannot appear in an id inside `archrules: ignore[ID, ID]`.
+_BAD_ID_CHARS = re.compile(r"[\s,\[\]]")
+EXTENSION_PREFIX = "x-"
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+@dataclass(frozen=True)
+class BuiltRule:
+    rule: Rule
+    id_span: Span  # where duplicate-id errors point
+
+
+# ---------------------------------------------------------------- file level
+
+
+def build_rules(ctx: Context, roots: list[Node]) -> list[BuiltRule]:
+    out: list[BuiltRule] = []
+    for root in roots:
+        if is_null(root) or not ctx.usable(root):
+            continue
+        if not isinstance(root, MappingNode):
+            ctx.report(_first_line(ctx, root), _top_level_message(root))
+            continue
+        misplaced = False
+        for key, key_node, value in mapping_pairs(ctx, root, keep_duplicates=True):
+            if key.startswith(EXTENSION_PREFIX):
+                continue  # a place for YAML anchors shared by rules (`x-defaults: &defaults`)
+            if key in ("id", "name", "patterns", "anti_patterns") and isinstance(value, (ScalarNode, SequenceNode)):
+                if not misplaced:  # once per document: the whole file is one unwrapped rule
+                    ctx.report(
+                        key_node,
+                        f"`{key}` is a rule key, but the top level of a rule file holds groups of rules: "
+                        "write a group name (e.g. `my_rules:`) and list the rules under it as `- id: ...`",
+                    )
+                misplaced = True
+                continue
+            out += _build_group(ctx, key, key_node, value)
+    return out
+
+
+def _top_level_message(root: Node) -> str:
+    if isinstance(root, SequenceNode):
+        return (
+            "a rule file is a mapping of rule groups, not a list: put a group name above the rules "
+            "(e.g. `my_rules:`) and indent the `- id: ...` items under it"
+        )
+    return f"a rule file is a mapping of rule groups (`my_rules:` then `- id: ...` items), not {kind_of(root)}"
+
+
+def _build_group(ctx: Context, group: str, key_node: Node, value: Node) -> list[BuiltRule]:
+    if not ctx.usable(value):
+        return []
+    if is_null(value):
+        ctx.warn(key_node, f"group `{group}` has no rules")
+        return []
+    if not isinstance(value, SequenceNode):
+        hint = ""
+        if isinstance(value, MappingNode) and any(getattr(k, "value", None) == "id" for k, _ in value.value):
+            hint = ": start each rule with `- ` (`- id: ...`)"
+        ctx.report(key_node, f"group `{group}` must be a list of rules (`- id: ...`), not {kind_of(value)}{hint}")
+        return []
+    out = []
+    for item in value.value:
+        ctx.spend()
+        built = build_rule(ctx, item, group)
+        if built is not None:
+            out.append(built)
+    ctx.rule_id = None
+    return out
+
+
+def _first_line(ctx: Context, node: Node) -> Span:
+    line, col = ctx.pos.at(node.start_mark.index)
+    return ctx.pos.line_span(line, col)
+
+
+# ---------------------------------------------------------------- rule
+
+
+def build_rule(ctx: Context, node: Node, group: str) -> Optional[BuiltRule]:
+    ctx.rule_id = None
+    if not ctx.usable(node):
+        return None
+    if not isinstance(node, MappingNode):
+        ctx.report(node, f"each item of group `{group}` must be a rule (a mapping: `- id: ...`), not {kind_of(node)}")
+        return None
+    ctx.rule_id = _peek_id(node)  # so that errors found before `id` is read carry it
+    pairs = mapping_pairs(ctx, node)
+    keys = {key: (key_node, value) for key, key_node, value in pairs}
+
+    rule_id, id_span = _read_id(ctx, node, keys.get("id"))
+    ctx.rule_id = rule_id
+    fields: dict = {}
+    patterns: list[tuple[PatternEntry, frozenset[str], Node]] = []
+    anti: list[AntiPattern] = []
+    patterns_node: Optional[Node] = None
+    for key, key_node, value in pairs:
+        if key == "id":
+            continue
+        if key not in schema.RULE_KEYS:
+            ctx.warn(key_node, schema.unknown_key_message(key, schema.RULE))
+        elif key in ("name", "description", "suggestion", "url"):
+            text = read_text(ctx, key, value, required=key == "name")
+            if text is not None:
+                fields[key] = text
+        elif key == "severity":
+            fields["severity"] = _read_severity(ctx, value)
+        elif key == "enabled":
+            enabled = read_bool(ctx, key, value)
+            if enabled is not None:
+                fields["enabled"] = enabled
+        elif key == "patterns":
+            patterns_node = key_node
+            for item in _read_list(ctx, key, value, "`- file: ...`"):
+                built = build_pattern_entry(ctx, item)
+                if built is not None:
+                    patterns.append(built)
+        elif key == "anti_patterns":
+            for item in _read_list(ctx, key, value, "`- pattern: ...`"):
+                built_anti = build_anti_pattern(ctx, item)
+                if built_anti is not None:
+                    anti.append(built_anti)
+
+    if "url" in fields and not _URL.match(fields["url"]):
+        ctx.warn(keys["url"][1], "`url` should be an absolute link (https://...)")
+    name = fields.get("name", "")
+    if not name.strip():
+        if "name" not in keys:
+            ctx.report(id_span, "rule has no `name`" + ("; its id is used instead" if rule_id else ""))
+        elif fields.get("name") == "":
+            ctx.report(keys["name"][1], "`name` is empty" + ("; the rule's id is used instead" if rule_id else ""))
+        name = rule_id or ""
+
+    scoped_by_patterns = any(a.file is None for a in anti)
+    if patterns_node is not None and not patterns and scoped_by_patterns and _has_items(keys["patterns"][1]):
+        ctx.report(
+            patterns_node,
+            "no `patterns` entry loaded, and the `anti_patterns` without their own `file` take their "
+            "files from `patterns`: the rule is not loaded (fix the entries above)",
+        )
+        return None
+    for entry, written, entry_node in patterns:
+        if written <= {"file", "when_contains"} and not scoped_by_patterns:
+            ctx.warn(
+                entry_node,
+                "this `patterns` entry only names files and checks nothing: add `must_contain`, "
+                "`should_match`, ... or an `anti_patterns` item without its own `file`",
+            )
+    if not patterns and not anti and "patterns" not in keys and "anti_patterns" not in keys:
+        ctx.warn(id_span, "rule checks nothing: give it `patterns` or `anti_patterns`")
+
+    if rule_id is None:
+        return None
+    rule = Rule(
+        id=rule_id,
+        name=name,
+        description=fields.get("description", ""),
+        severity=fields.get("severity", Severity.WARNING),
+        patterns=tuple(p[0] for p in patterns),
+        anti_patterns=tuple(anti),
+        suggestion=fields.get("suggestion", ""),
+        url=fields.get("url"),
+        enabled=fields.get("enabled", True),
+        location=Location(ctx.path, ctx.pos.node_span(node)),
+        group=group,
+    )
+    return BuiltRule(rule, id_span)
+
+
+def _peek_id(node: MappingNode) -> Optional[str]:
+    for key, value in node.value:
+        if isinstance(key, ScalarNode) and key.value == "id":
+            if isinstance(value, ScalarNode) and value.tag in SCALAR_TAGS and value.tag != NULL:
+                return value.value.strip() or None
+            return None
+    return None
+
+
+def _read_id(ctx: Context, node: MappingNode, pair) -> tuple[Optional[str], Span]:
+    start_line, start_col = ctx.pos.at(node.start_mark.index)
+    head = ctx.pos.line_span(start_line, start_col)
+    if pair is None:
+        ctx.report(head, "rule has no `id`; it is not loaded (findings and `archrules: ignore[...]` need one)")
+        return None, head
+    key_node, value = pair
+    span = ctx.pos.node_span(key_node if is_null(value) else value)
+    rule_id = read_text(ctx, "id", value)
+    if rule_id is None:
+        ctx.report(span, "the rule is not loaded without a usable `id`")
+        return None, span
+    rule_id = rule_id.strip()
+    if not rule_id:
+        ctx.report(span, "`id` is empty; the rule is not loaded")
+        return None, span
+    if _BAD_ID_CHARS.search(rule_id):
+        ctx.warn(span, f"rule id {rule_id!r} contains a space, comma or bracket, so `archrules: ignore[...]` cannot name it")
+    return rule_id, span
+
+
+def _read_severity(ctx: Context, node: Node) -> Severity:
+    text = read_text(ctx, "severity", node)
+    if text is None:
+        return Severity.WARNING
+    try:
+        return Severity(text.strip().lower())
+    except ValueError:
+        valid = ", ".join(schema.SEVERITIES)
+        ctx.report(node, f"unknown severity {text!r}: use one of {valid}; the rule is loaded as `warning`")
+        return Severity.WARNING
+
+
+def _read_list(ctx: Context, key: str, node: Node, item_example: str) -> list[Node]:
+    if not ctx.usable(node):
+        return []
+    if isinstance(node, SequenceNode):
+        return node.value
+    if is_null(node):
+        ctx.warn(node, f"`{key}` is empty")
+        return []
+    hint = f": start each item with `- ` ({item_example})" if isinstance(node, MappingNode) else ""
+    ctx.report(node, f"`{key}` must be a list, not {kind_of(node)}{hint}")
+    return []
+
+
+def _has_items(node: Node) -> bool:
+    return isinstance(node, SequenceNode) and bool(node.value)
+
+
+# ---------------------------------------------------------------- patterns entry
+
+
+def build_pattern_entry(ctx: Context, node: Node) -> Optional[tuple[PatternEntry, frozenset[str], Node]]:
+    """The entry, the keys written in it (for the 'checks nothing' warning), and its node."""
+    ctx.spend()
+    if not ctx.usable(node):
+        return None
+    if not isinstance(node, MappingNode):
+        ctx.report(node, f"each `patterns` entry must be a mapping (`- file: ...`), not {kind_of(node)}")
+        return None
+    values: dict = {}
+    written: dict[str, Node] = {}  # key -> key node
+    usable = True
+    for key, key_node, value in mapping_pairs(ctx, node):
+        written[key] = key_node  # unknown keys too: a typo'd check is not "checks nothing"
+        if key not in schema.PATTERN_KEYS:
+            ctx.warn(key_node, schema.unknown_key_message(key, schema.PATTERN_ENTRY))
+            continue
+        if key == "file":
+            parsed = read_glob(ctx, key, value)
+        elif key in _STRING_LIST_KEYS:
+            parsed = read_strings(ctx, key, value)
+        else:  # should_match, endpoint_pattern
+            parsed = read_regex(ctx, key, value)
+        if parsed is None:
+            usable = usable and key not in ("file", "when_contains")
+        else:
+            values[key] = parsed
+
+    if "file" not in written:
+        ctx.report(_first_line(ctx, node), "this `patterns` entry has no `file` glob; it is not loaded")
+        usable = False
+    _pair_endpoint_keys(ctx, written, values)
+    if not usable:
+        return None
+    entry = PatternEntry(
+        file=values["file"],
+        must_contain=values.get("must_contain", ()),
+        must_contain_one_of=values.get("must_contain_one_of", ()),
+        must_reference=values.get("must_reference", ()),
+        when_contains=values.get("when_contains", ()),
+        should_match=values.get("should_match"),
+        endpoint_pattern=values.get("endpoint_pattern"),
+        must_return=values.get("must_return", ()),
+        location=Location(ctx.path, ctx.pos.node_span(node)),
+    )
+    return entry, frozenset(written), node
+
+
+def _pair_endpoint_keys(ctx: Context, written: dict[str, Node], values: dict) -> None:
+    """`endpoint_pattern` and `must_return` only mean something together."""
+    has_pattern, has_return = "endpoint_pattern" in written, "must_return" in written
+    if has_pattern and not has_return:
+        ctx.report(
+            written["endpoint_pattern"],
+            "`endpoint_pattern` needs `must_return` (the key each matching endpoint must return); it is ignored",
+        )
+    elif has_return and not has_pattern:
+        ctx.report(
+            written["must_return"],
+            "`must_return` needs `endpoint_pattern` (the decorator regex that marks endpoints); it is ignored",
+        )
+    if "endpoint_pattern" not in values or not values.get("must_return"):
+        values.pop("endpoint_pattern", None)
+        values.pop("must_return", None)
+
+
+# ---------------------------------------------------------------- anti_patterns item
+
+
+def build_anti_pattern(ctx: Context, node: Node) -> Optional[AntiPattern]:
+    ctx.spend()
+    if not ctx.usable(node):
+        return None
+    if not isinstance(node, MappingNode):
+        ctx.report(node, f"each `anti_patterns` item must be a mapping (`- pattern: ...`), not {kind_of(node)}")
+        return None
+    values: dict = {}
+    written: dict[str, tuple[Node, Node]] = {}
+    usable = True
+    for key, key_node, value in mapping_pairs(ctx, node):
+        if key not in schema.ANTI_PATTERN_KEYS:
+            ctx.warn(key_node, schema.unknown_key_message(key, schema.ANTI_PATTERN_ENTRY))
+            continue
+        written[key] = (key_node, value)
+        if key == "pattern":
+            parsed = read_regex(ctx, key, value)
+        elif key == "file":
+            parsed = read_glob(ctx, key, value)
+        else:  # message, fix
+            parsed = read_text(ctx, key, value, required=key == "fix")
+        if parsed is None:
+            usable = usable and key not in ("pattern", "file")
+        else:
+            values[key] = parsed
+
+    if "pattern" not in written:
+        ctx.report(_first_line(ctx, node), "this `anti_patterns` item has no `pattern`; it is not loaded")
+        return None
+    if not usable:
+        return None
+    regex = values["pattern"]
+    message = values.get("message", "")
+    if not message.strip():
+        where = written["message"][1] if "message" in written else written["pattern"][0]
+        message = f"matches {regex.source}"
+        ctx.warn(where, f"anti-pattern has no `message`; findings will say {message!r}")
+    fix = values.get("fix")
+    if fix is not None:
+        problem = fix_group_problem(regex, fix)
+        if problem:
+            ctx.report(written["fix"][1], problem + "; the fix is ignored")
+            fix = None
+    return AntiPattern(
+        regex=regex,
+        message=message,
+        file=values.get("file"),
+        fix=fix,
+        location=Location(ctx.path, ctx.pos.node_span(node)),
+    )

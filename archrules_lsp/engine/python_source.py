@@ -1,0 +1,64 @@
+"""What the checks need to know about a Python file, parsed once and only when needed."""
+
+from __future__ import annotations
+
+import ast
+import re
+import warnings
+from functools import cached_property
+from typing import Optional
+
+from .text import SourceText
+
+_TOP_CLASS = re.compile(r"^class\s+\w", re.MULTILINE)
+
+
+def is_python(path: str) -> bool:
+    return path.endswith((".py", ".pyi", ".pyw"))
+
+
+class PythonSource:
+    """Lazily parsed view of a Python file. `tree` is None when the file does not parse."""
+
+    def __init__(self, src: SourceText):
+        self.src = src
+        self.error: Optional[SyntaxError] = None
+
+    @cached_property
+    def tree(self) -> Optional[ast.Module]:
+        try:
+            with warnings.catch_warnings():  # invalid escape sequences etc. are the user's business
+                warnings.simplefilter("ignore")
+                return ast.parse(self.src.normalized)
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
+            self.error = e if isinstance(e, SyntaxError) else SyntaxError(str(e))
+            return None
+
+    @cached_property
+    def first_class_line(self) -> int:
+        """0-based line of the first top-level `class` statement, or -1 (no parse needed)."""
+        m = _TOP_CLASS.search(self.src.normalized)
+        return -1 if m is None else self.src.normalized.count("\n", 0, m.start())
+
+    def first_class(self) -> Optional[ast.ClassDef]:
+        tree = self.tree
+        if tree is None:
+            return None
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef):
+                return node
+        return None
+
+    def class_body_end(self, cls: ast.ClassDef) -> tuple[int, str]:
+        """(0-based line after which a new field goes, the body's indentation).
+
+        That is the end of the last field assignment (`x = Column(...)`) when the
+        class has one, so new fields join the others before any methods; else the
+        end of the body."""
+        first = cls.body[0]
+        fields = [n for n in cls.body if isinstance(n, (ast.Assign, ast.AnnAssign))]
+        last = fields[-1] if fields else cls.body[-1]
+        line = self.src.lines[first.lineno - 1]
+        indent = line[: len(line) - len(line.lstrip())] or "    "
+        end = (getattr(last, "end_lineno", None) or last.lineno) - 1
+        return end, indent

@@ -1,0 +1,80 @@
+"""Every .gitignore in a tree (not only inside a git repository), with git's semantics.
+
+A deeper .gitignore overrides a shallower one; within a file the last matching
+pattern wins (`!pattern` re-includes); nothing under an ignored folder can be
+re-included. `.git/info/exclude` counts as a root-level .gitignore.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pathspec
+
+
+class GitIgnores:
+    """Lazily reads and caches the .gitignore of each folder it is asked about."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self._specs: dict[str, Optional["pathspec.GitIgnoreSpec"]] = {}
+
+    def spec_for(self, folder: str) -> Optional["pathspec.GitIgnoreSpec"]:
+        """The patterns of `folder`'s .gitignore (folder: root-relative posix, '' = root)."""
+        try:
+            return self._specs[folder]
+        except KeyError:
+            pass
+        base = self.root / folder if folder else self.root
+        lines: list[str] = []
+        sources = [base / ".gitignore"]
+        if not folder:
+            sources.insert(0, base / ".git" / "info" / "exclude")
+        for src in sources:
+            try:
+                with open(src, encoding="utf-8", errors="replace") as fh:
+                    lines.extend(fh.read().splitlines())
+            except OSError:
+                continue
+        spec = None
+        if any(ln.strip() and not ln.lstrip().startswith("#") for ln in lines):
+            import pathspec  # imported only when a .gitignore has patterns
+
+            try:
+                spec = pathspec.GitIgnoreSpec.from_lines(lines)
+            except Exception:  # a malformed pattern: ignore that file rather than fail
+                spec = None
+        self._specs[folder] = spec
+        return spec
+
+    def decision(self, rel: str, is_dir: bool) -> Optional[bool]:
+        """True if ignored, False if re-included, None if no pattern matches `rel` itself.
+
+        Only `rel` is looked at, not its folders (callers walk top-down)."""
+        parts = rel.split("/")
+        # deepest .gitignore first: the first one with an opinion wins
+        for depth in range(len(parts) - 1, -1, -1):
+            folder = "/".join(parts[:depth])
+            spec = self.spec_for(folder)
+            if spec is None:
+                continue
+            sub = "/".join(parts[depth:]) + ("/" if is_dir else "")
+            result = spec.check_file(sub)
+            if result.include is not None:
+                return result.include
+        return None
+
+    def is_ignored(self, rel: str, is_dir: bool = False) -> bool:
+        """`rel` or one of its folders is ignored."""
+        parts = rel.split("/")
+        for i in range(1, len(parts)):
+            if self.decision("/".join(parts[:i]), True):
+                return True
+        return bool(self.decision(rel, is_dir))
+
+
+def has_gitignore(folder: str | os.PathLike) -> bool:
+    return os.path.exists(os.path.join(folder, ".gitignore"))

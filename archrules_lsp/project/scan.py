@@ -1,0 +1,255 @@
+"""Checking many files: in-process for a few, a pool of worker processes for many.
+
+    spec = CheckerSpec(rule_paths=("rules/a.yaml",), options=CheckOptions())
+    for rel, outcome in scan(root, rels, spec, jobs=0):
+        ...  # outcome: CheckResult, or Skip (too large, binary, unreadable)
+
+Results come back in the order of `rels`, one file at a time, and nothing is
+kept once yielded: memory does not grow with the number of files. Files no
+enabled rule applies to are not read and not yielded. The generator is
+cancellable: `should_stop()` is asked between files (in-process) or chunks
+(pool), and closing the generator (`gen.close()`, or dropping it) terminates
+the workers.
+
+Workers get their Checker by fork (the parent's, inherited) where the platform
+forks; elsewhere each worker loads the rule files once in its initializer.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, Sequence, Union
+
+from .config import DEFAULT_MAX_FILE_SIZE
+from .files import Skip, read_source
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..engine import CheckOptions, CheckResult, Checker
+
+Outcome = Union["CheckResult", Skip]
+
+IN_PROCESS_BELOW = 50  # files; fewer than this are checked without a pool
+CHUNK_SIZE = 16
+
+
+@dataclass(frozen=True)
+class CheckerSpec:
+    """What a worker needs to build a Checker: picklable (rule paths, not compiled rules)."""
+
+    rule_paths: tuple[str, ...]
+    options: Optional["CheckOptions"] = None
+
+    def build(self) -> "Checker":
+        from ..engine import CheckOptions, Checker, load_rule_files
+
+        ruleset = load_rule_files([str(p) for p in self.rule_paths])
+        return Checker(ruleset, self.options if self.options is not None else CheckOptions())
+
+
+@dataclass(frozen=True)
+class FixOutcome:
+    """In fix mode: what remains after the safe fixes, and how many were applied."""
+
+    result: Union["CheckResult", Skip]
+    fixes_applied: int = 0
+    error: Optional[str] = None  # the fixed file could not be written
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+# ---------------------------------------------------------------- work on one file
+
+
+def check_file(checker: "Checker", root: str, rel: str, max_file_size: int) -> Outcome:
+    text = read_source(os.path.join(root, rel), max_file_size)
+    if isinstance(text, Skip):
+        return text
+    return checker.check(rel, text)
+
+
+def fix_file(checker: "Checker", root: str, rel: str, max_file_size: int) -> FixOutcome:
+    """Apply every safe fix (again on the result, up to 10 rounds, until none is left),
+    write the file if it changed (line endings and a UTF-8 BOM kept), and check it again.
+
+    A file that is not valid UTF-8 is checked but never rewritten."""
+    from ..engine import apply_safe_fixes
+
+    path = os.path.join(root, rel)
+    text = read_source(path, max_file_size)
+    if isinstance(text, Skip):
+        return FixOutcome(text)
+    original = text
+    result = checker.check(rel, text)
+    applied = 0
+    for _ in range(10):
+        fixable = sum(1 for f in result.findings if f.rule_fix is not None and f.rule_fix.safe)
+        if not fixable:
+            break
+        new_text, fixed = apply_safe_fixes(text, result.findings)
+        if not fixed or new_text == text:
+            break
+        applied += fixed
+        text = new_text
+        result = checker.check(rel, text)
+    if text == original:
+        return FixOutcome(result, 0)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return FixOutcome(checker.check(rel, original), 0, "not valid UTF-8: fixes not written")
+        bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
+        with open(path, "wb") as fh:
+            fh.write(bom + text.encode("utf-8", errors="surrogatepass"))
+    except OSError as e:
+        return FixOutcome(checker.check(rel, original), 0, f"cannot write: {e.strerror or e}")
+    return FixOutcome(result, applied)
+
+
+# ---------------------------------------------------------------- workers
+
+Transform = Callable[[str, object], object]
+
+_worker_checker: Optional["Checker"] = None
+_worker_root = ""
+_worker_max = DEFAULT_MAX_FILE_SIZE
+_worker_one_file: Callable = check_file
+_worker_transform: Optional[Transform] = None
+_inherited_checker: Optional["Checker"] = None  # set in the parent just before forking
+
+
+def _init_worker(spec: Optional[CheckerSpec], root: str, max_file_size: int, one_file: Callable,
+                 transform: Optional[Transform]) -> None:
+    global _worker_checker, _worker_root, _worker_max, _worker_one_file, _worker_transform
+    _worker_root, _worker_max, _worker_one_file, _worker_transform = root, max_file_size, one_file, transform
+    _worker_checker = _inherited_checker if _inherited_checker is not None else spec.build()  # type: ignore[union-attr]
+    try:  # the parent handles Ctrl-C; workers just stop when terminated
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except (ImportError, ValueError):  # pragma: no cover
+        pass
+
+
+def _work_chunk(rels: Sequence[str]) -> list[tuple[str, object]]:
+    checker, root, size, one_file, transform = (
+        _worker_checker, _worker_root, _worker_max, _worker_one_file, _worker_transform)
+    out = []
+    for rel in rels:
+        if not checker.applies_to(rel):
+            continue
+        outcome = one_file(checker, root, rel, size)
+        out.append((rel, transform(rel, outcome) if transform is not None else outcome))
+    return out
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield list(items[i : i + size])
+
+
+# ---------------------------------------------------------------- the scan
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin"
+
+
+def _run(root, rels, checker, one_file, jobs, max_file_size, should_stop, transform):
+    global _inherited_checker
+    root = os.path.abspath(root)
+    spec = checker if isinstance(checker, CheckerSpec) else None
+    built = None if spec is not None else checker
+    rels = list(rels)
+    jobs = default_jobs() if not jobs or jobs < 1 else jobs
+    jobs = min(jobs, max(1, len(rels) // CHUNK_SIZE))
+    can_fork = False
+    if jobs > 1 and len(rels) >= IN_PROCESS_BELOW:
+        can_fork = _can_fork()
+        if spec is None and not can_fork:
+            jobs = 1  # a built Checker cannot cross a spawn boundary
+    if jobs <= 1 or len(rels) < IN_PROCESS_BELOW:
+        if built is None:
+            built = spec.build()  # type: ignore[union-attr]
+        for rel in rels:
+            if should_stop is not None and should_stop():
+                return
+            if not built.applies_to(rel):
+                continue
+            outcome = one_file(built, root, rel, max_file_size)
+            yield rel, (transform(rel, outcome) if transform is not None else outcome)
+        return
+
+    import multiprocessing  # only here: the in-process path does not pay for it
+
+    if can_fork:
+        if built is None:
+            built = spec.build()  # type: ignore[union-attr]
+        ctx = multiprocessing.get_context("fork")
+        _inherited_checker = built
+    else:  # pragma: no cover - Windows / macOS
+        ctx = multiprocessing.get_context("spawn")
+    try:
+        pool = ctx.Pool(jobs, initializer=_init_worker,
+                        initargs=(None if can_fork else spec, root, max_file_size, one_file, transform))
+    finally:
+        _inherited_checker = None
+    try:
+        for chunk in pool.imap(_work_chunk, _chunks(rels, CHUNK_SIZE)):
+            yield from chunk
+            if should_stop is not None and should_stop():
+                return
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def scan(
+    root: Union[str, Path],
+    rels: Iterable[str],
+    checker: Union["Checker", CheckerSpec],
+    *,
+    jobs: int = 0,
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+    should_stop: Optional[Callable[[], bool]] = None,
+    transform: Optional[Transform] = None,
+) -> Iterator[tuple[str, Outcome]]:
+    """Check `rels` (root-relative posix paths); yield (rel, CheckResult | Skip) in their order.
+
+    Files no active rule applies to are left out. `checker`: a built Checker, or a
+    CheckerSpec (lets non-forking platforms use workers). `jobs`: worker processes,
+    0 = one per available core; fewer than 50 files always run in-process.
+
+    `transform(rel, outcome)`, when given, runs where the file was checked (in the
+    worker) and its value is yielded instead of the outcome. Findings with their fixes
+    cost more to pickle than to compute, so shrink them there (a module-level function:
+    it must be picklable where workers are spawned)."""
+    return _run(root, rels, checker, check_file, jobs, max_file_size, should_stop, transform)
+
+
+def scan_and_fix(
+    root: Union[str, Path],
+    rels: Iterable[str],
+    checker: Union["Checker", CheckerSpec],
+    *,
+    jobs: int = 0,
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+    should_stop: Optional[Callable[[], bool]] = None,
+    transform: Optional[Transform] = None,
+) -> Iterator[tuple[str, FixOutcome]]:
+    """Like `scan`, but first applies each file's safe fixes and writes it back;
+    yields (rel, FixOutcome) (`transform` gets the FixOutcome)."""
+    return _run(root, rels, checker, fix_file, jobs, max_file_size, should_stop, transform)

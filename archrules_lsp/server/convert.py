@@ -1,0 +1,199 @@
+"""The one place where engine values become LSP values.
+
+Engine spans are 0-based lines and code-point columns; LSP ranges use the
+negotiated position encoding. Every conversion goes through a `Lines` view of the
+exact text the engine checked (an open document or a file's text on disk).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Optional, Sequence
+
+from lsprotocol import types as t
+
+from .documents import Document, split_lines, to_client_column
+
+SOURCE = "archrules"
+
+_SEVERITY = {
+    "error": t.DiagnosticSeverity.Error,
+    "warning": t.DiagnosticSeverity.Warning,
+    "info": t.DiagnosticSeverity.Information,
+    "hint": t.DiagnosticSeverity.Hint,
+}
+
+
+class Lines:
+    """Line contents of a text, for column conversion."""
+
+    __slots__ = ("_lines", "encoding")
+
+    def __init__(self, lines: Sequence[str], encoding: str):
+        self._lines = lines
+        self.encoding = encoding
+
+    @classmethod
+    def of_document(cls, doc: Document, encoding: str) -> "Lines":
+        return cls(doc.lines, encoding)
+
+    @classmethod
+    def of_text(cls, text: str, encoding: str) -> "Lines":
+        return cls(split_lines(text), encoding)
+
+    def position(self, line: int, column: int) -> t.Position:
+        lines = self._lines
+        if line < 0:
+            return t.Position(line=0, character=0)
+        if line >= len(lines):  # past the end: the end of the text
+            last = len(lines) - 1
+            return t.Position(line=last, character=to_client_column(lines[last], len(lines[last]), self.encoding))
+        return t.Position(line=line, character=to_client_column(lines[line], column, self.encoding))
+
+    def range(self, span) -> t.Range:
+        return t.Range(start=self.position(span.line, span.column),
+                       end=self.position(span.end_line, span.end_column))
+
+
+def severity(value) -> t.DiagnosticSeverity:
+    return _SEVERITY.get(str(getattr(value, "value", value)), t.DiagnosticSeverity.Warning)
+
+
+def path_to_uri(path: str) -> str:
+    from pygls.uris import from_fs_path
+
+    return from_fs_path(str(path)) or str(path)
+
+
+# ------------------------------------------------------------------ fixes as JSON
+
+
+def span_json(span) -> list[int]:
+    return [span.line, span.column, span.end_line, span.end_column]
+
+
+def fix_json(fix) -> dict[str, Any]:
+    return {
+        "title": fix.title,
+        "kind": str(getattr(fix.kind, "value", fix.kind)),
+        "safe": bool(fix.safe),
+        "edits": [{"span": span_json(e.span), "newText": e.new_text} for e in fix.edits],
+    }
+
+
+class SpanLike:
+    """A Span rebuilt from JSON (`[line, column, end_line, end_column]`)."""
+
+    __slots__ = ("line", "column", "end_line", "end_column")
+
+    def __init__(self, values: Sequence[int]):
+        self.line, self.column, self.end_line, self.end_column = (int(v) for v in values)
+
+
+def edits_from_json(fix: dict) -> list[tuple[SpanLike, str]]:
+    return [(SpanLike(e["span"]), str(e["newText"])) for e in fix.get("edits", [])]
+
+
+# ------------------------------------------------------------------ diagnostics
+
+
+def finding_to_diagnostic(finding, rule, lines: Lines, features, uri: str, version: Optional[int]) -> t.Diagnostic:
+    from ..engine.model import UNUSED_SUPPRESSION
+
+    unused = finding.rule_id == UNUSED_SUPPRESSION
+    diag = t.Diagnostic(
+        range=lines.range(finding.span),
+        message=finding.message,
+        severity=t.DiagnosticSeverity.Hint if unused else severity(finding.severity),
+        code=finding.rule_id,
+        source=SOURCE,
+        data={
+            "ruleId": finding.rule_id,
+            "uri": uri,
+            "version": version,
+            "fixes": [fix_json(f) for f in finding.fixes],
+        },
+    )
+    if unused and features.unnecessary_tag:
+        diag.tags = [t.DiagnosticTag.Unnecessary]
+    if rule is not None:
+        if rule.url and features.code_description:
+            diag.code_description = t.CodeDescription(href=rule.url)
+        if rule.location is not None and features.related_information:
+            diag.related_information = [t.DiagnosticRelatedInformation(
+                location=t.Location(uri=path_to_uri(rule.location.path),
+                                    range=rule_location_range(rule.location)),
+                message=f"{rule.id}: {rule.name}",
+            )]
+    return diag
+
+
+def rule_location_range(location, lines: Optional[Lines] = None) -> t.Range:
+    """A rule's place in its YAML file (columns: rule files are mostly ASCII; with
+    `lines` they are converted exactly)."""
+    span = location.span
+    if lines is not None:
+        return lines.range(span)
+    return t.Range(start=t.Position(line=span.line, character=span.column),
+                   end=t.Position(line=span.end_line, character=span.end_column))
+
+
+def rule_error_to_diagnostic(error, lines: Lines) -> t.Diagnostic:
+    return t.Diagnostic(
+        range=lines.range(error.span),
+        message=error.message,
+        severity=severity(error.severity),
+        code=error.rule_id or None,
+        source=SOURCE,
+    )
+
+
+# ------------------------------------------------------------------ edits
+
+
+def text_edits(edits: Iterable[tuple[Any, str]], lines: Lines) -> list[t.TextEdit]:
+    return [t.TextEdit(range=lines.range(span), new_text=text) for span, text in edits]
+
+
+def workspace_edit(uri: str, version: Optional[int], edits: list[t.TextEdit], features) -> t.WorkspaceEdit:
+    if features.document_changes:
+        return t.WorkspaceEdit(document_changes=[t.TextDocumentEdit(
+            text_document=t.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
+            edits=edits,
+        )])
+    return t.WorkspaceEdit(changes={uri: edits})
+
+
+def minimal_edit(old: str, new: str, lines: Lines) -> list[t.TextEdit]:
+    """One edit turning `old` into `new`: the differing middle only."""
+    if old == new:
+        return []
+    start = 0
+    limit = min(len(old), len(new))
+    while start < limit and old[start] == new[start]:
+        start += 1
+    end_old, end_new = len(old), len(new)
+    while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
+        end_old -= 1
+        end_new -= 1
+    # don't split a \r\n pair
+    if start > 0 and old[start - 1] == "\r" and start < len(old) and old[start] == "\n":
+        start -= 1
+    if 0 < end_old < len(old) and old[end_old - 1] == "\r" and old[end_old] == "\n":
+        end_old += 1
+        end_new += 1
+    sl, sc = _line_col(old, start)
+    el, ec = _line_col(old, end_old)
+    rng = t.Range(start=lines.position(sl, sc), end=lines.position(el, ec))
+    return [t.TextEdit(range=rng, new_text=new[start:end_new])]
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    from .documents import LINE_BREAK
+
+    line, line_start = 0, 0
+    for m in LINE_BREAK.finditer(text, 0, offset):
+        if m.end() > offset:
+            break
+        line += 1
+        line_start = m.end()
+    return line, offset - line_start

@@ -1,0 +1,217 @@
+"""The open documents, kept by the server itself rather than by pygls' workspace.
+
+Why our own store: pygls' `TextDocument.lines` splits with `str.splitlines`, which
+also breaks at form feed, \\x85, \\u2028 and friends, so an incremental edit on a
+file holding a form feed lands on the wrong line (pygls gotcha G1). The engine
+splits on \\r\\n, \\r and \\n only; this store does the same, so the client's
+line numbers, the store's and the engine's always agree.
+
+Columns: the client speaks in the negotiated position encoding (utf-16, utf-8
+or utf-32 code units); the store and the engine speak in code points. Positions
+out of range are clamped (a line past the end means the end of the text, a
+character past the line means the end of that line), never an error.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from pygls.uris import to_fs_path
+
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+UTF8 = "utf-8"
+UTF16 = "utf-16"
+UTF32 = "utf-32"
+
+
+# ------------------------------------------------------------------ columns
+
+
+def units_of(text: str, encoding: str) -> int:
+    """How many code units of `encoding` the string takes."""
+    if encoding == UTF32 or text.isascii():
+        return len(text)
+    if encoding == UTF8:
+        return len(text.encode("utf-8", "surrogatepass"))
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def to_client_column(line: str, column: int, encoding: str) -> int:
+    """Code-point column on `line` -> code units of `encoding` (clamped to the line)."""
+    column = max(0, min(column, len(line)))
+    if encoding == UTF32 or line.isascii():
+        return column
+    return units_of(line[:column], encoding)
+
+
+def from_client_column(line: str, units: int, encoding: str) -> int:
+    """Code units of `encoding` on `line` -> code-point column (clamped to the line).
+
+    A position inside a character (half a surrogate pair, a byte inside a UTF-8
+    sequence) moves to the end of that character."""
+    if units <= 0:
+        return 0
+    if encoding == UTF32 or line.isascii():
+        return min(units, len(line))
+    if encoding == UTF8:
+        width = lambda c: 1 if c < "\x80" else 2 if c < "\u0800" else 3 if c < "\U00010000" else 4  # noqa: E731
+    else:
+        width = lambda c: 2 if c >= "\U00010000" else 1  # noqa: E731
+    seen = 0
+    for i, ch in enumerate(line):
+        if seen >= units:
+            return i
+        seen += width(ch)
+    return len(line)
+
+
+def split_lines(text: str) -> list[str]:
+    """Line contents without terminators, split like the engine (\\r\\n, \\r, \\n)."""
+    return LINE_BREAK.split(text)
+
+
+# ------------------------------------------------------------------ documents
+
+
+class Document:
+    """One open document: its text, version and language, with line lookup."""
+
+    __slots__ = ("uri", "path", "language_id", "version", "_text", "_starts", "_lines")
+
+    def __init__(self, uri: str, text: str, version: Optional[int] = None, language_id: str = ""):
+        self.uri = uri
+        self.path = to_fs_path(uri)  # None for non-file URIs (untitled:, ...)
+        self.language_id = language_id or ""
+        self.version = version
+        self._text = text
+        self._starts: Optional[list[int]] = None
+        self._lines: Optional[list[str]] = None
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self._text = value
+        self._starts = None
+        self._lines = None
+
+    @property
+    def line_starts(self) -> list[int]:
+        """Index into `text` where each line starts."""
+        if self._starts is None:
+            starts = [0]
+            starts.extend(m.end() for m in LINE_BREAK.finditer(self._text))
+            self._starts = starts
+        return self._starts
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = split_lines(self._text)
+        return self._lines
+
+    def line(self, index: int) -> str:
+        """The content of line `index` (no terminator); '' past the end."""
+        starts = self.line_starts
+        if index < 0 or index >= len(starts):
+            return ""
+        start = starts[index]
+        if index + 1 < len(starts):
+            end = starts[index + 1]
+            text = self._text
+            # drop the terminator (\r\n, \r or \n)
+            if end > start and text[end - 1] == "\n":
+                end -= 1
+                if end > start and text[end - 1] == "\r":
+                    end -= 1
+            elif end > start and text[end - 1] == "\r":
+                end -= 1
+            return self._text[start:end]
+        return self._text[start:]
+
+    @property
+    def line_count(self) -> int:
+        return len(self.line_starts)
+
+    def offset_at(self, line: int, units: int, encoding: str) -> int:
+        """Index into `text` of a client position (clamped)."""
+        starts = self.line_starts
+        if line < 0:
+            return 0
+        if line >= len(starts):
+            return len(self._text)
+        content = self.line(line)
+        return starts[line] + from_client_column(content, units, encoding)
+
+    def code_point_position(self, line: int, units: int, encoding: str) -> tuple[int, int]:
+        """A client position as (line, code-point column), clamped into the text."""
+        count = self.line_count
+        if line < 0:
+            return 0, 0
+        if line >= count:
+            last = count - 1
+            return last, len(self.line(last))
+        return line, from_client_column(self.line(line), units, encoding)
+
+    def apply_change(self, change, encoding: str) -> None:
+        """Apply one `TextDocumentContentChangeEvent` (a range edit or the whole text)."""
+        rng = getattr(change, "range", None)
+        if rng is None:
+            self.text = change.text
+            return
+        start = self.offset_at(rng.start.line, rng.start.character, encoding)
+        end = self.offset_at(rng.end.line, rng.end.character, encoding)
+        if end < start:  # a reversed range: treat it as the same span
+            start, end = end, start
+        text = self._text
+        self.text = text[:start] + change.text + text[end:]
+
+
+class DocumentStore:
+    """The documents the client has open, by URI."""
+
+    def __init__(self) -> None:
+        self._docs: dict[str, Document] = {}
+
+    def open(self, uri: str, text: str, version: Optional[int], language_id: str) -> Document:
+        doc = Document(uri, text, version, language_id)
+        self._docs[uri] = doc
+        return doc
+
+    def change(self, uri: str, version: Optional[int], changes, encoding: str) -> Optional[Document]:
+        doc = self._docs.get(uri)
+        if doc is None:
+            return None
+        for change in changes:
+            doc.apply_change(change, encoding)
+        doc.version = version
+        return doc
+
+    def close(self, uri: str) -> Optional[Document]:
+        return self._docs.pop(uri, None)
+
+    def get(self, uri: str) -> Optional[Document]:
+        return self._docs.get(uri)
+
+    def by_path(self, path: str) -> Optional[Document]:
+        """The open document for a file system path, if any."""
+        import os
+
+        want = os.path.normcase(os.path.abspath(path))
+        for doc in self._docs.values():
+            if doc.path and os.path.normcase(os.path.abspath(doc.path)) == want:
+                return doc
+        return None
+
+    def __iter__(self):
+        return iter(list(self._docs.values()))
+
+    def __contains__(self, uri: str) -> bool:
+        return uri in self._docs
+
+    def __len__(self) -> int:
+        return len(self._docs)

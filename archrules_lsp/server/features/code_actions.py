@@ -1,0 +1,117 @@
+"""Quick fixes from the engine's fixes, "Show rule", and `source.fixAll.archrules`.
+
+The fixes travel in each Diagnostic's `data` (spans in code points of the text
+that was checked, with its version). When the client can resolve `edit` lazily,
+actions carry only data and `codeAction/resolve` builds the edit; otherwise the
+edit is in the response. A fix from an older version of the document is not
+offered (its positions would be wrong); the client has new diagnostics coming.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Optional
+
+from lsprotocol import types as t
+
+from ..convert import Lines, edits_from_json, minimal_edit, text_edits, workspace_edit
+
+log = logging.getLogger("archrules_lsp.server")
+
+FIX_ALL_KIND = f"{t.CodeActionKind.SourceFixAll.value}.archrules"
+SHOW_RULE = "archrules.showRule"
+
+
+def _wants(only, kind: str) -> bool:
+    if not only:
+        return kind == t.CodeActionKind.QuickFix.value
+    return any(kind == str(getattr(k, "value", k)) or kind.startswith(str(getattr(k, "value", k)) + ".")
+               for k in only)
+
+
+def fix_all_edit(ls, doc) -> Optional[t.WorkspaceEdit]:
+    from ...engine import apply_safe_fixes
+
+    result = ls.diagnostics.result_for(doc)
+    new_text, count = apply_safe_fixes(doc.text, result.findings)
+    if not count or new_text == doc.text:
+        return None
+    lines = Lines.of_document(doc, ls.client.position_encoding)
+    return workspace_edit(doc.uri, doc.version, minimal_edit(doc.text, new_text, lines), ls.client)
+
+
+def _fix_edit(ls, doc, fix: dict) -> t.WorkspaceEdit:
+    lines = Lines.of_document(doc, ls.client.position_encoding)
+    return workspace_edit(doc.uri, doc.version, text_edits(edits_from_json(fix), lines), ls.client)
+
+
+def code_actions(ls, params: t.CodeActionParams) -> list[t.CodeAction]:
+    doc = ls.documents.get(params.text_document.uri)
+    if doc is None:
+        return []
+    only = params.context.only
+    lazy = ls.client.resolve_edit
+    actions: list[t.CodeAction] = []
+    if _wants(only, t.CodeActionKind.QuickFix.value):
+        shown: set[str] = set()
+        for diag in params.context.diagnostics:
+            data = diag.data if isinstance(diag.data, dict) else None
+            if diag.source != "archrules" or data is None:
+                continue
+            if data.get("version") != doc.version:
+                continue  # stale positions
+            for index, fix in enumerate(data.get("fixes") or []):
+                preferred = fix.get("kind") == "rule" and bool(fix.get("safe"))
+                action = t.CodeAction(title=str(fix.get("title")), kind=t.CodeActionKind.QuickFix,
+                                      diagnostics=[diag], is_preferred=preferred or None)
+                if lazy:
+                    action.data = {"uri": doc.uri, "version": doc.version, "fix": fix}
+                else:
+                    action.edit = _fix_edit(ls, doc, fix)
+                actions.append(action)
+            rule_id = data.get("ruleId")
+            folder = ls.folders.for_path(doc.path) if doc.path else None
+            if rule_id and rule_id not in shown and folder is not None and folder.rule(rule_id) is not None:
+                shown.add(rule_id)
+                actions.append(t.CodeAction(
+                    title=f"Show rule {rule_id}", kind=t.CodeActionKind.QuickFix, diagnostics=[diag],
+                    command=t.Command(title=f"Show rule {rule_id}", command=SHOW_RULE, arguments=[rule_id])))
+    if only and _wants(only, FIX_ALL_KIND):
+        if lazy:
+            result = ls.diagnostics.result_for(doc)
+            if any(f.rule_fix is not None and f.rule_fix.safe for f in result.findings):
+                actions.append(t.CodeAction(title="archrules: fix all safe fixes", kind=FIX_ALL_KIND,
+                                            data={"uri": doc.uri, "version": doc.version, "fixAll": True}))
+        else:
+            edit = fix_all_edit(ls, doc)
+            if edit is not None:
+                actions.append(t.CodeAction(title="archrules: fix all safe fixes", kind=FIX_ALL_KIND, edit=edit))
+    return actions
+
+
+def resolve(ls, action: t.CodeAction) -> t.CodeAction:
+    data: Any = action.data
+    if not isinstance(data, dict) or action.edit is not None:
+        return action
+    doc = ls.documents.get(str(data.get("uri")))
+    if doc is None or data.get("version") != doc.version:
+        log.info("code action %r is out of date; not resolved", action.title)
+        return action
+    if data.get("fixAll"):
+        action.edit = fix_all_edit(ls, doc) or t.WorkspaceEdit(changes={})
+    elif isinstance(data.get("fix"), dict):
+        action.edit = _fix_edit(ls, doc, data["fix"])
+    return action
+
+
+def register(server) -> None:
+    @server.feature(t.TEXT_DOCUMENT_CODE_ACTION, t.CodeActionOptions(
+        code_action_kinds=[t.CodeActionKind.QuickFix, FIX_ALL_KIND], resolve_provider=True))
+    async def on_code_action(ls, params: t.CodeActionParams):
+        await ls.wait_ready()
+        return code_actions(ls, params)
+
+    @server.feature(t.CODE_ACTION_RESOLVE)
+    async def on_resolve(ls, action: t.CodeAction):
+        await ls.wait_ready()
+        return resolve(ls, action)

@@ -1,0 +1,111 @@
+"""workspace/executeCommand: reloadRules, checkWorkspace, fixAll, showRule.
+
+Arguments come raw (`*args`) and are checked here: a wrong shape is InvalidParams.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Optional
+
+from lsprotocol import types as t
+from pygls.exceptions import JsonRpcInvalidParams
+
+from ..convert import Lines, path_to_uri, rule_location_range
+
+log = logging.getLogger("archrules_lsp.server")
+
+RELOAD_RULES = "archrules.reloadRules"
+CHECK_WORKSPACE = "archrules.checkWorkspace"
+FIX_ALL = "archrules.fixAll"
+SHOW_RULE = "archrules.showRule"
+
+
+def _invalid(message: str):
+    return JsonRpcInvalidParams(message)
+
+
+def _one_string(command: str, args: tuple, optional: bool = False) -> Optional[str]:
+    if len(args) == 1 and isinstance(args[0], dict):  # {"uri": ...} / {"ruleId": ...} also accepted
+        values = [v for k, v in args[0].items() if k in ("uri", "ruleId", "id")]
+        args = tuple(values)
+    if not args and optional:
+        return None
+    if len(args) != 1 or not isinstance(args[0], str) or not args[0]:
+        raise _invalid(f"{command} takes one string argument, got {list(args)!r}")
+    return args[0]
+
+
+async def show_rule(ls, rule_id: Optional[str]) -> bool:
+    """Open the rule's YAML at the rule (without an id: the first rule file)."""
+    target = None
+    for folder in ls.folders:
+        if folder.ruleset is None:
+            continue
+        if rule_id is None:
+            if folder.rule_paths:
+                target = (str(folder.rule_paths[0]), None)
+                break
+            continue
+        rule = folder.rule(rule_id)
+        if rule is not None and rule.location is not None:
+            target = (rule.location.path, rule.location)
+            break
+    if target is None:
+        if rule_id is not None:
+            raise _invalid(f"no rule {rule_id!r} is loaded")
+        return False
+    path, location = target
+    uri = path_to_uri(path)
+    selection = None
+    if location is not None:
+        doc = ls.documents.get(uri)
+        lines = Lines.of_document(doc, ls.client.position_encoding) if doc is not None else None
+        selection = rule_location_range(location, lines)
+    if not ls.client.show_document:
+        log.info("client cannot show documents; rule %s is at %s:%s", rule_id, path,
+                 (location.span.line + 1) if location else 1)
+        return False
+    result = await ls.window_show_document_async(
+        t.ShowDocumentParams(uri=uri, take_focus=True, selection=selection))
+    return bool(getattr(result, "success", False))
+
+
+async def fix_all(ls, uri: str) -> bool:
+    from .code_actions import fix_all_edit
+
+    doc = ls.documents.get(uri)
+    if doc is None:
+        raise _invalid(f"{uri} is not open")
+    edit = fix_all_edit(ls, doc)
+    if edit is None:
+        return False
+    result = await ls.workspace_apply_edit_async(
+        t.ApplyWorkspaceEditParams(edit=edit, label="archrules: fix all"))
+    return bool(getattr(result, "applied", False))
+
+
+def register(server) -> None:
+    @server.command(RELOAD_RULES)
+    async def reload_rules(ls, *args: Any):
+        await ls.wait_ready()
+        ls.rule_files.reload_all("reloadRules command")
+        return {"ruleCount": sum(len(f.ruleset.rules) for f in ls.folders if f.ruleset is not None)}
+
+    @server.command(CHECK_WORKSPACE)
+    async def check_workspace(ls, *args: Any):
+        await ls.wait_ready()
+        for folder in ls.folders:
+            if folder.settings.enable:
+                ls.scanner.start(folder, forced=True)
+        return True
+
+    @server.command(FIX_ALL)
+    async def fix_all_command(ls, *args: Any):
+        await ls.wait_ready()
+        return await fix_all(ls, _one_string(FIX_ALL, args))
+
+    @server.command(SHOW_RULE)
+    async def show_rule_command(ls, *args: Any):
+        await ls.wait_ready()
+        return await show_rule(ls, _one_string(SHOW_RULE, args, optional=True))

@@ -1,0 +1,1 @@
+"""The server's session state: client capabilities, settings, workspace folders."""

@@ -1,0 +1,238 @@
+"""Workspace folders: each one a project with its own root, settings, rules and checker.
+
+Multi-root: a document belongs to the folder whose root is the longest prefix of
+its path. Without workspace folders the initialize `rootUri`/`rootPath` is the
+one folder; without that either, a folder is made on demand at `find_root` of
+the document (an "implicit" folder).
+
+Rules reload per folder and keep, per rule file, the last good version: when a
+reload of file F yields errors and no rules at all (a YAML syntax error), F's
+previous rules stay in force until F is fixed; the other files reload normally.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from .settings import Settings, build_settings, merge_project_config
+
+log = logging.getLogger(__name__)
+
+RULE_DIR = ".architecture-rules"
+RULE_FILE_NAMES = (".architecture-rules.yaml", ".architecture-rules.yml")
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def norm(path: str | os.PathLike) -> str:
+    return os.path.normcase(os.path.abspath(path))
+
+
+def looks_like_rule_file(path: str) -> bool:
+    """Named like a rule file wherever it is (never linted as source)."""
+    p = Path(path)
+    if p.name in RULE_FILE_NAMES:
+        return True
+    return p.suffix in YAML_SUFFIXES and p.parent.name == RULE_DIR
+
+
+@dataclass
+class RulesReport:
+    """What a reload found, for the features that report it."""
+
+    rule_count: int = 0
+    error_count: int = 0
+    errors_by_file: dict[str, list] = field(default_factory=dict)  # path -> [RuleError]
+    cleared_files: list[str] = field(default_factory=list)  # had errors before, none now
+    newly_broken: list[tuple[str, int]] = field(default_factory=list)  # (path, error count)
+    kept_files: list[str] = field(default_factory=list)  # last good rules kept
+    files: list[str] = field(default_factory=list)
+
+
+class Folder:
+    def __init__(self, uri: str, root: Path, name: str = "", implicit: bool = False):
+        from ...project.config import ProjectConfig
+
+        self.uri = uri
+        self.root = Path(os.path.abspath(root))
+        self.name = name or self.root.name
+        self.implicit = implicit
+        self.settings = Settings()
+        self.editor_layers: tuple[Any, ...] = ()
+        self.project_config = ProjectConfig()
+        self.config = ProjectConfig()  # project config with the editor settings on top
+        self.rule_paths: list[Path] = []
+        self._rule_path_set: set[str] = set()
+        self.ruleset = None
+        self.checker = None
+        self.selector = None
+        self._good_rules: dict[str, tuple] = {}
+        self._error_files: set[str] = set()
+        self._broken: set[str] = set()  # files whose breakage was announced already
+        self.generation = 0
+        self.loaded = False
+
+    # ------------------------------------------------------------ settings
+
+    def apply_settings(self, *editor_layers: Any) -> bool:
+        """Recompute settings from the editor's layers and pyproject; True if anything changed."""
+        from ...project.config import read_project_config
+
+        self.editor_layers = editor_layers
+        settings = build_settings(*editor_layers, where=f"{self.name} settings")
+        project_config, problems = read_project_config(self.root)
+        for problem in problems:
+            log.warning("%s", problem)
+        config = merge_project_config(settings, project_config)
+        changed = (settings, config) != (self.settings, self.config)
+        self.settings, self.project_config, self.config = settings, project_config, config
+        return changed
+
+    # ------------------------------------------------------------ paths
+
+    def relative(self, path: str | os.PathLike) -> Optional[str]:
+        """Root-relative posix path, or None when outside the folder."""
+        try:
+            rel = os.path.relpath(os.path.abspath(path), self.root)
+        except ValueError:
+            return None
+        if rel == os.pardir or rel.startswith(os.pardir + os.sep):
+            return None
+        return rel.replace(os.sep, "/")
+
+    def contains(self, path: str) -> bool:
+        return self.relative(path) is not None
+
+    def is_rule_file(self, path: str) -> bool:
+        return norm(path) in self._rule_path_set or looks_like_rule_file(path)
+
+    def is_config_file(self, path: str) -> bool:
+        return norm(path) == norm(self.root / "pyproject.toml")
+
+    # ------------------------------------------------------------ rules
+
+    def load_rules(self, read_text: Callable[[str], str]) -> RulesReport:
+        """Discover and (re)load the rule files; build the checker."""
+        from ...engine import CheckOptions, Checker, RuleSet, load_rule_files
+        from ...project.discovery import discover_rule_paths
+        from ...project.files import FileSelector
+
+        paths = discover_rule_paths(self.root, tuple(self.settings.rules), self.project_config)
+        self.rule_paths = [Path(os.path.abspath(p)) for p in paths]
+        self._rule_path_set = {norm(p) for p in self.rule_paths}
+        names = [str(p) for p in self.rule_paths]
+        loaded = load_rule_files(names, read_text=read_text)
+
+        rules_by_file: dict[str, list] = {}
+        for rule in loaded.rules:
+            key = norm(rule.location.path) if rule.location else ""
+            rules_by_file.setdefault(key, []).append(rule)
+        errors_by_file: dict[str, list] = {}
+        for err in loaded.errors:
+            errors_by_file.setdefault(norm(err.path), []).append(err)
+
+        report = RulesReport(files=names)
+        rules: list = list(rules_by_file.pop("", []))
+        good: dict[str, tuple] = {}
+        for name in names:
+            key = norm(name)
+            fresh = rules_by_file.pop(key, [])
+            errs = errors_by_file.get(key, [])
+            if errs and not fresh and key in self._good_rules and os.path.exists(name):
+                good[key] = self._good_rules[key]
+                report.kept_files.append(name)
+            elif fresh:
+                good[key] = tuple(fresh)
+            if key in good:
+                rules.extend(good[key])
+        for leftover in rules_by_file.values():  # rules located in files we did not name
+            rules.extend(leftover)
+        self._good_rules = good
+
+        # errors, keyed by the path as we named it (for URIs)
+        by_name = {norm(n): n for n in names}
+        for key, errs in errors_by_file.items():
+            report.errors_by_file[by_name.get(key, errs[0].path)] = errs
+        now_error = {norm(p) for p in report.errors_by_file}
+        report.cleared_files = [by_name.get(k, k) for k in self._error_files - now_error]
+        for path, errs in report.errors_by_file.items():
+            if norm(path) not in self._broken:
+                report.newly_broken.append((path, len(errs)))
+        self._broken = now_error
+        self._error_files = now_error
+
+        self.ruleset = RuleSet(rules=tuple(rules), errors=loaded.errors, files=loaded.files)
+        cfg = self.config
+        self.checker = Checker(self.ruleset, CheckOptions(
+            select=tuple(cfg.select),
+            ignore=tuple(cfg.ignore),
+            severity_overrides=dict(cfg.severity_overrides),
+        ))
+        self.selector = FileSelector(self.root, cfg, self.rule_paths)
+        self.generation += 1
+        self.loaded = True
+        report.rule_count = len(rules)
+        report.error_count = len(loaded.errors)
+        return report
+
+    def rule(self, rule_id: str):
+        return self.ruleset.get(rule_id) if self.ruleset is not None else None
+
+    # ------------------------------------------------------------ checking
+
+    def skip_reason(self, path: str, text: Optional[str] = None) -> Optional[str]:
+        """Why this file is not checked (None: it is)."""
+        if not self.settings.enable:
+            return "disabled"
+        if self.checker is None:
+            return "no rules loaded"
+        rel = self.relative(path)
+        if rel is None:
+            return "outside the folder"
+        if self.is_rule_file(path):
+            return "a rule file"
+        if self.selector is not None and self.selector.is_excluded(rel):
+            return "excluded"
+        if text is not None and len(text) > self.config.max_file_size:
+            if len(text.encode("utf-8", "surrogatepass")) > self.config.max_file_size:
+                return "over the size limit"
+        return None
+
+
+class FolderRegistry:
+    """The folders of the session, and which one a path belongs to."""
+
+    def __init__(self) -> None:
+        self._folders: dict[str, Folder] = {}
+
+    def add(self, folder: Folder) -> Folder:
+        self._folders[folder.uri] = folder
+        return folder
+
+    def remove(self, uri: str) -> Optional[Folder]:
+        return self._folders.pop(uri, None)
+
+    def get(self, uri: str) -> Optional[Folder]:
+        return self._folders.get(uri)
+
+    def __iter__(self):
+        return iter(list(self._folders.values()))
+
+    def __len__(self) -> int:
+        return len(self._folders)
+
+    def for_path(self, path: Optional[str]) -> Optional[Folder]:
+        """The folder with the longest root that holds `path` (explicit folders first)."""
+        if not path:
+            return None
+        best: Optional[Folder] = None
+        for folder in self._folders.values():
+            if folder.contains(path):
+                if best is None or (best.implicit and not folder.implicit) or (
+                    best.implicit == folder.implicit and len(str(folder.root)) > len(str(best.root))
+                ):
+                    best = folder
+        return best

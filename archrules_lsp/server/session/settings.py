@@ -1,0 +1,200 @@
+"""Editor settings (section `archrules`, camelCase keys): the one place for their defaults.
+
+Layers, lowest first:
+  1. `DEFAULTS` below (the VS Code extension's package.json declares the same; a test checks it);
+  2. `initializationOptions` (either `{"archrules": {...}}` or the flat object);
+  3. `workspace/configuration` for the folder (or `didChangeConfiguration` settings
+     when the client cannot be asked).
+`[tool.archrules]` in pyproject.toml applies beneath the editor's settings: see
+`merge_project_config`. A bad value is logged and replaced by its default; it never fails.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Literal, Mapping, Optional
+
+import attrs
+import cattrs
+
+log = logging.getLogger(__name__)
+
+SECTION = "archrules"
+
+DEFAULTS: dict[str, Any] = {
+    "enable": True,
+    "rules": [],
+    "include": [],
+    "exclude": [],
+    "diagnosticMode": "openFilesOnly",
+    "select": [],
+    "ignore": [],
+    "severityOverrides": {},
+    "debounceMs": 150,
+    "logLevel": "info",
+    "maxFileSize": 1000000,
+}
+
+DiagnosticMode = Literal["openFilesOnly", "workspace"]
+SeverityName = Literal["error", "warning", "info", "hint", "off"]
+LogLevel = Literal["error", "warning", "info", "debug"]
+
+
+def _default(key: str):
+    value = DEFAULTS[key]
+    if isinstance(value, (list, dict)):
+        return attrs.Factory(lambda: type(value)(value))
+    return value
+
+
+@attrs.frozen
+class Settings:
+    enable: bool = _default("enable")
+    rules: list[str] = _default("rules")
+    include: list[str] = _default("include")
+    exclude: list[str] = _default("exclude")
+    diagnostic_mode: DiagnosticMode = _default("diagnosticMode")
+    select: list[str] = _default("select")
+    ignore: list[str] = _default("ignore")
+    severity_overrides: dict[str, SeverityName] = _default("severityOverrides")
+    debounce_ms: int = _default("debounceMs")
+    log_level: LogLevel = _default("logLevel")
+    max_file_size: int = _default("maxFileSize")
+
+    @property
+    def workspace_mode(self) -> bool:
+        return self.diagnostic_mode == "workspace"
+
+
+attrs.resolve_types(Settings, globals())
+
+
+def _snake(key: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in key)
+
+
+FIELD_BY_KEY = {key: _snake(key) for key in DEFAULTS}
+
+
+# ------------------------------------------------------------------ strict structuring
+
+# cattrs is lenient by default ("abc" -> ["a", "b", "c"], 1 -> True): these hooks refuse
+# anything that is not already of the JSON type the setting declares.
+_converter = cattrs.Converter()
+
+
+def _strict_bool(value, _):
+    if not isinstance(value, bool):
+        raise TypeError(f"expected true or false, got {value!r}")
+    return value
+
+
+def _strict_int(value, _):
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise TypeError(f"expected a non-negative integer, got {value!r}")
+    return value
+
+
+def _strict_str(value, _):
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {value!r}")
+    return value
+
+
+def _strict_str_list(value, _):
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise TypeError(f"expected a list of strings, got {value!r}")
+    return [v.strip() for v in value if v.strip()]
+
+
+def _strict_mapping(value, type_):
+    if not isinstance(value, Mapping):
+        raise TypeError(f"expected an object, got {value!r}")
+    key_type, value_type = type_.__args__
+    return {_converter.structure(k, key_type): _converter.structure(
+        v.lower() if isinstance(v, str) else v, value_type) for k, v in value.items()}
+
+
+_converter.register_structure_hook(bool, _strict_bool)
+_converter.register_structure_hook(int, _strict_int)
+_converter.register_structure_hook(str, _strict_str)
+_converter.register_structure_hook_func(lambda t: t == list[str], _strict_str_list)
+_converter.register_structure_hook_func(lambda t: t == dict[str, SeverityName], _strict_mapping)
+
+
+def _unwrap(options: Any) -> Mapping[str, Any]:
+    """`{"archrules": {...}}` or the flat object -> the flat object ({} for anything else)."""
+    if not isinstance(options, Mapping):
+        return {}
+    inner = options.get(SECTION)
+    if isinstance(inner, Mapping):
+        return inner
+    return options
+
+
+def build_settings(*layers: Any, where: str = "settings") -> Settings:
+    """Settings from raw JSON layers (later layers win); each bad value -> warning + default."""
+    values: dict[str, Any] = {}
+    fields = attrs.fields_dict(Settings)
+    for layer in layers:
+        for key, raw in _unwrap(layer).items():
+            name = FIELD_BY_KEY.get(key)
+            if name is None:
+                if key not in ("path", "interpreter", "trace"):  # VS Code-only keys
+                    log.debug("%s: unknown setting archrules.%s ignored", where, key)
+                continue
+            if raw is None:
+                continue
+            try:
+                values[name] = _converter.structure(raw, fields[name].type)
+            except Exception as e:  # noqa: BLE001 - every cattrs failure means "bad value"
+                log.warning("%s: archrules.%s: %s; using the default %r", where, key,
+                            _reason(e), DEFAULTS[key])
+                values.pop(name, None)
+    return Settings(**values)
+
+
+def _reason(e: Exception) -> str:
+    if isinstance(e, cattrs.BaseValidationError) and e.exceptions:
+        return _reason(e.exceptions[0])
+    return str(e) or type(e).__name__
+
+
+def merge_project_config(settings: Settings, project: Any):
+    """The project's `[tool.archrules]` (a `ProjectConfig`) with the editor's settings on top.
+
+    Lists the editor leaves empty mean "not set", so pyproject's apply; `exclude` and
+    `ignore` add up; severity overrides merge key by key (editor wins); `off` in
+    the editor's severityOverrides turns the rule off (it joins `ignore`). Returns
+    (ProjectConfig for FileSelector, select, ignore, severity_overrides, max_file_size).
+    """
+    from dataclasses import replace
+    from types import MappingProxyType
+
+    overrides = dict(project.severity_overrides)
+    off: list[str] = []
+    for rule_id, sev in settings.severity_overrides.items():
+        if sev == "off":
+            off.append(rule_id)
+            overrides.pop(rule_id, None)
+        else:
+            overrides[rule_id] = sev
+    max_size = settings.max_file_size
+    if max_size == DEFAULTS["maxFileSize"] and project.max_file_size != max_size:
+        max_size = project.max_file_size
+    merged = replace(
+        project,
+        rules=tuple(settings.rules) or project.rules,
+        include=tuple(settings.include) or project.include,
+        exclude=tuple(dict.fromkeys([*project.exclude, *settings.exclude])),
+        select=tuple(settings.select) or project.select,
+        ignore=tuple(dict.fromkeys([*project.ignore, *settings.ignore, *off])),
+        severity_overrides=MappingProxyType(overrides),
+        max_file_size=max_size,
+    )
+    return merged
+
+
+def level_number(name: Optional[str]) -> int:
+    return {"error": logging.ERROR, "warning": logging.WARNING, "info": logging.INFO,
+            "debug": logging.DEBUG}.get((name or "info").lower(), logging.INFO)

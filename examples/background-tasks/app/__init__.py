@@ -1,0 +1,1 @@
+"""The shop back office: FastAPI application, background tasks and services."""

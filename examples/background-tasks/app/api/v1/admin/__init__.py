@@ -1,0 +1,1 @@
+"""Admin-only endpoints (mounted under /api/v1/admin)."""

@@ -1,0 +1,1 @@
+"""Services used by the API handlers and the task modules."""

@@ -1,0 +1,1 @@
+"""Database and API models of the example shop back office."""

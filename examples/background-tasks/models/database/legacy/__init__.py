@@ -1,0 +1,1 @@
+"""Tables of the previous shop system, kept read-only for the migration."""

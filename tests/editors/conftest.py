@@ -1,0 +1,10 @@
+"""Fixtures for the real-editor tests (tests/editors/); helpers live in editor_helpers.py."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from editor_helpers import example_project, lsp_exe, xdg_env  # noqa: E402,F401  (fixtures)

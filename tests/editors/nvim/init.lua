@@ -1,0 +1,10 @@
+-- Minimal Neovim config for tests/editors/test_neovim.py: the shipped
+-- editors/nvim/lsp/archrules.lua on the runtimepath, only `cmd` overridden.
+vim.g.loaded_python3_provider = 0
+vim.g.loaded_node_provider = 0
+vim.g.loaded_perl_provider = 0
+vim.g.loaded_ruby_provider = 0
+vim.opt.runtimepath:prepend(assert(os.getenv('ARCHRULES_NVIM_RTP')))
+vim.lsp.log.set_level(vim.log.levels.DEBUG)
+vim.lsp.config('archrules', { cmd = { assert(os.getenv('ARCHRULES_LSP')) } })
+vim.lsp.enable('archrules')

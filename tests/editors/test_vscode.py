@@ -1,0 +1,224 @@
+"""Real VS Code (code-server 4.100.3 = VS Code 1.100) with the built .vsix, in Debian's Chromium.
+
+Proves: the packaged extension (editors/vscode, built by scripts/package.sh)
+installs into VS Code and starts this venv's `archrules-lsp` (from
+`archrules.path` in the workspace settings); opening
+models/database/architecture_scan.py from the explorer shows an error
+squiggle and a Problems entry `archrules(BG-001)`; the status bar item shows
+the rule count from `archrules/status`; hovering the squiggle shows the rule's
+suggestion; Ctrl+. and Enter on the rule fix inserts the line and the squiggle
+and Problems entry go; Ctrl+S saves a file that holds the line, in the class,
+and parses. Screenshots of each step: test-artifacts/vscode/.
+
+Needs (installed by .ci/install-editor-deps.sh): code-server 4.100.3,
+/usr/bin/chromium, node, tests/editors/tools/node_modules/playwright-core,
+editors/vscode/node_modules. Skips with the reason when one is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from editor_helpers import (  # noqa: E402
+    EXAMPLE_FILE,
+    EXPECTED_CODE,
+    EXPECTED_LINE,
+    REPO,
+    artifacts_dir,
+    assert_fixed_file,
+    read_results,
+)
+
+HERE = Path(__file__).resolve().parent
+VSCODE_EXT = REPO / "editors" / "vscode"
+TOOLS = HERE / "tools"
+CODE_SERVER_VERSION = "4.100.3"
+CODE_SERVER_DIR = Path(
+    os.environ.get("ARCHRULES_CODE_SERVER_DIR", f"/opt/archrules-editor-tools/code-server-{CODE_SERVER_VERSION}")
+)
+CHROMIUM = os.environ.get("ARCHRULES_CHROMIUM", "/usr/bin/chromium")
+INSTALL_HINT = "run `bash .ci/install-editor-deps.sh`"
+
+
+def code_server() -> Path | None:
+    explicit = os.environ.get("ARCHRULES_CODE_SERVER")
+    if explicit:
+        return Path(explicit)
+    candidate = CODE_SERVER_DIR / "node_modules" / ".bin" / "code-server"
+    return candidate if candidate.exists() else None
+
+
+def missing_tools() -> list[str]:
+    missing = []
+    if code_server() is None:
+        missing.append(f"code-server {CODE_SERVER_VERSION} (in {CODE_SERVER_DIR})")
+    if not Path(CHROMIUM).exists():
+        missing.append(CHROMIUM)
+    if shutil.which("node") is None:
+        missing.append("node")
+    if not (TOOLS / "node_modules" / "playwright-core").exists():
+        missing.append("tests/editors/tools/node_modules/playwright-core")
+    if not (VSCODE_EXT / "node_modules" / "@vscode" / "vsce").exists():
+        missing.append("editors/vscode/node_modules")
+    return missing
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def build_vsix(log: Path) -> Path:
+    """Package the extension (no lint/tests: the unit-test job runs those)."""
+    with log.open("w") as out:
+        subprocess.run(
+            ["bash", str(VSCODE_EXT / "scripts" / "package.sh"), "--skip-checks"],
+            check=True, stdout=out, stderr=subprocess.STDOUT, timeout=300,
+        )
+    version = json.loads((VSCODE_EXT / "package.json").read_text())["version"]
+    vsix = VSCODE_EXT / f"archrules-{version}.vsix"
+    assert vsix.exists(), vsix
+    return vsix
+
+
+@pytest.mark.editor
+@pytest.mark.slow
+def test_vscode_diagnostic_hover_quickfix(example_project: Path, lsp_exe: Path, tmp_path: Path):
+    missing = missing_tools()
+    if missing:
+        pytest.skip(f"VS Code e2e needs {', '.join(missing)}: {INSTALL_HINT}")
+
+    arts = artifacts_dir("vscode")
+    for old in arts.iterdir():
+        if old.is_file():
+            old.unlink()
+    started = time.monotonic()
+    vsix = build_vsix(arts / "package.log")
+    t_build = time.monotonic() - started
+
+    # A scratch home for code-server and Chromium: nothing lands in ~.
+    scratch = tmp_path / "cs"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "VSCODE_"))}
+    env.update(
+        HOME=str(scratch / "home"),
+        XDG_CONFIG_HOME=str(scratch / "xdg-config"),
+        XDG_DATA_HOME=str(scratch / "xdg-data"),
+        XDG_CACHE_HOME=str(scratch / "xdg-cache"),
+        XDG_STATE_HOME=str(scratch / "xdg-state"),
+        # no marketplace: a dead loopback port
+        EXTENSIONS_GALLERY=json.dumps({"serviceUrl": "http://127.0.0.1:9/gallery", "itemUrl": "http://127.0.0.1:9/item"}),
+    )
+    for key in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        Path(env[key]).mkdir(parents=True, exist_ok=True)
+    config = scratch / "config.yaml"
+    config.write_text("bind-addr: 127.0.0.1:0\nauth: none\ncert: false\n")
+    user_data = scratch / "user-data"
+    extensions = scratch / "extensions"
+    (user_data / "User").mkdir(parents=True)
+    (user_data / "User" / "settings.json").write_text(json.dumps({
+        "workbench.startupEditor": "none",
+        "workbench.tips.enabled": False,
+        "workbench.enableExperiments": False,
+        "extensions.ignoreRecommendations": True,
+        "extensions.autoCheckUpdates": False,
+        "update.mode": "none",
+        "telemetry.telemetryLevel": "off",
+        "security.workspace.trust.enabled": False,
+        "editor.hover.delay": 200,
+        "files.autoSave": "off",
+        "chat.commandCenter.enabled": False,
+    }, indent=2))
+    # The workspace tells the extension which server to run.
+    (example_project / ".vscode").mkdir(exist_ok=True)
+    (example_project / ".vscode" / "settings.json").write_text(
+        json.dumps({"archrules.path": [str(lsp_exe)], "archrules.trace.server": "messages"}, indent=2)
+    )
+
+    cs = str(code_server())
+    common = ["--config", str(config), "--user-data-dir", str(user_data), "--extensions-dir", str(extensions)]
+    subprocess.run(
+        [cs, *common, "--install-extension", str(vsix)],
+        check=True, env=env, capture_output=True, timeout=120,
+    )
+    installed = [p.name for p in extensions.iterdir() if p.is_dir()]
+    assert any(name.startswith("archrules.archrules-") for name in installed), installed
+
+    port = free_port()
+    server_log = (arts / "code-server.log").open("w")
+    proc = subprocess.Popen(
+        [cs, *common, "--bind-addr", f"127.0.0.1:{port}", "--auth", "none", "--disable-telemetry",
+         "--disable-update-check", "--disable-workspace-trust", "--disable-getting-started-override",
+         str(example_project)],
+        env=env, stdout=server_log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    results = tmp_path / "vscode-results.jsonl"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"code-server did not come up; see {arts / 'code-server.log'}")
+                time.sleep(0.3)
+        drive_env = dict(
+            env,
+            CODE_SERVER_URL=f"http://127.0.0.1:{port}",
+            PROJECT=str(example_project),
+            FILE=EXAMPLE_FILE,
+            RESULTS=str(results),
+            ARTIFACTS=str(arts),
+            EXPECT_CODE=EXPECTED_CODE,
+            EXPECT_LINE=EXPECTED_LINE,
+            CHROMIUM=CHROMIUM,
+        )
+        t_drive = time.monotonic()
+        drive = subprocess.run(
+            ["node", str(HERE / "vscode" / "drive.mjs")],
+            env=drive_env, capture_output=True, text=True, timeout=300,
+        )
+        t_drive = time.monotonic() - t_drive
+        (arts / "drive.log").write_text(drive.stdout + drive.stderr)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        server_log.close()
+        # the extension's output channel (server log + trace), for debugging
+        for log in (user_data / "logs").glob("**/*archrules*.log"):
+            shutil.copy(log, arts / f"exthost-{log.name}")
+        if results.exists():
+            shutil.copy(results, arts / "results.jsonl")
+
+    steps = read_results(results)
+    summary = "\n".join(json.dumps(s)[:600] for s in steps.values())
+    assert drive.returncode == 0, f"driver failed; steps:\n{summary}\n{drive.stderr[-3000:]}\nartifacts: {arts}"
+
+    assert steps["squiggle"]["count"] >= 1
+    # shown as "archrules(BG-001)": the parentheses are CSS pseudo-content
+    assert any(f"archrules{EXPECTED_CODE}" in row["text"] for row in steps["problems"]["rows"]), steps["problems"]
+    assert EXPECTED_LINE in steps["hover"]["text"], steps["hover"]
+    assert "archrules" in steps["status-bar"]["text"], steps["status-bar"]
+    assert any(t.startswith(f"Ignore {EXPECTED_CODE}") for t in steps["quickfix-menu"]["titles"]), steps["quickfix-menu"]
+    assert steps["squiggle-gone"]["squiggles"] == 0
+    assert steps["save"]["ok"]
+    assert_fixed_file(example_project / EXAMPLE_FILE)
+    print(f"vscode scenario passed: build {t_build:.1f} s, browser {t_drive:.1f} s, total {time.monotonic() - started:.1f} s; "
+          + ", ".join(f"{k}={v['ms']}" for k, v in steps.items()))

@@ -1,0 +1,206 @@
+// Drives real VS Code (code-server in Debian's Chromium, via playwright-core)
+// through the archrules scenario: open the example file from the explorer,
+// squiggle, Problems entry, hover, Ctrl+. quick fix + Enter, squiggle gone,
+// Ctrl+S. Each step is a JSON line in $RESULTS; screenshots go to $ARTIFACTS.
+// Run by tests/editors/test_vscode.py.
+import { appendFileSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+
+const require = createRequire(new URL("../tools/package.json", import.meta.url));
+const { chromium } = require("playwright-core");
+
+const env = (name) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} not set`);
+  return v;
+};
+const URL_ = env("CODE_SERVER_URL");
+const FOLDER = env("PROJECT");
+const FILE = env("FILE"); // "models/database/architecture_scan.py"
+const RESULTS = env("RESULTS");
+const ARTIFACTS = env("ARTIFACTS");
+const CODE = process.env.EXPECT_CODE ?? "BG-001";
+const LINE = env("EXPECT_LINE");
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+mkdirSync(ARTIFACTS, { recursive: true });
+
+const t0 = Date.now();
+function emit(step, ok, data = {}) {
+  appendFileSync(RESULTS, JSON.stringify({ step, ok, ms: Date.now() - t0, ...data }) + "\n");
+  console.log(`[drive ${((Date.now() - t0) / 1000).toFixed(1)}s] ${step} ${ok ? "ok" : "FAILED"} ${JSON.stringify(data).slice(0, 300)}`);
+}
+let shot = 0;
+async function screenshot(page, name) {
+  shot += 1;
+  const file = join(ARTIFACTS, `${String(shot).padStart(2, "0")}-${name}.png`);
+  await page.screenshot({ path: file }).catch(() => {});
+  return file;
+}
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  headless: true,
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+  ],
+});
+const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+page.setDefaultTimeout(30000);
+const consoleLines = [];
+page.on("console", (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
+
+let failed = false;
+async function step(name, fn) {
+  if (failed) return;
+  try {
+    const data = (await fn()) ?? {};
+    emit(name, true, { ...data, screenshot: await screenshot(page, name) });
+  } catch (err) {
+    failed = true;
+    emit(name, false, { error: String(err?.stack ?? err).slice(0, 2000), screenshot: await screenshot(page, `${name}-failed`) });
+  }
+}
+
+const editor = ".editor-instance .monaco-editor";
+const squiggle = `${editor} .squiggly-error`;
+
+await step("workbench", async () => {
+  await page.goto(`${URL_}/?folder=${encodeURIComponent(FOLDER)}`);
+  await page.waitForSelector(".monaco-workbench", { timeout: 60000 });
+  await page.waitForSelector(".explorer-folders-view .monaco-list-row", { timeout: 60000 });
+  return { title: await page.title() };
+});
+
+await step("open-from-explorer", async () => {
+  const parts = FILE.split("/");
+  for (const [i, name] of parts.entries()) {
+    const row = page.locator(".explorer-folders-view .monaco-list-row", {
+      has: page.locator(".label-name", { hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) }),
+    });
+    await row.first().waitFor({ timeout: 30000 });
+    const last = i === parts.length - 1;
+    if (!last && (await row.first().getAttribute("aria-expanded")) === "true") continue;
+    await row.first().click();
+  }
+  const tab = page.locator(".tabs-container .tab", { hasText: parts[parts.length - 1] });
+  await tab.first().waitFor({ timeout: 30000 });
+  await page.waitForSelector(`${editor} .view-lines`, { timeout: 30000 });
+  return { tab: (await tab.first().getAttribute("aria-label")) ?? "" };
+});
+
+await step("squiggle", async () => {
+  await page.waitForSelector(squiggle, { timeout: 90000 });
+  return { count: await page.locator(squiggle).count() };
+});
+
+await step("status-bar", async () => {
+  const item = page.locator(".statusbar-item", { hasText: "archrules" });
+  await item.first().waitFor({ timeout: 30000 });
+  // wait for the server's archrules/status (rule count) to reach the item
+  await page.waitForFunction(
+    () => [...document.querySelectorAll(".statusbar-item")].some((e) => /archrules: \d+ rule/.test(e.textContent ?? "")),
+    undefined,
+    { timeout: 30000 },
+  ).catch(() => {});
+  return { text: (await item.first().innerText()).trim() };
+});
+
+await step("problems", async () => {
+  await page.keyboard.press("Escape");
+  await page.locator(editor).first().click({ position: { x: 400, y: 5 } }).catch(() => {});
+  await page.keyboard.press("Control+Shift+M");
+  const panel = page.locator(".markers-panel");
+  await panel.waitFor({ timeout: 30000 });
+  // The row shows "archrules(BG-001)"; the parentheses are CSS pseudo-content,
+  // so the DOM text is "archrulesBG-001".
+  await page.waitForFunction(
+    (code) => [...document.querySelectorAll(".markers-panel .monaco-list-row")].some((r) => (r.textContent ?? "").includes(`archrules${code}`)),
+    CODE,
+    { timeout: 30000 },
+  );
+  const rows = await page.locator(".markers-panel .monaco-list-row").evaluateAll((els) =>
+    els.map((r) => {
+      const code = r.querySelector(".marker-code")?.textContent ?? "";
+      const source = r.querySelector(".marker-source")?.textContent ?? "";
+      const message = r.querySelector(".marker-message-details, .marker-message")?.textContent ?? r.textContent ?? "";
+      return { text: (r.textContent ?? "").replace(/\s+/g, " ").trim(), source, code, message };
+    }),
+  );
+  return { rows };
+});
+
+await step("hover", async () => {
+  const box = await page.locator(squiggle).first().boundingBox();
+  if (!box) throw new Error("squiggle has no box");
+  await page.mouse.move(box.x + Math.min(box.width / 2, 20), box.y + box.height / 2 - 4);
+  await page.mouse.move(box.x + Math.min(box.width / 2, 20) + 2, box.y + box.height / 2 - 4);
+  const hover = page.locator(".monaco-hover:not(.hidden)", { hasText: LINE });
+  await hover.first().waitFor({ timeout: 30000 });
+  return { text: (await hover.first().innerText()).slice(0, 2000) };
+});
+
+await step("quickfix-menu", async () => {
+  await page.mouse.move(5, 880);
+  await page.keyboard.press("Escape");
+  // put the cursor on the squiggle, then Ctrl+.
+  const box = await page.locator(squiggle).first().boundingBox();
+  await page.mouse.click(box.x + Math.min(box.width / 2, 20), box.y + box.height / 2 - 4);
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Control+.");
+  const menu = page.locator(".action-widget");
+  await menu.first().waitFor({ state: "visible", timeout: 30000 });
+  await page.waitForSelector(".action-widget .monaco-list-row.action", { timeout: 30000 });
+  const titles = (await page.locator(".action-widget .monaco-list-row.action").allInnerTexts()).map((t) => t.trim());
+  return { titles };
+});
+
+await step("apply-quickfix", async () => {
+  const titles = (await page.locator(".action-widget .monaco-list-row.action").allInnerTexts()).map((t) => t.trim());
+  // the rule fix: the first action that is neither an "Ignore ..." nor "Show rule" one
+  const index = titles.findIndex((t) => !/^(ignore|show rule|fix all)/i.test(t));
+  if (index < 0) throw new Error(`no rule fix among ${JSON.stringify(titles)}`);
+  // the menu opens with the first action focused; an overlay swallows mouse clicks on it
+  for (let i = 0; i < index; i += 1) await page.keyboard.press("ArrowDown");
+  const focused = await page.locator(".action-widget .monaco-list-row.action.focused").first().innerText().catch(() => "");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(
+    (line) => (document.querySelector(".editor-instance .monaco-editor .view-lines")?.textContent ?? "").replace(/\u00a0/g, " ").includes(line),
+    LINE,
+    { timeout: 30000 },
+  );
+  return { chosen: titles[index], focused: focused.trim() };
+});
+
+await step("squiggle-gone", async () => {
+  await page.waitForFunction(
+    ({ sel, code }) =>
+      document.querySelectorAll(sel).length === 0 &&
+      ![...document.querySelectorAll(".markers-panel .monaco-list-row")].some((r) => (r.textContent ?? "").includes(`archrules${code}`)),
+    { sel: squiggle, code: CODE },
+    { timeout: 30000 },
+  );
+  return { squiggles: await page.locator(squiggle).count() };
+});
+
+await step("save", async () => {
+  await page.locator(`${editor} .view-lines`).first().click();
+  await page.keyboard.press("Control+S");
+  await page.waitForFunction(() => document.querySelectorAll(".tabs-container .tab.dirty").length === 0, undefined, {
+    timeout: 30000,
+  });
+  return {};
+});
+
+if (failed) {
+  appendFileSync(join(ARTIFACTS, "browser-console.log"), consoleLines.join("\n") + "\n");
+}
+await browser.close();
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,96 @@
+"""endpoint_pattern + must_return, analysed with Python's ast."""
+
+from .conftest import run
+
+RULES = """
+g:
+  - id: BG-020
+    name: Task trigger endpoints must return job_id
+    severity: error
+    patterns:
+      - file: "app/api/v1/**/marketplace.py"
+        endpoint_pattern: "@router.post.*import"
+        must_return: "job_id"
+"""
+
+API = '''from fastapi import APIRouter, BackgroundTasks
+
+router = APIRouter()
+
+
+@router.post("/import")
+async def start_import(background_tasks: BackgroundTasks):
+    job = create_job()
+    return {"job_id": job.id, "status": "pending"}
+
+
+@router.post("/import/model")
+def start_import_model():
+    return JobResponse(job_id=1, status="pending")
+
+
+@router.post("/import/local")
+def start_import_local():
+    response = {"status": "pending"}
+    response["job_id"] = 3
+    return response
+
+
+@router.post("/import/wrapped")
+def start_import_wrapped():
+    return JSONResponse({"job_id": 4})
+
+
+@router.post(
+    "/import/bad"
+)
+def start_import_bad():
+    def helper():
+        return {"job_id": 1}  # a nested function's return does not count
+    return {"status": "pending"}
+
+
+@router.post("/import/nothing")
+async def start_import_nothing():
+    schedule()
+
+
+@router.get("/import")
+def list_imports():
+    return []
+'''
+
+
+def test_only_endpoints_without_the_key_are_reported_on_their_decorator_line():
+    res = run(RULES, "app/api/v1/marketplace.py", API)
+    got = [(f.span.line + 1, f.message) for f in res.findings]
+    lines = API.splitlines()
+    bad = next(i for i, ln in enumerate(lines, 1) if ln.startswith("@router.post(") and lines[i] == '    "/import/bad"')
+    nothing = next(i for i, ln in enumerate(lines, 1) if '"/import/nothing"' in ln)
+    assert got == [
+        (bad, "endpoint `start_import_bad` does not return `job_id` (BG-020: Task trigger endpoints must return job_id)"),
+        (nothing, "endpoint `start_import_nothing` does not return `job_id` (BG-020: Task trigger endpoints must return job_id)"),
+    ]
+    assert all(f.severity.value == "error" for f in res.findings)
+
+
+def test_glob_reaches_nested_routers():
+    res = run(RULES, "app/api/v1/admin/marketplace.py", API)
+    assert len(res.findings) == 2
+    assert run(RULES, "app/api/v1/admin/other.py", API).findings == ()
+
+
+def test_a_file_that_does_not_parse_gets_a_note_and_every_other_check():
+    rules = RULES + """
+  - id: BG-010
+    name: standard status
+    anti_patterns:
+      - pattern: "status.*=.*processing"
+        message: "Use 'running' instead of 'processing'"
+"""
+    broken = '@router.post("/import")\ndef f(:\n    status = "processing"\n'
+    res = run(rules, "app/api/v1/marketplace.py", broken)
+    assert [f.rule_id for f in res.findings] == ["BG-010"]
+    assert len(res.notes) == 1
+    assert "does not parse" in res.notes[0].message and "BG-020" in res.notes[0].message
+    assert res.notes[0].span.line == 1

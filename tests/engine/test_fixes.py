@@ -1,0 +1,125 @@
+"""Fixes the engine computes, and applying them."""
+
+import ast
+
+from archrules_lsp.engine import FixKind, apply_edits, apply_safe_fixes
+from archrules_lsp.engine.fixes import suggested_line
+
+from .conftest import run
+
+STATUS = 'status = Column(String(30), nullable=False, default="pending", index=True)'
+
+MODEL = '''"""Architecture scan model."""
+from sqlalchemy import Column, DateTime, Integer, String
+
+from .base import Base
+
+
+class ArchitectureScan(Base):
+    """One run of the architecture scanner."""
+
+    __tablename__ = "architecture_scans"
+
+    id = Column(Integer, primary_key=True)
+    started_at = Column(DateTime, nullable=True)
+
+    def __repr__(self):
+        return f"<ArchitectureScan {self.id}>"
+'''
+
+
+def test_bg001_fix_inserts_the_suggested_column_into_the_model_class(seed_checker):
+    res = seed_checker.check("models/database/architecture_scan.py", MODEL)
+    (finding,) = [f for f in res.findings if f.rule_id == "BG-001"]
+    fix = finding.rule_fix
+    assert fix is not None and fix.safe and fix.kind is FixKind.RULE
+    new, count = apply_safe_fixes(MODEL, [finding])
+    assert count == 1
+    tree = ast.parse(new)  # still Python
+    cls = next(n for n in tree.body if isinstance(n, ast.ClassDef))
+    assert STATUS in ast.get_source_segment(new, cls)
+    # the new field joins the other fields, with their indentation, before the methods
+    lines = new.splitlines()
+    i = lines.index("    " + STATUS)
+    assert lines[i - 1] == "    started_at = Column(DateTime, nullable=True)"
+    # and re-checking finds nothing left for BG-001
+    assert [f for f in seed_checker.check("models/database/architecture_scan.py", new).findings if f.rule_id == "BG-001"] == []
+
+
+def test_labels_and_prose_lines_of_a_suggestion_are_not_code():
+    assert suggested_line("Add: " + STATUS + "\n", "status = Column", python=True) == STATUS
+    sugg = 'Add: triggered_by = Column(String(100), nullable=True)\nFormat: "manual:username", "scheduled"\n'
+    assert suggested_line(sugg, "triggered_by", python=True) == "triggered_by = Column(String(100), nullable=True)"
+    assert suggested_line("Add timestamp fields:\ncreated_at = x\n", "timestamp", python=True) is None
+
+
+def test_fix_keeps_crlf_line_endings(seed_checker):
+    crlf = MODEL.replace("\n", "\r\n")
+    res = seed_checker.check("models/database/architecture_scan.py", crlf)
+    new, _ = apply_safe_fixes(crlf, res.findings)
+    assert STATUS in new and "\n" not in new.replace("\r\n", "")
+
+
+def test_no_rule_fix_where_placement_is_unknown(seed_checker):
+    # a task module has no class to put `status = "running"` into: only suppressions are offered
+    res = seed_checker.check("app/tasks/scan.py", "def run():\n    pass\n")
+    assert res.findings and all(f.rule_fix is None for f in res.findings)
+    kinds = {k.kind for f in res.findings for k in f.fixes}
+    assert kinds == {FixKind.IGNORE_LINE, FixKind.IGNORE_FILE}
+
+
+def test_several_insertions_into_one_class_all_apply_and_still_parse(seed_checker):
+    bare = 'class MarketplaceImportJob(Base):\n    __tablename__ = "jobs"\n    id = Column(Integer)\n'
+    res = seed_checker.check("models/database/marketplace_import_job.py", bare)
+    new, count = apply_safe_fixes(bare, res.findings)
+    ast.parse(new)
+    for needle in ("status = Column", "error_message", "started_at", "completed_at", "triggered_by"):
+        assert needle in new
+    assert count >= 5
+
+
+RULES = """
+g:
+  - id: BG-010
+    name: standard status
+    anti_patterns:
+      - pattern: "processing"
+        message: legacy
+"""
+
+
+def apply_fix(path, text, kind):
+    (f,) = run(RULES, path, text).findings
+    fix = next(x for x in f.fixes if x.kind is kind)
+    return apply_edits(text, fix.edits)
+
+
+def test_ignore_line_fix_in_each_comment_syntax_silences_the_finding():
+    for path, text, expected in [
+        ("a.py", "x = 'processing'\n", "x = 'processing'  # archrules: ignore[BG-010]\n"),
+        ("a.js", "x = 'processing';\n", "x = 'processing';  // archrules: ignore[BG-010]\n"),
+        ("a.html", "<p>processing</p>\n", "<p>processing</p>  <!-- archrules: ignore[BG-010] -->\n"),
+    ]:
+        new = apply_fix(path, text, FixKind.IGNORE_LINE)
+        assert new == expected
+        assert run(RULES, path, new).findings == ()
+
+
+def test_ignore_line_fix_extends_an_existing_directive():
+    text = "x = 'processing'  # archrules: ignore[BG-999]\n"
+    res = run(RULES, "a.py", text)
+    f = next(f for f in res.findings if f.rule_id == "BG-010")
+    fix = next(x for x in f.fixes if x.kind is FixKind.IGNORE_LINE)
+    assert apply_edits(text, fix.edits) == "x = 'processing'  # archrules: ignore[BG-999, BG-010]\n"
+
+
+def test_ignore_file_fix_goes_after_a_shebang():
+    new = apply_fix("a.py", "#!/usr/bin/env python\nx = 'processing'\n", FixKind.IGNORE_FILE)
+    assert new == "#!/usr/bin/env python\n# archrules: ignore-file[BG-010]\nx = 'processing'\n"
+    assert run(RULES, "a.py", new).findings == ()
+
+
+def test_apply_edits_clamps_out_of_range_positions():
+    from archrules_lsp.engine import Span, TextEdit
+
+    assert apply_edits("ab\ncd", [TextEdit(Span(1, 99, 5, 0), "!")]) == "ab\ncd!"

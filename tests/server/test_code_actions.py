@@ -1,0 +1,188 @@
+"""Code actions: rule fix, ignore line/file, show rule, fixAll, resolve and eager edits."""
+
+from __future__ import annotations
+
+import pytest_lsp
+from lsprotocol import types as t
+from pytest_lsp import LanguageClient
+
+from .helpers import (
+    CONFIG, PRESETS, RULES, Doc, apply_workspace_edit, codes, diagnostics, start_session, uri_of,
+    wait_until, write_tree,
+)
+
+
+@pytest_lsp.fixture(scope="module", params=PRESETS, config=CONFIG)
+async def client(request, lsp_client: LanguageClient, tmp_path_factory):
+    root = tmp_path_factory.mktemp("actions")
+    write_tree(root, {".architecture-rules/demo.yaml": RULES})
+    (root / ".git").mkdir()
+    lsp_client.root = root
+    await start_session(lsp_client, request.param, [root], init_options={"debounceMs": 0})
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def actions_for(client, doc, diags, only=None):
+    end = t.Position(line=max(0, len(doc.text.splitlines()) - 1), character=0)
+    return await client.text_document_code_action_async(t.CodeActionParams(
+        text_document=t.TextDocumentIdentifier(uri=doc.uri),
+        range=diags[0].range if diags else t.Range(start=t.Position(line=0, character=0), end=end),
+        context=t.CodeActionContext(diagnostics=diags, only=only)))
+
+
+def command_of(action) -> t.Command:
+    """The command of an action. lsprotocol's client-side hook structures any CodeAction
+    carrying a `command` as a Command (its `command` then holds the inner Command as data)."""
+    cmd = action.command
+    if isinstance(cmd, str) and cmd.startswith("{"):  # cattrs made a str of the inner object
+        import ast
+
+        cmd = ast.literal_eval(cmd)
+    if isinstance(cmd, t.Command):
+        return cmd
+    if isinstance(cmd, dict):
+        return t.Command(title=cmd["title"], command=cmd["command"], arguments=cmd.get("arguments"))
+    return action
+
+
+def kind_of(action):
+    return getattr(action, "kind", t.CodeActionKind.QuickFix if isinstance(action, t.Command) else None)
+
+
+async def resolved(client, action):
+    if action.edit is None:
+        action = await client.code_action_resolve_async(action)
+    assert action.edit is not None
+    return action
+
+
+async def test_quick_fixes_offered_for_a_finding(client):
+    doc = Doc(client, client.root / "app/a.py", "import time\ntime.sleep(1)\n")
+    diags = await diagnostics(client, doc, lambda d: codes(d) == ["AR-001"])
+    actions = await actions_for(client, doc, diags)
+    titles = [a.title for a in actions]
+    assert titles[1:] == ["Ignore AR-001 on this line", "Ignore AR-001 in this file", "Show rule AR-001"]
+    assert all(kind_of(a) == t.CodeActionKind.QuickFix for a in actions)
+    assert command_of(actions[-1]).command == "archrules.showRule"
+    assert actions[0].is_preferred is True
+    assert not actions[1].is_preferred
+    # both presets resolve `edit` lazily
+    assert actions[0].edit is None and actions[0].data is not None
+    doc.close()
+
+
+async def test_rule_fix_applied_gives_the_expected_text(client):
+    doc = Doc(client, client.root / "app/b.py", "import time\ntime.sleep(1)\n")
+    diags = await diagnostics(client, doc, lambda d: codes(d) == ["AR-001"])
+    action = await resolved(client, (await actions_for(client, doc, diags))[0])
+    if client.capabilities.workspace.workspace_edit.document_changes:
+        assert action.edit.document_changes[0].text_document.version == doc.version
+    else:
+        assert list(action.edit.changes) == [doc.uri]
+    assert apply_workspace_edit(doc, action.edit) == "import time\nawait asyncio.sleep(1)\n"
+    await diagnostics(client, doc, lambda d: d == [])
+    doc.close()
+
+
+async def test_ignore_line_and_ignore_file(client):
+    doc = Doc(client, client.root / "app/c.py", "print(1)\nx = 1\nprint(2)\n")
+    diags = await diagnostics(client, doc, lambda d: codes(d) == ["AR-002", "AR-002"])
+    first = sorted(diags, key=lambda d: d.range.start.line)[0]
+    actions = await actions_for(client, doc, [first])
+    line_fix = await resolved(client, next(a for a in actions if a.title.endswith("on this line")))
+    text = apply_workspace_edit(doc, line_fix.edit)
+    assert text.splitlines()[0].startswith("print(1)") and "archrules: ignore[AR-002]" in text.splitlines()[0]
+    diags = await diagnostics(client, doc, lambda d: codes(d) == ["AR-002"])
+    actions = await actions_for(client, doc, diags)
+    file_fix = await resolved(client, next(a for a in actions if a.title.endswith("in this file")))
+    text = apply_workspace_edit(doc, file_fix.edit)
+    assert "archrules: ignore-file[AR-002]" in text
+    await diagnostics(client, doc, lambda d: "AR-002" not in codes(d))
+    doc.close()
+
+
+async def test_show_rule_opens_the_rule_yaml(client):
+    doc = Doc(client, client.root / "app/d.py", "print(1)\n")
+    diags = await diagnostics(client, doc, lambda d: codes(d) == ["AR-002"])
+    show = next(a for a in await actions_for(client, doc, diags) if a.title == "Show rule AR-002")
+    command = command_of(show)
+    assert command.command == "archrules.showRule" and command.arguments == ["AR-002"]
+    before = len(client.shown_documents)
+    result = await client.workspace_execute_command_async(t.ExecuteCommandParams(
+        command=command.command, arguments=command.arguments))
+    assert result is True
+    await wait_until(lambda: len(client.shown_documents) > before, what="showDocument")
+    shown = client.shown_documents[-1]
+    assert shown.uri == uri_of(client.root / ".architecture-rules/demo.yaml")
+    assert shown.take_focus is True
+    assert shown.selection.start.line == RULES.splitlines().index("  - id: AR-002")
+    doc.close()
+
+
+async def test_fix_all_source_action_and_command(client):
+    text = "import time\ntime.sleep(1)\nprint(1)\ntime.sleep(2)\n"
+    doc = Doc(client, client.root / "app/e.py", text)
+    await diagnostics(client, doc, lambda d: codes(d) == ["AR-001", "AR-001", "AR-002"])
+    actions = await actions_for(client, doc, [], only=[t.CodeActionKind.SourceFixAll])
+    assert [a.kind for a in actions] == ["source.fixAll.archrules"]
+    action = await resolved(client, actions[0])
+    expected = "import time\nawait asyncio.sleep(1)\nprint(1)\nawait asyncio.sleep(2)\n"
+    assert apply_workspace_edit(doc, action.edit) == expected
+    await diagnostics(client, doc, lambda d: codes(d) == ["AR-002"])
+    # the command applies through workspace/applyEdit
+    doc.replace(text)
+    await diagnostics(client, doc, lambda d: codes(d) == ["AR-001", "AR-001", "AR-002"])
+    before = len(client.applied_edits)
+    applied = await client.workspace_execute_command_async(t.ExecuteCommandParams(
+        command="archrules.fixAll", arguments=[doc.uri]))
+    assert applied is True
+    assert len(client.applied_edits) == before + 1
+    assert apply_workspace_edit(doc, client.applied_edits[-1]) == expected
+    doc.close()
+
+
+async def test_quickfix_only_request_has_no_source_action(client):
+    doc = Doc(client, client.root / "app/f.py", "time.sleep(1)\n")
+    diags = await diagnostics(client, doc, lambda d: codes(d) == ["AR-001"])
+    actions = await actions_for(client, doc, diags, only=[t.CodeActionKind.QuickFix])
+    assert actions and all(kind_of(a) == t.CodeActionKind.QuickFix for a in actions)
+    doc.close()
+
+
+# ---------------------------------------------------------------- without resolve support (in-process)
+
+
+def test_eager_edits_when_the_client_cannot_resolve():
+    from archrules_lsp.engine import load_rule_text
+    from archrules_lsp.server.documents import DocumentStore
+    from archrules_lsp.server.features.code_actions import code_actions
+    from archrules_lsp.server.features.diagnostics import Diagnostics
+    from archrules_lsp.server.session.capabilities import ClientFeatures
+
+    class Folder:
+        def __init__(self):
+            self.rules, _ = load_rule_text(RULES, "/r/demo.yaml")
+
+        def rule(self, rule_id):
+            return next((r for r in self.rules if r.id == rule_id), None)
+
+    class Stub:
+        client = ClientFeatures(resolve_edit=False, document_changes=False)
+        documents = DocumentStore()
+        folders = type("F", (), {"for_path": staticmethod(lambda p: Folder())})()
+
+    from archrules_lsp.engine import Checker, RuleSet
+
+    ls = Stub()
+    doc = ls.documents.open("file:///w/app/x.py", "time.sleep(1)\n", 3, "python")
+    folder = Folder()
+    finding = Checker(RuleSet(rules=tuple(folder.rules))).check("app/x.py", doc.text).findings[0]
+    diags = Diagnostics.to_diagnostics(type("D", (), {"ls": ls})(), [finding], folder,
+                                       __import__("archrules_lsp.server.convert", fromlist=["Lines"]).Lines.of_document(doc, "utf-16"),
+                                       doc.uri, doc.version)
+    actions = code_actions(ls, t.CodeActionParams(
+        text_document=t.TextDocumentIdentifier(uri=doc.uri), range=diags[0].range,
+        context=t.CodeActionContext(diagnostics=diags)))
+    assert actions[0].edit.changes[doc.uri][0].new_text == "await asyncio.sleep("
+    assert actions[0].data is None
