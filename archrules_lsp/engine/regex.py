@@ -108,6 +108,14 @@ class LineRegex:
             last_line = line
             yield self._line_match(src, m, line, start, end)
 
+    @property
+    def group_count(self) -> int:
+        return self._rx.groups
+
+    @property
+    def group_names(self) -> frozenset[str]:
+        return frozenset(k.decode() if isinstance(k, bytes) else k for k in self._rx.groupindex)
+
     def search_string(self, text: str) -> bool:
         """Does the pattern match somewhere in a one-line string?"""
         return self._rx.search(text.encode("utf-8", errors="surrogatepass")) is not None

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable, Optional, Sequence
 
 import yaml
 
-from ..model import RuleError, RuleSet, Severity, Span
+from ..model import Rule, RuleError, RuleSet, Severity, Span
+from . import yaml_nodes
 from .rules import BuiltRule, build_rules
 from .syntax_errors import syntax_error
 from .values import Context, TooManyValues, describe_tag
@@ -17,7 +19,7 @@ from .yaml_nodes import Positions, compose_documents, disallowed_tags
 _BUDGET_SLACK = 10_000
 
 
-def load_rule_text(text: str, path: str) -> tuple[list, list[RuleError]]:
+def load_rule_text(text: str, path: str) -> tuple[list[Rule], list[RuleError]]:
     """One rule file's text -> (rules, errors). A repeated id within the file is reported and dropped."""
     built, errors = _load_text(text, path)
     return [b.rule for b in built], errors
@@ -28,6 +30,8 @@ def load_rule_files(paths: Sequence[str], read_text: Optional[Callable[[str], st
 
     `read_text(path)` lets the server feed unsaved editor buffers; by default the
     file is read from disk (UTF-8, a BOM dropped, undecodable bytes replaced)."""
+    if isinstance(paths, str):  # one path passed bare: not a sequence of one-letter paths
+        paths = [paths]
     ids = _Ids()
     rules, errors = [], []
     for path in paths:
@@ -59,12 +63,26 @@ class _Ids:
             self._first[rule_id] = (path, built.id_span)
             return None
         where = f"{first[0]}:{first[1].line + 1}"
-        return RuleError(
-            path, built.id_span, f"duplicate rule id `{rule_id}` (first defined at {where}); this rule is ignored", rule_id
-        )
+        message = f"duplicate rule id `{rule_id}` (first defined at {where}); this rule is ignored"
+        return RuleError(path, built.id_span, message, rule_id)
 
 
 def _load_text(text: str, path: str) -> tuple[list[BuiltRule], list[RuleError]]:
+    if isinstance(text, str):
+        # Rules are immutable: an unchanged file (the other rule files, when one is
+        # edited in the editor) is not parsed again.
+        built, errors = _load_cached(text, path, yaml_nodes.LOADER)
+        return list(built), list(errors)
+    return _load_uncached(text, path)
+
+
+@lru_cache(maxsize=32)
+def _load_cached(text: str, path: str, _loader: type) -> tuple[tuple[BuiltRule, ...], tuple[RuleError, ...]]:
+    built, errors = _load_uncached(text, path)
+    return tuple(built), tuple(errors)
+
+
+def _load_uncached(text, path: str) -> tuple[list[BuiltRule], list[RuleError]]:
     if isinstance(text, (bytes, bytearray)):
         text, decode_error = _decode(bytes(text), path)
     else:
@@ -137,7 +155,8 @@ def _read(path: str, read_text: Optional[Callable[[str], str]]) -> tuple[Optiona
                 decoded, problem = _decode(bytes(text), path)
                 return decoded, [problem] if problem else []
             if not isinstance(text, str):
-                return None, [RuleError(path, Span.point(0), f"cannot read rule file: got {type(text).__name__}, not text")]
+                message = f"cannot read rule file: got {type(text).__name__}, not text"
+                return None, [RuleError(path, Span.point(0), message)]
             return text, []
         with open(path, "rb") as f:
             data = f.read()
@@ -157,6 +176,7 @@ def _decode(data: bytes, path: str) -> tuple[str, Optional[RuleError]]:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as e:
         text = data.decode("utf-8", errors="replace")
-        line, col = Positions(data[: e.start].decode("utf-8", errors="replace")).at(10**18)
+        before = data[: e.start].decode("utf-8", errors="replace")
+        line, col = Positions(before).at(len(before))
         message = f"the rule file is not valid UTF-8 (byte 0x{data[e.start]:02x}); undecodable bytes were replaced"
         return text, RuleError(path, Span(line, col, line, col + 1), message, None, Severity.WARNING)

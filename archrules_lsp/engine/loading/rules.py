@@ -45,7 +45,7 @@ from .yaml_nodes import NULL, SCALAR_TAGS, is_null, kind_of
 
 _STRING_LIST_KEYS = ("must_contain", "must_contain_one_of", "must_reference", "when_contains", "must_return")
 # Characters that cannot appear in an id inside `archrules: ignore[ID, ID]`.
-_BAD_ID_CHARS = re.compile(r"[\s,\[\]]")
+_BAD_ID_CHARS = re.compile(r"[,\]\r\n]")
 EXTENSION_PREFIX = "x-"
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
@@ -173,16 +173,16 @@ def build_rule(ctx: Context, node: Node, group: str) -> Optional[BuiltRule]:
     if not name.strip():
         if "name" not in keys:
             ctx.report(id_span, "rule has no `name`" + ("; its id is used instead" if rule_id else ""))
-        elif fields.get("name") == "":
+        elif "name" in fields:  # blank; a value of the wrong type is reported already
             ctx.report(keys["name"][1], "`name` is empty" + ("; the rule's id is used instead" if rule_id else ""))
         name = rule_id or ""
 
     scoped_by_patterns = any(a.file is None for a in anti)
-    if patterns_node is not None and not patterns and scoped_by_patterns and _has_items(keys["patterns"][1]):
+    if patterns_node is not None and not patterns and scoped_by_patterns and _declares_items(keys["patterns"][1]):
         ctx.report(
             patterns_node,
             "no `patterns` entry loaded, and the `anti_patterns` without their own `file` take their "
-            "files from `patterns`: the rule is not loaded (fix the entries above)",
+            "files from `patterns`: the rule is not loaded until the `patterns` errors are fixed",
         )
         return None
     for entry, written, entry_node in patterns:
@@ -239,7 +239,9 @@ def _read_id(ctx: Context, node: MappingNode, pair) -> tuple[Optional[str], Span
         ctx.report(span, "`id` is empty; the rule is not loaded")
         return None, span
     if _BAD_ID_CHARS.search(rule_id):
-        ctx.warn(span, f"rule id {rule_id!r} contains a space, comma or bracket, so `archrules: ignore[...]` cannot name it")
+        ctx.warn(
+            span, f"rule id {rule_id!r} contains `,`, `]` or a line break, so `archrules: ignore[...]` cannot name it"
+        )
     return rule_id, span
 
 
@@ -268,8 +270,9 @@ def _read_list(ctx: Context, key: str, node: Node, item_example: str) -> list[No
     return []
 
 
-def _has_items(node: Node) -> bool:
-    return isinstance(node, SequenceNode) and bool(node.value)
+def _declares_items(node: Node) -> bool:
+    """Anything but `key:` / `key: []`: the author meant some items (maybe malformed)."""
+    return not is_null(node) and not (isinstance(node, SequenceNode) and not node.value)
 
 
 # ---------------------------------------------------------------- patterns entry
@@ -297,6 +300,10 @@ def build_pattern_entry(ctx: Context, node: Node) -> Optional[tuple[PatternEntry
             parsed = read_strings(ctx, key, value)
         else:  # should_match, endpoint_pattern
             parsed = read_regex(ctx, key, value)
+        if key == "when_contains" and parsed == ():
+            # An empty gate would not gate: the checks would run on every file of the glob.
+            ctx.report(value, "`when_contains` lists no strings; the entry is not loaded")
+            parsed = None
         if parsed is None:
             usable = usable and key not in ("file", "when_contains")
         else:
@@ -335,6 +342,8 @@ def _pair_endpoint_keys(ctx: Context, written: dict[str, Node], values: dict) ->
             written["must_return"],
             "`must_return` needs `endpoint_pattern` (the decorator regex that marks endpoints); it is ignored",
         )
+    elif values.get("must_return") == () and "endpoint_pattern" in values:
+        ctx.report(written["must_return"], "`must_return` lists no keys; `endpoint_pattern` is ignored")
     if "endpoint_pattern" not in values or not values.get("must_return"):
         values.pop("endpoint_pattern", None)
         values.pop("must_return", None)

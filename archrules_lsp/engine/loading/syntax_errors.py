@@ -21,7 +21,6 @@ from .yaml_nodes import Positions
 # `  - key: value` or `  - value` (a list item); the key is a plain name.
 _LINE = re.compile(r"^(?P<lead>[ \t]*(?:-[ \t]+)*)(?:(?P<key>[A-Za-z_][\w.-]*)[ \t]*:[ \t]+)?(?P<value>\S.*?)\s*$")
 _RESERVED_START = "*&!@`%|>"
-_LOOKBACK = 30  # lines searched above the problem for an opened `[`
 
 
 def syntax_error(err: Exception, pos: Positions, path: str) -> RuleError:
@@ -35,13 +34,14 @@ def syntax_error(err: Exception, pos: Positions, path: str) -> RuleError:
         # A character YAML refuses (control characters, often a binary file).
         line, col = pos.at(err.position)
         what = f"#x{err.character:04x}" if isinstance(err.character, int) else repr(err.character)
-        return RuleError(path, pos.line_span(line, col, col + 1), f"invalid character {what} in the rule file: {err.reason}")
+        message = f"invalid character {what} in the rule file: {err.reason}"
+        return RuleError(path, pos.line_span(line, col, col + 1), message)
     if mark is None:
         return RuleError(path, Span.point(0), f"invalid YAML: {problem or err}")
     p_line, p_col = pos.at(mark.index)
     c_line = pos.at(context_mark.index)[0] if context_mark is not None else None
 
-    found = _flow_collection(pos, p_line, c_line if "flow" in context else None, c_line)
+    found = _flow_collection(pos, p_line, c_line if "flow" in context else None)
     if found is not None:
         span, message = found
         return RuleError(path, span, f"{message} (YAML: {problem})")
@@ -77,14 +77,12 @@ def _flow_end(value: str) -> Optional[int]:
     return None
 
 
-def _flow_collection(
-    pos: Positions, p_line: int, flow_line: Optional[int], c_line: Optional[int]
-) -> Optional[tuple[Span, str]]:
+def _flow_collection(pos: Positions, p_line: int, flow_line: Optional[int]) -> Optional[tuple[Span, str]]:
     """A `key: [...]` value that YAML could not read as one value: the usual unquoted regex."""
+    # Only the line where the flow collection opened (the parser's context) and the
+    # problem line: a line further up that YAML did read is not the culprit.
     candidates = [flow_line] if flow_line is not None else []
-    low = max(0, p_line - _LOOKBACK, c_line if c_line is not None and c_line <= p_line else 0)
-    candidates += list(range(p_line, low - 1, -1))
-    for line in candidates:
+    for line in candidates + [p_line]:
         m = _LINE.match(pos.line_text(line))
         if m is None or (m.group("key") is None and "-" not in m.group("lead")):
             continue

@@ -269,11 +269,8 @@ _GROUP_REF = re.compile(r"\\(\d{1,2})|\\g<([^>]*)>")
 
 def fix_group_problem(rx: LineRegex, template: str) -> str:
     """Why `template` cannot be expanded for `rx`'s matches ('' when it can)."""
-    compiled = getattr(rx, "_rx", None)  # LineRegex has no public group count (yet)
-    groups = getattr(compiled, "groups", None)
-    names = {k.decode() if isinstance(k, bytes) else k for k in (getattr(compiled, "groupindex", None) or {})}
-    if not isinstance(groups, int):
-        return ""
+    groups = rx.group_count
+    names = rx.group_names
     for m in _GROUP_REF.finditer(template):
         ref = m.group(1) or m.group(2)
         if ref.isdigit():
