@@ -14,9 +14,10 @@
 #                 libsecret-1-dev libx11-dev), emacs-nox + elpa-eglot, vim + vim-ale
 #   vscode-ext:   `npm ci` in editors/vscode (node_modules/, gitignored)
 #   test-tools:   `npm ci` in tests/editors/tools (playwright-core; node_modules/)
-#   code-server:  code-server 4.100.3 from npm into $ARCHRULES_CODE_SERVER_DIR
+#   code-server:  code-server 4.100.3: `npm ci` of tests/editors/tools/code-server
+#                 (package.json + package-lock.json) into $ARCHRULES_CODE_SERVER_DIR
 #                 (default /opt/archrules-editor-tools/code-server-4.100.3),
-#                 outside the work tree so fresh clones (CI) reuse it.
+#                 outside the work tree so fresh clones (CI) reuse it; ~300 MB.
 #                 @vscode/ripgrep's download is served from Debian's rg.
 set -euo pipefail
 
@@ -53,9 +54,19 @@ step_apt() {
     log "apt: done"
 }
 
+need_node() {
+    local major
+    major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+    if [ "$major" -lt 20 ]; then
+        log "needs Node.js >= 20 with npm on PATH (found: $(node --version 2>/dev/null || echo none))"
+        exit 1
+    fi
+}
+
 # npm ci in $1 unless node_modules already matches package-lock.json.
 npm_ci_if_needed() {
     local dir="$1"
+    need_node
     if [ ! -f "$dir/package-lock.json" ]; then
         log "npm: $dir has no package-lock.json, skipped"
         return
@@ -77,10 +88,14 @@ step_test_tools() { npm_ci_if_needed "$ROOT/tests/editors/tools"; }
 
 step_code_server() {
     local bin="$CODE_SERVER_DIR/node_modules/.bin/code-server"
-    if [ -x "$bin" ] && [ -f "$CODE_SERVER_DIR/.installed" ]; then
+    local lock="$ROOT/tests/editors/tools/code-server/package-lock.json"
+    local want
+    want="$(sha256sum "$lock" | cut -d' ' -f1)"
+    if [ -x "$bin" ] && [ "$(cat "$CODE_SERVER_DIR/.installed" 2>/dev/null)" = "$want" ]; then
         log "code-server: $CODE_SERVER_VERSION present in $CODE_SERVER_DIR"
         return
     fi
+    need_node
     command -v rg >/dev/null || { log "code-server: needs ripgrep (run the apt step)"; exit 1; }
     # @vscode/ripgrep (a code-server dependency) downloads a musl rg build from
     # GitHub in its postinstall; seed its cache with Debian's rg instead.
@@ -94,21 +109,21 @@ step_code_server() {
         tar -C "$tmp" -czf "$tarball" rg
         rm -rf "$tmp"
     fi
-    log "code-server: npm install code-server@$CODE_SERVER_VERSION into $CODE_SERVER_DIR (about 2.5 min)"
+    log "code-server: npm ci code-server@$CODE_SERVER_VERSION into $CODE_SERVER_DIR (about 1-3 min)"
     mkdir -p "$CODE_SERVER_DIR"
-    if [ ! -f "$CODE_SERVER_DIR/package.json" ]; then
-        printf '{\n  "name": "archrules-code-server",\n  "private": true\n}\n' >"$CODE_SERVER_DIR/package.json"
-    fi
+    cp "$ROOT/tests/editors/tools/code-server/package.json" "$lock" "$CODE_SERVER_DIR/"
+    rm -f "$CODE_SERVER_DIR/.installed"
     (
         cd "$CODE_SERVER_DIR"
-        # root needs unsafe_perm: node-pty's postinstall runs `npx node-gyp`.
+        # root needs unsafe_perm: node-pty's postinstall runs `npx node-gyp`;
+        # argon2's prebuilt download fails offline and it builds from source.
         npm_config_yes=true npm_config_unsafe_perm=true \
-            npm install "code-server@$CODE_SERVER_VERSION" --save-exact \
-            --foreground-scripts --no-audit --no-fund --loglevel=error >"$CODE_SERVER_DIR/install.log" 2>&1 \
+            npm ci --foreground-scripts --no-audit --no-fund --loglevel=error \
+            >"$CODE_SERVER_DIR/install.log" 2>&1 \
             || { tail -50 "$CODE_SERVER_DIR/install.log"; exit 1; }
     )
     "$bin" --version >/dev/null
-    touch "$CODE_SERVER_DIR/.installed"
+    echo "$want" >"$CODE_SERVER_DIR/.installed"
     log "code-server: done ($("$bin" --version | head -1))"
 }
 

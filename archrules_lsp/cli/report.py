@@ -1,17 +1,19 @@
 """What a `check` run produced, independent of the output format.
 
-Formats receive events in order: `begin()`, then `file(rel, rows)` for each checked
-file (in path order, rows from `cli/rows.py`), then `end()`. Streaming formats print
-as they go; document formats (json, sarif) keep rows (never file texts) until the end.
+Each format is a `Format` (in the parent: begin, file, end) with a `renderer()`: a
+picklable function run in the scan's workers that renders one file (see
+file_report.py). `file(rel, payload)` gets what it rendered, in path order.
+Streaming formats write it at once; document formats (json, sarif) keep the rendered
+fragments (never file texts) until the end.
 """
 
 from __future__ import annotations
 
 import collections
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Optional
 
-from .rows import FileRows, FindingRow
+from .file_report import FileReport, Renderer
 from .selection import UNUSED_SUPPRESSION
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -26,11 +28,11 @@ def severity_name(severity) -> str:
     return getattr(severity, "value", str(severity))
 
 
-def counts_toward_exit(row: FindingRow, fail_on: str) -> bool:
+def counts_toward_exit(rule_id: str, severity: str, fail_on: str) -> bool:
     """Findings at or above --fail-on count; hints and unused suppressions never do."""
-    if row.rule == UNUSED_SUPPRESSION:
+    if rule_id == UNUSED_SUPPRESSION:
         return False
-    rank = RANK.get(row.severity, 0)
+    rank = RANK.get(severity, 0)
     return rank > 0 and rank >= THRESHOLD_RANK[fail_on]
 
 
@@ -60,15 +62,15 @@ class RunState:
     def total(self) -> int:
         return sum(self.by_severity.values())
 
-    def record(self, rel: str, rows: FileRows) -> None:
+    def record(self, report: FileReport) -> None:
         self.files_checked += 1
-        if rows.findings:
+        if report.findings:
             self.files_with_findings += 1
-        for f in rows.findings:
-            self.by_severity[f.severity] += 1
-            self.by_rule[f.rule] += 1
-            if counts_toward_exit(f, self.fail_on):
-                self.failing += 1
+        for rule_id, severity, n in report.tally:
+            self.by_severity[severity] += n
+            self.by_rule[rule_id] += n
+            if counts_toward_exit(rule_id, severity, self.fail_on):
+                self.failing += n
 
     def summary(self) -> dict:
         project = self.project
@@ -112,25 +114,17 @@ class Format:
         self.out = out
         self.options = options
 
+    def renderer(self) -> Optional[Renderer]:
+        """A picklable `render(rel, findings, notes) -> payload`, run where the file was checked."""
+        return None
+
     def begin(self) -> None:
         pass
 
-    def file(self, rel: str, rows: FileRows) -> None:
-        pass
+    def file(self, rel: str, payload: Any) -> None:
+        """Default for streaming formats: the payload is the file's text; write it."""
+        if payload:
+            self.out.write(payload)
 
     def end(self) -> None:
         pass
-
-
-def finding_record(rel: str, f: FindingRow) -> dict:
-    """A finding as JSON (json and jsonl): 1-based lines and columns, end exclusive."""
-    fix = f.fix
-    return {
-        "path": rel, "line": f.line, "column": f.column, "end_line": f.end_line, "end_column": f.end_column,
-        "rule": f.rule, "severity": f.severity, "message": f.message,
-        "suggestion": f.suggestion.rstrip() or None,
-        "fix": None if fix is None else {
-            "title": fix.title, "safe": fix.safe,
-            "edits": [{"line": e.line, "column": e.column, "end_line": e.end_line, "end_column": e.end_column,
-                       "new_text": e.new_text} for e in fix.edits]},
-    }

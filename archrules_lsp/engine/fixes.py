@@ -68,7 +68,10 @@ def class_insertion_fix(py: PythonSource, code: str, needle: str) -> Optional[Fi
         edit = TextEdit(Span.point(end, len(src.lines[end])), f"{nl}{indent}{code}")
     if not _parses(apply_edits(src.text, [edit])):
         return None
-    return Fix(f"Add `{code}` to class {cls.name}", (edit,), FixKind.RULE, safe=True)
+    # With several classes in the file the first may not be the model the rule means:
+    # still offered as a quick fix, but not applied unattended by --fix / fixAll.
+    safe = len(py.top_level_classes()) == 1
+    return Fix(f"Add `{code}` to class {cls.name}", (edit,), FixKind.RULE, safe=safe)
 
 
 def replacement_fix(span: Span, new_text: str) -> Fix:

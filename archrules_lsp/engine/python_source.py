@@ -36,18 +36,28 @@ class PythonSource:
 
     @cached_property
     def first_class_line(self) -> int:
-        """0-based line of the first top-level `class` statement, or -1 (no parse needed)."""
+        """0-based line of the first top-level `class` statement, or -1.
+
+        From the parsed code, so a docstring line starting with "class" is not
+        taken for one; a file that does not parse (mid-edit) falls back to the
+        first line starting with `class `."""
+        if "class" not in self.src.normalized:
+            return -1
+        cls = self.first_class()
+        if cls is not None:
+            return cls.lineno - 1
+        if self.tree is not None:
+            return -1
         m = _TOP_CLASS.search(self.src.normalized)
         return -1 if m is None else self.src.normalized.count("\n", 0, m.start())
 
-    def first_class(self) -> Optional[ast.ClassDef]:
+    def top_level_classes(self) -> list[ast.ClassDef]:
         tree = self.tree
-        if tree is None:
-            return None
-        for node in tree.body:
-            if isinstance(node, ast.ClassDef):
-                return node
-        return None
+        return [] if tree is None else [n for n in tree.body if isinstance(n, ast.ClassDef)]
+
+    def first_class(self) -> Optional[ast.ClassDef]:
+        classes = self.top_level_classes()
+        return classes[0] if classes else None
 
     def class_body_end(self, cls: ast.ClassDef) -> tuple[int, str]:
         """(0-based line after which a new field goes, the body's indentation).

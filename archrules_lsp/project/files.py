@@ -14,6 +14,7 @@ folders); a glob without `/` matches a file or folder name at any depth (`*.min.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Union
@@ -197,13 +198,13 @@ def read_source(path: Union[str, os.PathLike], max_size: int) -> Union[str, Skip
     from ..engine.text import decode
 
     try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):  # a FIFO would block the read, a device never end
+            return Skip("a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file")
+        if st.st_size > max_size:
+            return Skip(f"over the {describe_size(max_size)} limit")
         with open(path, "rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            if size > max_size:
-                return Skip(f"over the {describe_size(max_size)} limit")
             data = fh.read(max_size + 1)
-    except IsADirectoryError:
-        return Skip("a folder")
     except OSError as e:
         return Skip(f"unreadable: {e.strerror or e}")
     if len(data) > max_size:  # grew while we read it

@@ -1,25 +1,29 @@
 """Checking many files: in-process for a few, a pool of worker processes for many.
 
-    spec = CheckerSpec(rule_paths=("rules/a.yaml",), options=CheckOptions())
-    for rel, outcome in scan(root, rels, spec, jobs=0):
+    for rel, outcome in scan(root, rels, checker, jobs=0):
         ...  # outcome: CheckResult, or Skip (too large, binary, unreadable)
 
-Results come back in the order of `rels`, one file at a time, and nothing is
-kept once yielded: memory does not grow with the number of files. Files no
-enabled rule applies to are not read and not yielded. The generator is
-cancellable: `should_stop()` is asked between files (in-process) or chunks
-(pool), and closing the generator (`gen.close()`, or dropping it) terminates
-the workers.
+Results come back in the order of `rels`, and nothing is kept once yielded: memory
+does not grow with the number of files. Files no active rule applies to are not
+read and not yielded. The generator is cancellable: `should_stop()` is asked
+between files (in-process) or chunks of files (pool), and closing the generator
+(`gen.close()`, or dropping it) terminates the workers.
 
-Workers get their Checker by fork (the parent's, inherited) where the platform
-forks; elsewhere each worker loads the rule files once in its initializer.
+Workers are forked where the platform forks (each inherits the parent's compiled
+Checker); elsewhere they are spawned and load the rules once from a CheckerSpec.
+Pass `transform` to turn each outcome into something small in the worker: engine
+Findings with their fixes cost more to pickle than to compute.
+
+Forking a process that runs other threads (a language server) is safe here as far
+as the workers go (they only read files, check and pickle), but Python 3.12+ warns
+about it; pass jobs=1 to stay in-process.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, Sequence, Union
 
@@ -125,14 +129,15 @@ _worker_root = ""
 _worker_max = DEFAULT_MAX_FILE_SIZE
 _worker_one_file: Callable = check_file
 _worker_transform: Optional[Transform] = None
-_inherited_checker: Optional["Checker"] = None  # set in the parent just before forking
 
 
-def _init_worker(spec: Optional[CheckerSpec], root: str, max_file_size: int, one_file: Callable,
+def _init_worker(checker: Union["Checker", CheckerSpec], root: str, max_file_size: int, one_file: Callable,
                  transform: Optional[Transform]) -> None:
+    """Forked workers get the parent's Checker itself (fork does not pickle a Process's
+    arguments); spawned ones get a CheckerSpec and load the rules once, here."""
     global _worker_checker, _worker_root, _worker_max, _worker_one_file, _worker_transform
     _worker_root, _worker_max, _worker_one_file, _worker_transform = root, max_file_size, one_file, transform
-    _worker_checker = _inherited_checker if _inherited_checker is not None else spec.build()  # type: ignore[union-attr]
+    _worker_checker = checker.build() if isinstance(checker, CheckerSpec) else checker
     try:  # the parent handles Ctrl-C; workers just stop when terminated
         import signal
 
@@ -168,7 +173,6 @@ def _can_fork() -> bool:
 
 
 def _run(root, rels, checker, one_file, jobs, max_file_size, should_stop, transform):
-    global _inherited_checker
     root = os.path.abspath(root)
     spec = checker if isinstance(checker, CheckerSpec) else None
     built = None if spec is not None else checker
@@ -198,14 +202,10 @@ def _run(root, rels, checker, one_file, jobs, max_file_size, should_stop, transf
         if built is None:
             built = spec.build()  # type: ignore[union-attr]
         ctx = multiprocessing.get_context("fork")
-        _inherited_checker = built
     else:  # pragma: no cover - Windows / macOS
         ctx = multiprocessing.get_context("spawn")
-    try:
-        pool = ctx.Pool(jobs, initializer=_init_worker,
-                        initargs=(None if can_fork else spec, root, max_file_size, one_file, transform))
-    finally:
-        _inherited_checker = None
+    pool = ctx.Pool(jobs, initializer=_init_worker,
+                    initargs=(built if can_fork else spec, root, max_file_size, one_file, transform))
     try:
         for chunk in pool.imap(_work_chunk, _chunks(rels, CHUNK_SIZE)):
             yield from chunk

@@ -8,7 +8,17 @@ squiggle and a Problems entry `archrules(BG-001)`; the status bar item shows
 the rule count from `archrules/status`; hovering the squiggle shows the rule's
 suggestion; Ctrl+. and Enter on the rule fix inserts the line and the squiggle
 and Problems entry go; Ctrl+S saves a file that holds the line, in the class,
-and parses. Screenshots of each step: test-artifacts/vscode/.
+and parses; "archrules: Reload Rules" from the command palette reaches the
+server.
+
+The same runs with `archrules.interpreter` (the venv's python, `-m
+archrules_lsp`) instead of `archrules.path`; there, editing
+.vscode/settings.json to `severityOverrides: {"BG-001": "warning"}` turns the
+squiggle into a warning (settings reach the server), and the palette's
+"archrules: Fix All in Current File" fixes the file instead of the quick fix. And
+with neither set and no server on PATH, the "archrules-lsp not found" error
+notification appears with its Open Settings / Show Output buttons.
+Screenshots of each step: test-artifacts/vscode/<mode>/.
 
 Needs (installed by .ci/install-editor-deps.sh): code-server 4.100.3,
 /usr/bin/chromium, node, tests/editors/tools/node_modules/playwright-core,
@@ -19,6 +29,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -94,14 +105,29 @@ def build_vsix(log: Path) -> Path:
     return vsix
 
 
+def path_without_server() -> str:
+    """PATH minus the folders that hold an archrules-lsp."""
+    return os.pathsep.join(
+        d for d in os.environ.get("PATH", "").split(os.pathsep) if d and not (Path(d) / "archrules-lsp").exists()
+    )
+
+
+# How the workspace settings point the extension at the server:
+#   path:        archrules.path = [<venv>/bin/archrules-lsp]
+#   interpreter: archrules.interpreter = [<venv>/bin/python] (runs -m archrules_lsp)
+#   missing:     nothing set and no archrules-lsp on PATH -> the error notification
+MODES = ["path", "interpreter", "missing"]
+
+
 @pytest.mark.editor
 @pytest.mark.slow
-def test_vscode_diagnostic_hover_quickfix(example_project: Path, lsp_exe: Path, tmp_path: Path):
+@pytest.mark.parametrize("mode", MODES)
+def test_vscode_diagnostic_hover_quickfix(mode: str, example_project: Path, lsp_exe: Path, tmp_path: Path):
     missing = missing_tools()
     if missing:
         pytest.skip(f"VS Code e2e needs {', '.join(missing)}: {INSTALL_HINT}")
 
-    arts = artifacts_dir("vscode")
+    arts = artifacts_dir(f"vscode/{mode}")
     for old in arts.iterdir():
         if old.is_file():
             old.unlink()
@@ -143,9 +169,14 @@ def test_vscode_diagnostic_hover_quickfix(example_project: Path, lsp_exe: Path, 
     }, indent=2))
     # The workspace tells the extension which server to run.
     (example_project / ".vscode").mkdir(exist_ok=True)
-    (example_project / ".vscode" / "settings.json").write_text(
-        json.dumps({"archrules.path": [str(lsp_exe)], "archrules.trace.server": "messages"}, indent=2)
-    )
+    workspace_settings: dict[str, object] = {"archrules.trace.server": "messages"}
+    if mode == "path":
+        workspace_settings["archrules.path"] = [str(lsp_exe)]
+    elif mode == "interpreter":
+        workspace_settings["archrules.interpreter"] = [str(Path(sys.executable))]
+    else:
+        env["PATH"] = path_without_server()
+    (example_project / ".vscode" / "settings.json").write_text(json.dumps(workspace_settings, indent=2))
 
     cs = str(code_server())
     common = ["--config", str(config), "--user-data-dir", str(user_data), "--extensions-dir", str(extensions)]
@@ -185,6 +216,9 @@ def test_vscode_diagnostic_hover_quickfix(example_project: Path, lsp_exe: Path, 
             EXPECT_CODE=EXPECTED_CODE,
             EXPECT_LINE=EXPECTED_LINE,
             CHROMIUM=CHROMIUM,
+            EXPECT_NOT_FOUND="1" if mode == "missing" else "0",
+            # the interpreter run fixes the file with the palette's "Fix All" instead
+            FIX_VIA="palette" if mode == "interpreter" else "quickfix",
         )
         t_drive = time.monotonic()
         drive = subprocess.run(
@@ -211,14 +245,28 @@ def test_vscode_diagnostic_hover_quickfix(example_project: Path, lsp_exe: Path, 
     summary = "\n".join(json.dumps(s)[:600] for s in steps.values())
     assert drive.returncode == 0, f"driver failed; steps:\n{summary}\n{drive.stderr[-3000:]}\nartifacts: {arts}"
 
+    if mode == "missing":
+        note = steps["not-found-notification"]
+        assert "pip install archrules-lsp" in note["text"] and "archrules.path" in note["text"], note
+        assert note["buttons"] == ["Open Settings", "Show Output"], note
+        return
+
     assert steps["squiggle"]["count"] >= 1
     # shown as "archrules(BG-001)": the parentheses are CSS pseudo-content
     assert any(f"archrules{EXPECTED_CODE}" in row["text"] for row in steps["problems"]["rows"]), steps["problems"]
     assert EXPECTED_LINE in steps["hover"]["text"], steps["hover"]
-    assert "archrules" in steps["status-bar"]["text"], steps["status-bar"]
-    assert any(t.startswith(f"Ignore {EXPECTED_CODE}") for t in steps["quickfix-menu"]["titles"]), steps["quickfix-menu"]
+    # the rule count arrived with the server's archrules/status notification
+    assert re.search(r"archrules: \d+ rules?", steps["status-bar"]["text"]), steps["status-bar"]
+    if mode == "interpreter":
+        assert steps["settings-change"]["warnings"] >= 1, steps["settings-change"]
+        assert steps["fix-all-command"]["ok"], steps["fix-all-command"]
+    else:
+        assert any(t.startswith(f"Ignore {EXPECTED_CODE}") for t in steps["quickfix-menu"]["titles"]), steps["quickfix-menu"]
+        assert steps["apply-quickfix"]["ok"], steps["apply-quickfix"]
     assert steps["squiggle-gone"]["squiggles"] == 0
     assert steps["save"]["ok"]
+    # the palette's "archrules: Reload Rules" reached the server (no "command not found")
+    assert steps["command-reload-rules"]["ok"], steps["command-reload-rules"]
     assert_fixed_file(example_project / EXAMPLE_FILE)
     print(f"vscode scenario passed: build {t_build:.1f} s, browser {t_drive:.1f} s, total {time.monotonic() - started:.1f} s; "
           + ", ".join(f"{k}={v['ms']}" for k, v in steps.items()))

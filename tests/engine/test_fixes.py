@@ -123,3 +123,12 @@ def test_apply_edits_clamps_out_of_range_positions():
     from archrules_lsp.engine import Span, TextEdit
 
     assert apply_edits("ab\ncd", [TextEdit(Span(1, 99, 5, 0), "!")]) == "ab\ncd!"
+
+
+def test_with_several_classes_the_fix_is_offered_but_not_applied_unattended(seed_checker):
+    text = ('class LetzshopCredentials(Base):\n    id = Column(Integer)\n\n\n'
+            'class LetzshopHistoricalImportJob(Base):\n    id = Column(Integer)\n')
+    res = seed_checker.check("models/database/letzshop.py", text)
+    f = next(f for f in res.findings if f.rule_id == "BG-003")
+    assert f.rule_fix is not None and not f.rule_fix.safe
+    assert apply_safe_fixes(text, [f]) == (text, 0)

@@ -128,3 +128,14 @@ def test_should_match_reports_on_the_first_gating_line():
     assert res.findings[0].severity.value == "info"
     assert run(rules, "static/admin/js/a.js", "setInterval(f, 5000)\n").findings == ()
     assert run(rules, "static/admin/js/a.js", "nothing here\n").findings == ()  # gate closed
+
+
+def test_a_docstring_line_starting_with_class_is_not_the_anchor():
+    text = '"""Test runs.\n\nclass below, with its outcome.\n"""\n\n\nclass TestRun(Base):\n    id = 1\n'
+    res = run(MODEL_RULES, "models/database/test_run.py", text)
+    assert {f.span.line for f in res.findings} == {6}
+
+
+def test_a_file_that_does_not_parse_still_anchors_on_its_class_line():
+    res = run(MODEL_RULES, "models/database/x.py", "import os\n\nclass Job(Base):\n    id = (\n")
+    assert {f.span.line for f in res.findings} == {2}

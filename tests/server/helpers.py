@@ -108,7 +108,8 @@ def install_recorders(client: LanguageClient) -> None:
 
     @client.feature("archrules/status")
     def _status(params: Any):
-        client.status.append(params)
+        # pygls hands unknown notifications over as namedtuples
+        client.status.append(params._asdict() if hasattr(params, "_asdict") else dict(params))
 
 
 async def start_session(client: LanguageClient, preset: str, folders: list[Path],

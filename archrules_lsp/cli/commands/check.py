@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     from ...project.files import FileSelector
     from ...project.scan import scan, scan_and_fix
     from ..formats import get as get_format
-    from ..rows import SkipRow, to_rows
+    from ..file_report import ReportTransform, SkipReport
 
     config = project.config
     rule_ids = [r.id for r in project.ruleset.rules]
@@ -86,17 +86,19 @@ def run(args: argparse.Namespace) -> int:
     max_size = args.max_file_size or config.max_file_size
     run_scan = scan_and_fix if args.fix else scan
     fmt.begin()
-    for rel, rows in run_scan(project.root, rels, checker, jobs=args.jobs, max_file_size=max_size, transform=to_rows):
-        if rows.fix_error:
-            state.fix_errors.append((rel, rows.fix_error))
-        if rows.fixes_applied:
-            state.fixed += rows.fixes_applied
+    transform = ReportTransform(fmt.renderer())
+    for rel, report in run_scan(project.root, rels, checker, jobs=args.jobs, max_file_size=max_size,
+                                transform=transform):
+        if report.fix_error:
+            state.fix_errors.append((rel, report.fix_error))
+        if report.fixes_applied:
+            state.fixed += report.fixes_applied
             state.files_fixed += 1
-        if isinstance(rows, SkipRow):
-            state.skipped.append((rel, rows.reason))
+        if isinstance(report, SkipReport):
+            state.skipped.append((rel, report.reason))
         else:
-            state.record(rel, rows)
-            fmt.file(rel, rows)
+            state.record(report)
+            fmt.file(rel, report.payload)
     fmt.end()
     sys.stdout.flush()
 

@@ -6,7 +6,10 @@ are annotations on the rule file."""
 
 from __future__ import annotations
 
+import os
+
 from ..console import display_path
+from ..file_report import one_based
 from ..report import Format, severity_name
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice", "hint": "notice"}
@@ -46,13 +49,23 @@ class GithubFormat(Format):
                                       e.span.line + 1, e.span.column + 1, None, None,
                                       e.rule_id or "archrules rule file", e.message))
 
-    def file(self, rel, rows) -> None:
-        path = display_path(str(self.state.project.root / rel), self.state.cwd)
-        for f in rows.findings:
+    def renderer(self):
+        return GithubRenderer(str(self.state.project.root), self.state.cwd)
+
+
+class GithubRenderer:
+    def __init__(self, root: str, cwd: str):
+        self.root, self.cwd = root, cwd
+
+    def __call__(self, rel: str, findings, notes) -> str:
+        path = display_path(os.path.join(self.root, rel), self.cwd)
+        out = []
+        for f in findings:
+            line, col, end_line, end_col = one_based(f.span)
             # GitHub takes endColumn only on one-line ranges
-            end_col = f.end_column if f.end_line == f.line else None
-            self.out.write(annotation(COMMAND[f.severity], path, f.line, f.column, f.end_line, end_col,
-                                      f.rule, f.message))
+            out.append(annotation(COMMAND[f.severity.value], path, line, col, end_line,
+                                  end_col if end_line == line else None, f.rule_id, f.message))
+        return "".join(out)
 
 
 FORMAT = GithubFormat

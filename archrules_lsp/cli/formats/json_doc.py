@@ -1,14 +1,16 @@
 """One JSON document: {"version": 1, "findings", "errors", "notes", "skipped", "summary"}.
 
 Lines and columns are 1-based, ends exclusive; paths are relative to the project root
-(rule-file paths too when they are under it)."""
+(rule-file paths too when they are under it). Findings are encoded in the workers
+(records.py) and kept as text until the end."""
 
 from __future__ import annotations
 
 import os
 
-from .json_writer import write_document
-from ..report import Format, finding_record, severity_name
+from ..report import Format, severity_name
+from .json_writer import Raw, write_document
+from .records import FindingEncoder, encode_path, note_json
 
 JSON_VERSION = 1
 
@@ -33,30 +35,41 @@ def load_problem_records(project) -> list[dict]:
     return out
 
 
+class JsonRenderer:
+    def __init__(self):
+        self.encode = FindingEncoder()
+
+    def __call__(self, rel, findings, notes):
+        path = encode_path(rel)
+        return [self.encode(path, f) for f in findings], [note_json(path, n) for n in notes]
+
+
 class JsonFormat(Format):
     reports_load_problems_itself = True
     reports_skipped_itself = True
 
-    def begin(self) -> None:
-        self.findings: list[dict] = []
-        self.notes: list[dict] = []
+    def renderer(self):
+        return JsonRenderer()
 
-    def file(self, rel, rows) -> None:
-        self.findings.extend(finding_record(rel, f) for f in rows.findings)
-        for n in rows.notes:
-            self.notes.append({"path": rel, "line": n.line, "column": n.column, "message": n.message, "rule": n.rule})
+    def begin(self) -> None:
+        self.findings: list[Raw] = []
+        self.notes: list[Raw] = []
+
+    def file(self, rel, payload) -> None:
+        findings, notes = payload
+        self.findings.extend(map(Raw, findings))
+        self.notes.extend(map(Raw, notes))
 
     def end(self) -> None:
         state = self.state
-        doc = {
+        write_document(self.out, {
             "version": JSON_VERSION,
             "findings": self.findings,
             "errors": load_problem_records(state.project),
             "notes": self.notes,
             "skipped": [{"path": rel, "reason": reason} for rel, reason in state.skipped],
             "summary": state.summary(),
-        }
-        write_document(self.out, doc)
+        })
 
 
 FORMAT = JsonFormat

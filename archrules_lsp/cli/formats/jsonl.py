@@ -4,16 +4,25 @@ Streams: nothing is kept. Rule-file errors and skipped files go to stderr as tex
 
 from __future__ import annotations
 
-import json
+from ..report import Format
+from .records import FindingEncoder, encode_path
 
-from ..report import Format, finding_record
+
+class JsonLinesRenderer:
+    def __init__(self):
+        self.encode = FindingEncoder()
+
+    def __call__(self, rel, findings, notes) -> str:
+        if not findings:
+            return ""
+        path = encode_path(rel)
+        encode = self.encode
+        return "".join([encode(path, f) + "\n" for f in findings])
 
 
 class JsonLinesFormat(Format):
-    def file(self, rel, rows) -> None:
-        write = self.out.write
-        for f in rows.findings:
-            write(json.dumps(finding_record(rel, f), ensure_ascii=False) + "\n")
+    def renderer(self):
+        return JsonLinesRenderer()
 
 
 FORMAT = JsonLinesFormat

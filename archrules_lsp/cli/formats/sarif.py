@@ -12,14 +12,14 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ... import __version__
+from ..file_report import one_based
 from ..report import Format, severity_name
 from .json_doc import root_relative
-from .json_writer import write_document
+from .json_writer import Raw, compact, write_document
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/archrules-lsp/"
 LEVEL = {"error": "error", "warning": "warning", "info": "note", "hint": "note"}
-SECURITY_SEVERITY = None  # not a security tool: no `security-severity` property
 
 
 def uri(rel: str) -> str:
@@ -29,10 +29,6 @@ def uri(rel: str) -> str:
 def region(line: int, column: int, end_line: int, end_column: int) -> dict:
     """A SARIF region from 1-based, end-exclusive positions."""
     return {"startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column}
-
-
-def span_region(span) -> dict:
-    return region(span.line + 1, span.column + 1, span.end_line + 1, span.end_column + 1)
 
 
 def location(rel: str, reg: dict, base: str | None = "%SRCROOT%") -> dict:
@@ -58,30 +54,46 @@ def rule_descriptor(rule) -> dict:
     return descriptor
 
 
+class SarifRenderer:
+    """One file's SARIF results and notifications, encoded as JSON text in the worker."""
+
+    def __init__(self, rule_index: dict[str, int]):
+        self.rule_index = rule_index
+
+    def __call__(self, rel, findings, notes):
+        results = []
+        for f in findings:
+            r = {"ruleId": f.rule_id, "level": LEVEL[f.severity.value], "message": {"text": f.message},
+                 "locations": [location(rel, region(*one_based(f.span)))]}
+            if f.rule_id in self.rule_index:
+                r["ruleIndex"] = self.rule_index[f.rule_id]
+            fix = f.rule_fix
+            if fix is not None and fix.edits:
+                r["fixes"] = [{"description": {"text": fix.title}, "artifactChanges": [{
+                    "artifactLocation": {"uri": uri(rel), "uriBaseId": "%SRCROOT%"},
+                    "replacements": [{"deletedRegion": region(*one_based(e.span)),
+                                      "insertedContent": {"text": e.new_text}} for e in fix.edits]}]}]
+            results.append(compact(r))
+        notifications = [compact({"level": "note", "message": {"text": n.message},
+                                   "locations": [location(rel, region(*one_based(n.span)))]}) for n in notes]
+        return results, notifications
+
+
 class SarifFormat(Format):
     reports_load_problems_itself = True
 
+    def renderer(self):
+        return SarifRenderer({r.id: i for i, r in enumerate(self.state.ruleset.rules)})
+
     def begin(self) -> None:
         self.rules = list(self.state.ruleset.rules)
-        self.rule_index = {r.id: i for i, r in enumerate(self.rules)}
-        self.results: list[dict] = []
-        self.notes: list[dict] = []
+        self.results: list[Raw] = []
+        self.notes: list[Raw] = []
 
-    def file(self, rel, rows) -> None:
-        for f in rows.findings:
-            r = {"ruleId": f.rule, "level": LEVEL[f.severity], "message": {"text": f.message},
-                 "locations": [location(rel, region(f.line, f.column, f.end_line, f.end_column))]}
-            if f.rule in self.rule_index:
-                r["ruleIndex"] = self.rule_index[f.rule]
-            if f.fix is not None and f.fix.edits:
-                r["fixes"] = [{"description": {"text": f.fix.title}, "artifactChanges": [{
-                    "artifactLocation": {"uri": uri(rel), "uriBaseId": "%SRCROOT%"},
-                    "replacements": [{"deletedRegion": region(e.line, e.column, e.end_line, e.end_column),
-                                      "insertedContent": {"text": e.new_text}} for e in f.fix.edits]}]}]
-            self.results.append(r)
-        for n in rows.notes:
-            self.notes.append({"level": "note", "message": {"text": n.message},
-                               "locations": [location(rel, region(n.line, n.column, n.end_line, n.end_column))]})
+    def file(self, rel, payload) -> None:
+        results, notes = payload
+        self.results.extend(map(Raw, results))
+        self.notes.extend(map(Raw, notes))
 
     def _configuration_notifications(self) -> list[dict]:
         project = self.state.project
@@ -91,7 +103,7 @@ class SarifFormat(Format):
         for e in project.ruleset.errors:
             rel = root_relative(e.path, project.root)
             n = {"level": LEVEL[severity_name(e.severity)], "message": {"text": e.message},
-                 "locations": [location(rel, span_region(e.span), None if os.path.isabs(rel) else "%SRCROOT%")]}
+                 "locations": [location(rel, region(*one_based(e.span)), None if os.path.isabs(rel) else "%SRCROOT%")]}
             if os.path.isabs(rel):
                 n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] = Path(rel).as_uri()
             if e.rule_id:

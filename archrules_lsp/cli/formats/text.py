@@ -5,30 +5,46 @@ Findings go to stdout; rule-file errors (printed first) and skipped files go to 
 
 from __future__ import annotations
 
+import os
+
 from ..console import Painter, SEVERITY_STYLE, display_path, wants_color
 from ..report import Format, severity_name
 
 
+class TextRenderer:
+    """One file's findings and notes as text lines (picklable: runs in the scan's workers)."""
+
+    def __init__(self, root: str, cwd: str, color: bool, show_suggestions: bool):
+        self.root, self.cwd, self.color, self.show_suggestions = root, cwd, color, show_suggestions
+
+    def __call__(self, rel: str, findings, notes) -> str:
+        p = Painter(self.color)
+        path = p(display_path(os.path.join(self.root, rel), self.cwd), "bold")
+        colon = p(":", "cyan")
+        out: list[str] = []
+        suggested: set[str] = set()
+        for f in findings:
+            severity = f.severity.value
+            out.append(f"{path}{colon}{f.span.line + 1}{colon}{f.span.column + 1}{colon} "
+                       f"{p(f.rule_id, SEVERITY_STYLE[severity])} [{severity}] {f.message}\n")
+            if self.show_suggestions and f.suggestion and f.rule_id not in suggested:
+                suggested.add(f.rule_id)
+                out.extend(f"    {p('|', 'dim')} {line}\n" for line in f.suggestion.rstrip().splitlines())
+        for n in notes:
+            out.append(f"{path}{colon}{n.span.line + 1}{colon}{n.span.column + 1}{colon} "
+                       f"{p('note', 'cyan')}: {n.message}\n")
+        return "".join(out)
+
+
 class TextFormat(Format):
+    def renderer(self):
+        if self.options.statistics:
+            return None
+        return TextRenderer(str(self.state.project.root), self.state.cwd,
+                            wants_color(self.out, self.options.color), self.options.show_suggestions)
+
     def begin(self) -> None:
         self.paint = Painter(wants_color(self.out, self.options.color))
-
-    def file(self, rel, rows) -> None:
-        if self.options.statistics:
-            return
-        p, write = self.paint, self.out.write
-        path = p(display_path(str(self.state.project.root / rel), self.state.cwd), "bold")
-        colon = p(":", "cyan")
-        suggested: set[str] = set()
-        for f in rows.findings:
-            write(f"{path}{colon}{f.line}{colon}{f.column}{colon} {p(f.rule, SEVERITY_STYLE[f.severity])} "
-                  f"[{f.severity}] {f.message}\n")
-            if self.options.show_suggestions and f.suggestion and f.rule not in suggested:
-                suggested.add(f.rule)
-                for line in f.suggestion.rstrip().splitlines():
-                    write(f"    {p('|', 'dim')} {line}\n")
-        for n in rows.notes:
-            write(f"{path}{colon}{n.line}{colon}{n.column}{colon} {p('note', 'cyan')}: {n.message}\n")
 
     def end(self) -> None:
         state, p, write = self.state, self.paint, self.out.write

@@ -141,7 +141,13 @@ local ok, err = xpcall(function()
   for _, r in pairs(res) do
     for _, a in ipairs(r.result or {}) do
       table.insert(titles, a.title)
-      if not chosen and edit_texts(a):find(expect_line, 1, true) then
+      local full = a
+      if not a.edit and a.data ~= nil then
+        -- lazily resolved edit (the client advertises codeAction/resolve)
+        local resolved = client:request_sync('codeAction/resolve', a, 5000, buf)
+        full = resolved and resolved.result or a
+      end
+      if not chosen and edit_texts(full):find(expect_line, 1, true) then
         chosen = a.title
       end
     end

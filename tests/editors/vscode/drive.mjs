@@ -3,7 +3,7 @@
 // squiggle, Problems entry, hover, Ctrl+. quick fix + Enter, squiggle gone,
 // Ctrl+S. Each step is a JSON line in $RESULTS; screenshots go to $ARTIFACTS.
 // Run by tests/editors/test_vscode.py.
-import { appendFileSync, mkdirSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 
@@ -79,6 +79,20 @@ await step("workbench", async () => {
   return { title: await page.title() };
 });
 
+if (process.env.EXPECT_NOT_FOUND === "1") {
+  // No server anywhere: the extension says so, with its two buttons.
+  await step("not-found-notification", async () => {
+    const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "archrules-lsp not found" });
+    await toast.first().waitFor({ timeout: 60000 });
+    const buttons = await toast.first().locator(".monaco-button").allInnerTexts();
+    await page.waitForTimeout(800); // let the toast finish sliding in (screenshot)
+    const status = await page.locator(".statusbar-item", { hasText: "archrules" }).first().innerText().catch(() => "");
+    return { text: (await toast.first().innerText()).trim(), buttons: buttons.map((b) => b.trim()), status: status.trim() };
+  });
+  await browser.close();
+  process.exit(failed ? 1 : 0);
+}
+
 await step("open-from-explorer", async () => {
   const parts = FILE.split("/");
   for (const [i, name] of parts.entries()) {
@@ -147,7 +161,52 @@ await step("hover", async () => {
   return { text: (await hover.first().innerText()).slice(0, 2000) };
 });
 
-await step("quickfix-menu", async () => {
+const viaPalette = process.env.FIX_VIA === "palette";
+
+async function runFromPalette(title) {
+  await page.keyboard.press("F1");
+  await page.waitForSelector(".quick-input-widget input", { state: "visible" });
+  await page.keyboard.type(title);
+  const item = page.locator(".quick-input-list .monaco-list-row", { hasText: title.replace(/^archrules: /, "") });
+  await item.first().waitFor({ timeout: 10000 });
+  await page.keyboard.press("Enter");
+}
+
+async function waitForLine() {
+  await page.waitForFunction(
+    (line) => (document.querySelector(".editor-instance .monaco-editor .view-lines")?.textContent ?? "").replace(/\u00a0/g, " ").includes(line),
+    LINE,
+    { timeout: 30000 },
+  );
+}
+
+if (viaPalette) {
+  // A settings change reaches the server: BG-001 as a warning.
+  await step("settings-change", async () => {
+    await page.mouse.move(5, 880);
+    await page.keyboard.press("Escape");
+    const file = join(FOLDER, ".vscode", "settings.json");
+    const settings = JSON.parse(readFileSync(file, "utf8"));
+    settings["archrules.severityOverrides"] = { [CODE]: "warning" };
+    writeFileSync(file, JSON.stringify(settings, null, 2));
+    await page.waitForSelector(`${editor} .squiggly-warning`, { timeout: 30000 });
+    await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 0, squiggle, { timeout: 30000 });
+    return { warnings: await page.locator(`${editor} .squiggly-warning`).count() };
+  });
+
+  // "archrules: Fix All in Current File": the extension adds the document URI
+  // to the server's archrules.fixAll command.
+  await step("fix-all-command", async () => {
+    await page.mouse.move(5, 880);
+    await page.keyboard.press("Escape");
+    await page.locator(`${editor} .view-lines`).first().click();
+    await runFromPalette("archrules: Fix All in Current File");
+    await waitForLine();
+    return {};
+  });
+}
+
+if (!viaPalette) await step("quickfix-menu", async () => {
   await page.mouse.move(5, 880);
   await page.keyboard.press("Escape");
   // put the cursor on the squiggle, then Ctrl+.
@@ -162,7 +221,7 @@ await step("quickfix-menu", async () => {
   return { titles };
 });
 
-await step("apply-quickfix", async () => {
+if (!viaPalette) await step("apply-quickfix", async () => {
   const titles = (await page.locator(".action-widget .monaco-list-row.action").allInnerTexts()).map((t) => t.trim());
   // the rule fix: the first action that is neither an "Ignore ..." nor "Show rule" one
   const index = titles.findIndex((t) => !/^(ignore|show rule|fix all)/i.test(t));
@@ -171,11 +230,7 @@ await step("apply-quickfix", async () => {
   for (let i = 0; i < index; i += 1) await page.keyboard.press("ArrowDown");
   const focused = await page.locator(".action-widget .monaco-list-row.action.focused").first().innerText().catch(() => "");
   await page.keyboard.press("Enter");
-  await page.waitForFunction(
-    (line) => (document.querySelector(".editor-instance .monaco-editor .view-lines")?.textContent ?? "").replace(/\u00a0/g, " ").includes(line),
-    LINE,
-    { timeout: 30000 },
-  );
+  await waitForLine();
   return { chosen: titles[index], focused: focused.trim() };
 });
 
@@ -184,10 +239,10 @@ await step("squiggle-gone", async () => {
     ({ sel, code }) =>
       document.querySelectorAll(sel).length === 0 &&
       ![...document.querySelectorAll(".markers-panel .monaco-list-row")].some((r) => (r.textContent ?? "").includes(`archrules${code}`)),
-    { sel: squiggle, code: CODE },
+    { sel: `${squiggle}, ${editor} .squiggly-warning`, code: CODE },
     { timeout: 30000 },
   );
-  return { squiggles: await page.locator(squiggle).count() };
+  return { squiggles: await page.locator(`${squiggle}, ${editor} .squiggly-warning`).count() };
 });
 
 await step("save", async () => {
@@ -197,6 +252,18 @@ await step("save", async () => {
     timeout: 30000,
   });
   return {};
+});
+
+await step("command-reload-rules", async () => {
+  // A server command from the palette: the language client registers the
+  // server's executeCommandProvider commands under the ids package.json contributes.
+  await runFromPalette("archrules: Reload Rules");
+  await page.waitForTimeout(1500);
+  const toasts = await page.locator(".notifications-toasts .notification-toast").allInnerTexts();
+  const bad = toasts.filter((t) => /not found|failed|error/i.test(t));
+  if (bad.length) throw new Error(`notification after Reload Rules: ${JSON.stringify(bad)}`);
+  const status = await page.locator(".statusbar-item", { hasText: "archrules" }).first().innerText();
+  return { toasts, status: status.trim() };
 });
 
 if (failed) {

@@ -1,0 +1,58 @@
+"""Findings as JSON objects (json and jsonl), encoded fast.
+
+    {"path", "line", "column", "end_line", "end_column", "rule", "severity", "message",
+     "suggestion", "fix": null | {"title", "safe", "edits": [{"line", "column", "end_line",
+     "end_column", "new_text"}]}}
+
+1-based lines and columns (code points), ends exclusive. Built with the C string
+encoder and f-strings: json.dumps of a dict per finding would be most of a large
+run's output time. Equivalent to json.dumps(record, ensure_ascii=False)."""
+
+from __future__ import annotations
+
+from json.encoder import encode_basestring as _string  # the C implementation when available
+
+from ..file_report import one_based
+
+
+class FindingEncoder:
+    """Callable: (rel, finding) -> one JSON object as a string. Caches per-rule strings."""
+
+    def __init__(self):
+        self._suggestions: dict[str, str] = {}
+
+    def suggestion(self, text: str) -> str:
+        try:
+            return self._suggestions[text]
+        except KeyError:
+            stripped = text.rstrip()
+            encoded = _string(stripped) if stripped else "null"
+            self._suggestions[text] = encoded
+            return encoded
+
+    def __call__(self, rel_json: str, f) -> str:
+        line, col, end_line, end_col = one_based(f.span)
+        fix = f.rule_fix
+        if fix is None:
+            fix_json = "null"
+        else:
+            edits = ", ".join(
+                '{"line": %d, "column": %d, "end_line": %d, "end_column": %d, "new_text": %s}'
+                % (*one_based(e.span), _string(e.new_text)) for e in fix.edits)
+            fix_json = '{"title": %s, "safe": %s, "edits": [%s]}' % (
+                _string(fix.title), "true" if fix.safe else "false", edits)
+        return ('{"path": %s, "line": %d, "column": %d, "end_line": %d, "end_column": %d, "rule": %s, '
+                '"severity": "%s", "message": %s, "suggestion": %s, "fix": %s}'
+                % (rel_json, line, col, end_line, end_col, _string(f.rule_id), f.severity.value,
+                   _string(f.message), self.suggestion(f.suggestion), fix_json))
+
+
+def note_json(rel_json: str, n) -> str:
+    line, col, _, _ = one_based(n.span)
+    rule = _string(n.rule_id) if n.rule_id else "null"
+    return ('{"path": %s, "line": %d, "column": %d, "message": %s, "rule": %s}'
+            % (rel_json, line, col, _string(n.message), rule))
+
+
+def encode_path(rel: str) -> str:
+    return _string(rel)

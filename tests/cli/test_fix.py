@@ -1,0 +1,69 @@
+"""--fix: safe rule fixes applied, files rewritten only when changed, line endings kept."""
+
+import ast
+import os
+
+from conftest import make_project, run, run_json
+
+
+def test_fix_applies_safe_fixes_and_reports_what_remains(project):
+    untouched = project / "app" / "ok.py"
+    before = os.stat(untouched).st_mtime_ns
+    proc = run(["check", "--fix"], project)
+    assert proc.stdout.splitlines()[-2:] == [
+        "Fixed 2 findings in 2 files.",
+        "Found 1 finding (1 info) in 1 file.",
+    ]
+    assert "app/tasks/scan.py:3:5: BG-020 [info] Use logging, not print" in proc.stdout
+    assert proc.returncode == 0  # the remaining info is below --fail-on error
+    scan = (project / "app" / "tasks" / "scan.py").read_text()
+    assert scan == 'def run(job):\n    job.status = "running"\n    print("hi")\n'
+    model = (project / "models" / "import_job.py").read_text()
+    assert "status = Column(String(30)" in model
+    for text in (scan, model):
+        ast.parse(text)
+    assert os.stat(untouched).st_mtime_ns == before
+    # a second run finds nothing left to fix
+    again = run(["check", "--fix"], project)
+    assert "Fixed 0 findings in 0 files." in again.stdout
+
+
+def test_fix_keeps_crlf_and_bom(tmp_path):
+    root = make_project(tmp_path, {
+        "app/tasks/win.py": b'\xef\xbb\xbfa = 1\r\njob.status = "processing"\r\nb = 2\r\n',
+    })
+    run(["check", "--fix"], root)
+    assert (root / "app/tasks/win.py").read_bytes() == b'\xef\xbb\xbfa = 1\r\njob.status = "running"\r\nb = 2\r\n'
+
+
+def test_fix_leaves_non_utf8_files_alone(tmp_path):
+    data = 'name = "caf\xe9"\njob.status = "processing"\n'.encode("latin-1")
+    root = make_project(tmp_path, {"app/tasks/latin.py": data})
+    proc = run(["check", "--fix"], root)
+    assert (root / "app/tasks/latin.py").read_bytes() == data
+    assert "not valid UTF-8" in proc.stderr
+    assert "BG-010" in proc.stdout
+
+
+def test_fix_with_json_output(project):
+    doc, proc = run_json(["check", "--fix"], project)
+    assert doc["summary"]["fixed"] == 2
+    assert [f["rule"] for f in doc["findings"]] == ["BG-020"]
+    assert "Fixed 2 findings in 2 files." in proc.stderr
+
+
+def test_fix_respects_select(project):
+    proc = run(["check", "--fix", "--select", "BG-010"], project)
+    assert "Fixed 1 finding in 1 file." in proc.stdout
+    assert "status = Column" not in (project / "models" / "import_job.py").read_text()
+
+
+def test_fix_many_files_in_worker_processes(tmp_path):
+    files = {f"app/tasks/t{i:03}.py": f'def f{i}(job):\n    job.status = "processing"\n' for i in range(120)}
+    root = make_project(tmp_path, files)
+    proc = run(["check", "--fix", "--jobs", "2"], root)
+    assert "Fixed 120 findings in 120 files." in proc.stdout
+    for rel in files:
+        text = (root / rel).read_text()
+        assert 'job.status = "running"' in text
+        ast.parse(text)
