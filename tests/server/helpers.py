@@ -117,7 +117,7 @@ async def start_session(client: LanguageClient, preset: str, folders: list[Path]
     install_recorders(client)
     if configuration is not None:
         client.set_configuration(configuration)
-    await client.initialize_session(t.InitializeParams(
+    client.init_result = await client.initialize_session(t.InitializeParams(
         capabilities=client_capabilities(preset),
         initialization_options=init_options,
         workspace_folders=[t.WorkspaceFolder(uri=uri_of(f), name=f.name) for f in folders],

@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
     state = RunState(project=project, cwd=os.getcwd(), fail_on=args.fail_on, fixing=args.fix)
     fmt = get_format(args.format)(state, sys.stdout, args)
-    if not fmt.reports_load_problems_itself or args.format == "github":
+    if fmt.load_problems_on_stderr:
         print_load_problems(project, stderr_paint)
     for token in unmatched:
         err(f"archrules: {stderr_paint('warning', 'yellow')}: no rule matches {token!r} (--select / --ignore)")
@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _report_skipped(state: RunState, fmt) -> None:
-    if not state.skipped or fmt.reports_skipped_itself:
+    if not state.skipped or not fmt.skipped_on_stderr:
         return
     n = len(state.skipped)
     listed = ", ".join(f"{display_path(str(state.project.root / rel), state.cwd)} ({reason})"

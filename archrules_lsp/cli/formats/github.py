@@ -35,7 +35,7 @@ def annotation(level: str, path: str, line: int, col: int, end_line: int | None,
 
 
 class GithubFormat(Format):
-    reports_load_problems_itself = True
+    # rule-file problems: annotations on stdout, and text on stderr (the log) as usual
 
     def begin(self) -> None:
         project = self.state.project

@@ -2,14 +2,14 @@
 
 Lines and columns are 1-based, ends exclusive; paths are relative to the project root
 (rule-file paths too when they are under it). Findings are encoded in the workers
-(records.py) and kept as text until the end."""
+(records.py) and written as they arrive."""
 
 from __future__ import annotations
 
 import os
 
 from ..report import Format, severity_name
-from .json_writer import Raw, write_document
+from .json_writer import Raw, StreamedDocument
 from .records import FindingEncoder, encode_path, note_json
 
 JSON_VERSION = 1
@@ -45,31 +45,34 @@ class JsonRenderer:
 
 
 class JsonFormat(Format):
-    reports_load_problems_itself = True
-    reports_skipped_itself = True
+    """Streams the findings as they arrive; notes (few) are kept for after them."""
+
+    load_problems_on_stderr = False
+    skipped_on_stderr = False
 
     def renderer(self):
         return JsonRenderer()
 
     def begin(self) -> None:
-        self.findings: list[Raw] = []
+        self.doc = StreamedDocument(self.out)
+        self.doc.field("version", JSON_VERSION)
+        self.findings = self.doc.open_list("findings")
         self.notes: list[Raw] = []
 
     def file(self, rel, payload) -> None:
         findings, notes = payload
-        self.findings.extend(map(Raw, findings))
+        for f in findings:
+            self.findings.add(f)
         self.notes.extend(map(Raw, notes))
 
     def end(self) -> None:
-        state = self.state
-        write_document(self.out, {
-            "version": JSON_VERSION,
-            "findings": self.findings,
-            "errors": load_problem_records(state.project),
-            "notes": self.notes,
-            "skipped": [{"path": rel, "reason": reason} for rel, reason in state.skipped],
-            "summary": state.summary(),
-        })
+        state, doc = self.state, self.doc
+        self.findings.close()
+        doc.field("errors", load_problem_records(state.project))
+        doc.field("notes", self.notes)
+        doc.field("skipped", [{"path": rel, "reason": reason} for rel, reason in state.skipped])
+        doc.field("summary", state.summary())
+        doc.close()
 
 
 FORMAT = JsonFormat

@@ -3,7 +3,8 @@
 One run; tool.driver lists every loaded rule (id, name, descriptions, help = the
 suggestion, default level); results point at root-relative URIs under the
 `%SRCROOT%` base. Rule-file errors are tool configuration notifications (and make
-the invocation unsuccessful); engine notes are tool execution notifications."""
+the invocation unsuccessful); engine notes are tool execution notifications.
+Results are encoded in the workers and streamed out as they arrive."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from ... import __version__
 from ..file_report import one_based
 from ..report import Format, severity_name
 from .json_doc import root_relative
-from .json_writer import Raw, compact, write_document
+from .json_writer import Raw, StreamedDocument, compact
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/archrules-lsp/"
@@ -80,19 +81,31 @@ class SarifRenderer:
 
 
 class SarifFormat(Format):
-    reports_load_problems_itself = True
+    load_problems_on_stderr = False
 
     def renderer(self):
         return SarifRenderer({r.id: i for i, r in enumerate(self.state.ruleset.rules)})
 
     def begin(self) -> None:
-        self.rules = list(self.state.ruleset.rules)
-        self.results: list[Raw] = []
+        project = self.state.project
+        self.doc = StreamedDocument(self.out)
+        self.doc.field("$schema", SCHEMA)
+        self.doc.field("version", "2.1.0")
+        self.runs = self.doc.open_list("runs")
+        self.run = self.runs.open_object()
+        self.run.field("tool", {"driver": {
+            "name": "archrules", "version": __version__, "semanticVersion": __version__,
+            "informationUri": INFORMATION_URI,
+            "rules": [rule_descriptor(r) for r in self.state.ruleset.rules]}})
+        self.run.field("originalUriBaseIds", {"%SRCROOT%": {"uri": project.root.as_uri() + "/"}})
+        self.run.field("columnKind", "unicodeCodePoints")
+        self.results = self.run.open_list("results")  # streamed; the invocation (with notes) comes after
         self.notes: list[Raw] = []
 
     def file(self, rel, payload) -> None:
         results, notes = payload
-        self.results.extend(map(Raw, results))
+        for r in results:
+            self.results.add(r)
         self.notes.extend(map(Raw, notes))
 
     def _configuration_notifications(self) -> list[dict]:
@@ -112,27 +125,17 @@ class SarifFormat(Format):
         return out
 
     def end(self) -> None:
-        project = self.state.project
+        self.results.close()
         config_notes = self._configuration_notifications()
-        invocation = {"executionSuccessful": not project.has_errors}
+        invocation = {"executionSuccessful": not self.state.project.has_errors}
         if config_notes:
             invocation["toolConfigurationNotifications"] = config_notes
         if self.notes:
             invocation["toolExecutionNotifications"] = self.notes
-        doc = {
-            "$schema": SCHEMA,
-            "version": "2.1.0",
-            "runs": [{
-                "tool": {"driver": {"name": "archrules", "version": __version__, "semanticVersion": __version__,
-                                    "informationUri": INFORMATION_URI,
-                                    "rules": [rule_descriptor(r) for r in self.rules]}},
-                "originalUriBaseIds": {"%SRCROOT%": {"uri": project.root.as_uri() + "/"}},
-                "invocations": [invocation],
-                "results": self.results,
-                "columnKind": "unicodeCodePoints",
-            }],
-        }
-        write_document(self.out, doc)
+        self.run.field("invocations", [invocation])
+        self.run.close()
+        self.runs.close()
+        self.doc.close()
 
 
 FORMAT = SarifFormat

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import os
 import threading
+import time
 import uuid
 from typing import Optional
 
@@ -19,6 +20,12 @@ from lsprotocol import types as t
 from ..convert import Lines, path_to_uri
 
 log = logging.getLogger("archrules_lsp.server")
+
+# One job, in this thread: scan's worker pool forks, and forking a process that runs
+# threads (the loop, pygls' reader) can deadlock the children on a lock held at fork time.
+SCAN_JOBS = 1
+# Seconds to sleep per file: a seam for tests of cancellation (a real scan is too quick to catch).
+_DELAY_PER_FILE = float(os.environ.get("ARCHRULES_LSP_SCAN_DELAY") or 0)
 
 
 class Scan:
@@ -86,9 +93,11 @@ class WorkspaceScanner:
                 from ...project.scan import scan as run_scan
 
                 try:
-                    for item in run_scan(folder.root, rels, folder.checker, jobs=0,
+                    for item in run_scan(folder.root, rels, folder.checker, jobs=SCAN_JOBS,
                                          max_file_size=folder.config.max_file_size, should_stop=should_stop):
                         loop.call_soon_threadsafe(results.put_nowait, item)
+                        if _DELAY_PER_FILE:
+                            time.sleep(_DELAY_PER_FILE)
                         if should_stop():
                             break
                 except Exception as e:  # noqa: BLE001

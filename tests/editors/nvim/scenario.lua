@@ -66,7 +66,7 @@ end
 
 local ok, err = xpcall(function()
   -- 0. the config Neovim uses is the shipped file
-  local cfg = vim.lsp.config.archrules
+  local cfg = (vim.lsp.config and vim.lsp.config.archrules) or {}
   emit('config', true, {
     files = vim.api.nvim_get_runtime_file('lsp/archrules.lua', true),
     filetypes = cfg.filetypes,

@@ -44,7 +44,8 @@ function! s:PreviewLines() abort
 endfunction
 
 try
-  call s:Emit('config', 1, {'filetype': &filetype, 'linters': map(ale#linter#Get(&filetype), 'v:val.name')})
+  call s:Emit('config', 1, {'filetype': &filetype, 'linters': map(ale#linter#Get(&filetype), 'v:val.name'),
+  \ 'root': ArchrulesRoot(s:buf)})
   ALELint
   if !s:Wait(20000, 'len(s:Ours()) > 0')
     call s:Fail('diagnostic', {'error': 'no ' . s:code . ' diagnostic within 20 s',

@@ -181,6 +181,40 @@ async function waitForLine() {
 }
 
 if (viaPalette) {
+  // The "Show rule" quick fix runs the server's archrules.showRule, which opens
+  // the rule file at the rule (window/showDocument).
+  await step("show-rule", async () => {
+    await page.mouse.move(5, 880);
+    await page.keyboard.press("Escape");
+    const box = await page.locator(squiggle).first().boundingBox();
+    await page.mouse.click(box.x + Math.min(box.width / 2, 20), box.y + box.height / 2 - 4);
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Control+.");
+    await page.waitForSelector(".action-widget .monaco-list-row.action", { timeout: 30000 });
+    const titles = (await page.locator(".action-widget .monaco-list-row.action").allInnerTexts()).map((t) => t.trim());
+    const index = titles.findIndex((t) => /^show rule/i.test(t));
+    if (index < 0) throw new Error(`no Show rule action among ${JSON.stringify(titles)}`);
+    for (let i = 0; i < index; i += 1) await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Enter");
+    const tab = page.locator(".tabs-container .tab.active", { hasText: "background-tasks.yaml" });
+    await tab.first().waitFor({ timeout: 30000 });
+    await page.waitForFunction(
+      (code) => [...document.querySelectorAll(".editor-instance .monaco-editor .view-lines .view-line")].some((l) => (l.textContent ?? "").includes(code)),
+      CODE,
+      { timeout: 30000 },
+    );
+    const cursor = await page.locator(".statusbar-item", { hasText: /Ln \d+, Col \d+/ }).first().innerText().catch(() => "");
+    await screenshot(page, "show-rule-yaml");
+    // back to the Python file (its preview tab was replaced): from the explorer again
+    const name = FILE.split("/").pop();
+    await page.locator(".explorer-folders-view .monaco-list-row", {
+      has: page.locator(".label-name", { hasText: name }),
+    }).first().click();
+    await page.locator(".tabs-container .tab.active", { hasText: name }).first().waitFor({ timeout: 30000 });
+    await page.waitForSelector(squiggle, { timeout: 30000 });
+    return { titles, cursor: cursor.trim() };
+  });
+
   // A settings change reaches the server: BG-001 as a warning.
   await step("settings-change", async () => {
     await page.mouse.move(5, 880);

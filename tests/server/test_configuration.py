@@ -1,0 +1,74 @@
+"""Settings: workspace/configuration re-pulled on didChangeConfiguration; select, ignore,
+severityOverrides, enable; pyproject [tool.archrules] beneath; bad values fall back."""
+
+from __future__ import annotations
+
+import pytest_lsp
+from lsprotocol import types as t
+from pytest_lsp import LanguageClient
+
+from .helpers import CONFIG, PRESETS, RULES, Doc, codes, diagnostics, start_session, wait_until, write_tree
+
+PYPROJECT = """\
+[tool.archrules]
+ignore = ["AR-003"]
+"""
+
+
+@pytest_lsp.fixture(scope="module", params=PRESETS, config=CONFIG)
+async def client(request, lsp_client: LanguageClient, tmp_path_factory):
+    root = tmp_path_factory.mktemp("config")
+    write_tree(root, {".architecture-rules/demo.yaml": RULES, "pyproject.toml": PYPROJECT})
+    (root / ".git").mkdir()
+    lsp_client.root = root
+    await start_session(lsp_client, request.param, [root], init_options={"debounceMs": 0},
+                        configuration={"archrules": {"debounceMs": 0}})
+    lsp_client.doc = Doc(lsp_client, root / "app/tasks/t.py", "import time\ntime.sleep(1); print(1)\n")
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def change(client, settings: dict):
+    client.set_configuration({"archrules": {"debounceMs": 0, **settings}})
+    client.workspace_did_change_configuration(t.DidChangeConfigurationParams(settings=None))
+
+
+async def test_pyproject_applies_beneath_the_editor(client):
+    # AR-003 (must contain SessionLocal) is ignored by [tool.archrules]
+    await diagnostics(client, client.doc, lambda d: codes(d) == ["AR-001", "AR-002"])
+
+
+async def test_select(client):
+    await change(client, {"select": ["AR-001"]})
+    await diagnostics(client, client.doc, lambda d: codes(d) == ["AR-001"])
+
+
+async def test_ignore(client):
+    await change(client, {"ignore": ["AR-001"]})
+    await diagnostics(client, client.doc, lambda d: codes(d) == ["AR-002"])
+
+
+async def test_severity_overrides(client):
+    await change(client, {"severityOverrides": {"AR-002": "hint", "AR-001": "off"}})
+    await diagnostics(client, client.doc, lambda d: codes(d) == ["AR-002"]
+                      and d[0].severity == t.DiagnosticSeverity.Hint)
+
+
+async def test_editor_select_overrides_nothing_it_does_not_set(client):
+    await change(client, {"select": ["AR-00"]})  # prefix; pyproject's ignore of AR-003 still holds
+    await diagnostics(client, client.doc, lambda d: codes(d) == ["AR-001", "AR-002"])
+
+
+async def test_enable_false_clears_and_true_restores(client):
+    await change(client, {"enable": False})
+    await diagnostics(client, client.doc, lambda d: d == [])
+    await change(client, {"enable": True})
+    await diagnostics(client, client.doc, lambda d: codes(d) == ["AR-001", "AR-002"])
+
+
+async def test_bad_values_fall_back_to_defaults(client):
+    await change(client, {"select": "AR-001", "severityOverrides": {"AR-001": "loud"}, "enable": "yes"})
+    await wait_until(lambda: any("archrules.select" in m.message and "default" in m.message
+                                 for m in client.log_messages), what="a warning about the bad value")
+    await diagnostics(client, client.doc, lambda d: codes(d) == ["AR-001", "AR-002"])
+    await change(client, {})

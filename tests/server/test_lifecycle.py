@@ -1,0 +1,120 @@
+"""initialize (capabilities per client), shutdown/exit, transports, logging to stderr only."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import subprocess
+import sys
+
+import pytest_lsp
+from lsprotocol import types as t
+from pytest_lsp import LanguageClient
+
+from .helpers import CONFIG, PRESETS, RULES, start_session, wait_until, write_tree
+
+
+@pytest_lsp.fixture(scope="module", params=PRESETS, config=CONFIG)
+async def client(request, lsp_client: LanguageClient, tmp_path_factory):
+    root = tmp_path_factory.mktemp("life")
+    write_tree(root, {".architecture-rules/demo.yaml": RULES})
+    lsp_client.root = root
+    await start_session(lsp_client, request.param, [root])
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_capabilities(client):
+    caps = client.init_result.capabilities
+    assert client.init_result.server_info.name == "archrules-lsp"
+    assert caps.text_document_sync.change == t.TextDocumentSyncKind.Incremental
+    assert caps.text_document_sync.open_close is True and caps.text_document_sync.save
+    assert caps.position_encoding == ("utf-8" if "neovim" in str(client.capabilities.general) or
+                                      (client.capabilities.general and client.capabilities.general.position_encodings)
+                                      else "utf-16")
+    assert caps.hover_provider
+    assert caps.code_action_provider.resolve_provider is True
+    assert set(caps.code_action_provider.code_action_kinds) == {"quickfix", "source.fixAll.archrules"}
+    assert caps.diagnostic_provider.identifier == "archrules"
+    assert caps.diagnostic_provider.workspace_diagnostics is True
+
+
+async def test_status_and_log_messages(client):
+    status = client.status[-1]
+    assert status["state"] == "ready" and status["ruleCount"] == 3 and status["ruleErrors"] == 0
+    assert status["ruleFiles"][0].endswith("demo.yaml")
+    await wait_until(lambda: any("3 rules" in m.message for m in client.log_messages), what="logMessage")
+
+
+def frame(payload: dict) -> bytes:
+    body = json.dumps(payload).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def read_message(stream) -> dict:
+    headers = {}
+    while True:
+        line = stream.readline()
+        if line in (b"\r\n", b"\n", b""):
+            break
+        k, _, v = line.decode().partition(":")
+        headers[k.strip().lower()] = v.strip()
+    return json.loads(stream.read(int(headers["content-length"])))
+
+
+INIT = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+        "params": {"processId": None, "rootUri": None, "capabilities": {}}}
+
+
+def test_stdio_shutdown_and_exit_are_clean(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "archrules_lsp"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    proc.stdin.write(frame(INIT))
+    proc.stdin.flush()
+    assert read_message(proc.stdout)["id"] == 1
+    proc.stdin.write(frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
+    proc.stdin.write(frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}))
+    proc.stdin.flush()
+    while True:  # notifications (status, logs) may come first
+        msg = read_message(proc.stdout)
+        if msg.get("id") == 2:
+            break
+    assert msg["result"] is None
+    proc.stdin.write(frame({"jsonrpc": "2.0", "method": "exit"}))
+    proc.stdin.flush()
+    assert proc.wait(10) == 0
+    rest = proc.stdout.read()
+    assert all(part.startswith(b"Content-Length") for part in rest.split(b"\r\n\r\n", 1)[:1] if part) or not rest
+
+
+def test_tcp_transport(tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "archrules_lsp", "--tcp", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    try:
+        for _ in range(100):
+            try:
+                conn = socket.create_connection(("127.0.0.1", port), timeout=5)
+                break
+            except OSError:
+                import time
+
+                time.sleep(0.05)
+        with conn:
+            conn.sendall(frame(INIT))
+            reply = read_message(conn.makefile("rb"))
+            assert reply["id"] == 1 and "capabilities" in reply["result"]
+    finally:
+        proc.kill()
+        proc.wait(5)
+    assert proc.stdout.read() == b""  # tcp mode: nothing on stdout
+
+
+def test_help_and_bad_arguments():
+    out = subprocess.run([sys.executable, "-m", "archrules_lsp", "--help"], capture_output=True, text=True)
+    assert out.returncode == 0 and "--tcp" in out.stdout and "--log-level" in out.stdout
+    bad = subprocess.run([sys.executable, "-m", "archrules_lsp", "--log-level", "loud"], capture_output=True)
+    assert bad.returncode == 2

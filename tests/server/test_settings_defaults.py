@@ -1,0 +1,65 @@
+"""The server's setting defaults equal those the VS Code extension declares, and bad
+values fall back to them (in-process: no server needed)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from archrules_lsp.server.session.settings import DEFAULTS, Settings, build_settings, merge_project_config
+
+PACKAGE_JSON = Path(__file__).resolve().parents[2] / "editors" / "vscode" / "package.json"
+VSCODE_ONLY = {"archrules.path", "archrules.interpreter", "archrules.trace.server"}
+
+
+@pytest.mark.skipif(not PACKAGE_JSON.exists(), reason="editors/vscode/package.json not there yet")
+def test_defaults_match_the_vscode_extension():
+    contributes = json.loads(PACKAGE_JSON.read_text(encoding="utf-8"))["contributes"]["configuration"]
+    sections = contributes if isinstance(contributes, list) else [contributes]
+    declared = {}
+    for section in sections:
+        for key, spec in section.get("properties", {}).items():
+            if key in VSCODE_ONLY:
+                continue
+            declared[key.removeprefix("archrules.")] = spec.get("default")
+    assert declared == DEFAULTS
+
+
+def test_defaults_build_the_default_settings():
+    assert build_settings() == Settings()
+    assert build_settings({"archrules": {}}) == Settings()
+    assert Settings().debounce_ms == DEFAULTS["debounceMs"]
+
+
+def test_nested_flat_and_later_layers_win():
+    s = build_settings({"archrules": {"debounceMs": 5}}, {"debounceMs": 7, "select": ["A"]})
+    assert (s.debounce_ms, s.select) == (7, ["A"])
+
+
+@pytest.mark.parametrize("key,value", [
+    ("enable", "yes"), ("rules", "a.yaml"), ("include", [1]), ("diagnosticMode", "all"),
+    ("severityOverrides", {"A": "loud"}), ("severityOverrides", ["A"]), ("debounceMs", -1),
+    ("debounceMs", True), ("logLevel", "trace"), ("maxFileSize", "1MB"),
+])
+def test_bad_values_warn_and_use_the_default(caplog, key, value):
+    s = build_settings({key: value})
+    assert s == Settings()
+    assert f"archrules.{key}" in caplog.text
+
+
+def test_editor_settings_over_pyproject():
+    from archrules_lsp.project.config import parse_config_table
+
+    project, problems = parse_config_table({"include": ["app/**"], "exclude": ["gen/**"], "ignore": ["X"],
+                                            "severity-overrides": {"A": "info", "B": "hint"},
+                                            "max-file-size": 10})
+    assert not problems
+    merged = merge_project_config(build_settings({"exclude": ["tmp/**"], "ignore": ["Y"],
+                                                  "severityOverrides": {"A": "error", "C": "off"}}), project)
+    assert merged.include == ("app/**",)
+    assert merged.exclude == ("gen/**", "tmp/**")
+    assert merged.ignore == ("X", "Y", "C")
+    assert dict(merged.severity_overrides) == {"A": "error", "B": "hint"}
+    assert merged.max_file_size == 10
