@@ -172,10 +172,12 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin"
 
 
-def _run(root, rels, checker, one_file, jobs, max_file_size, should_stop, transform):
+def _run(root, rels, checker, one_file, jobs, max_file_size, should_stop, transform, spec):
     root = os.path.abspath(root)
-    spec = checker if isinstance(checker, CheckerSpec) else None
-    built = None if spec is not None else checker
+    if isinstance(checker, CheckerSpec):
+        spec, built = checker, None
+    else:
+        built = checker
     rels = list(rels)
     jobs = default_jobs() if not jobs or jobs < 1 else jobs
     jobs = min(jobs, max(1, len(rels) // CHUNK_SIZE))
@@ -226,18 +228,21 @@ def scan(
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
     should_stop: Optional[Callable[[], bool]] = None,
     transform: Optional[Transform] = None,
+    spec: Optional[CheckerSpec] = None,
 ) -> Iterator[tuple[str, Outcome]]:
     """Check `rels` (root-relative posix paths); yield (rel, CheckResult | Skip) in their order.
 
     Files no active rule applies to are left out. `checker`: a built Checker, or a
-    CheckerSpec (lets non-forking platforms use workers). `jobs`: worker processes,
-    0 = one per available core; fewer than 50 files always run in-process.
+    CheckerSpec. Where the platform cannot fork (Windows, macOS), workers are spawned
+    and rebuild the Checker from a CheckerSpec: `checker` itself or `spec`; with
+    neither, the scan runs in-process. `jobs`: worker processes, 0 = one per
+    available core; fewer than 50 files always run in-process.
 
     `transform(rel, outcome)`, when given, runs where the file was checked (in the
     worker) and its value is yielded instead of the outcome. Findings with their fixes
     cost more to pickle than to compute, so shrink them there (a module-level function:
     it must be picklable where workers are spawned)."""
-    return _run(root, rels, checker, check_file, jobs, max_file_size, should_stop, transform)
+    return _run(root, rels, checker, check_file, jobs, max_file_size, should_stop, transform, spec)
 
 
 def scan_and_fix(
@@ -249,7 +254,8 @@ def scan_and_fix(
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
     should_stop: Optional[Callable[[], bool]] = None,
     transform: Optional[Transform] = None,
+    spec: Optional[CheckerSpec] = None,
 ) -> Iterator[tuple[str, FixOutcome]]:
     """Like `scan`, but first applies each file's safe fixes and writes it back;
     yields (rel, FixOutcome) (`transform` gets the FixOutcome)."""
-    return _run(root, rels, checker, fix_file, jobs, max_file_size, should_stop, transform)
+    return _run(root, rels, checker, fix_file, jobs, max_file_size, should_stop, transform, spec)

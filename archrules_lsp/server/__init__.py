@@ -1,0 +1,1 @@
+"""The archrules language server: see docs/server.md."""

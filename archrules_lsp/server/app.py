@@ -14,6 +14,8 @@ initialize response, when the rules are first read.
 from __future__ import annotations
 
 import asyncio
+import inspect
+import json
 import logging
 from typing import Any, Optional
 
@@ -36,6 +38,26 @@ class ArchrulesProtocol(LanguageServerProtocol):
     """pygls' protocol with didOpen/didChange/didClose kept in our own document store."""
 
     _server: "ArchrulesServer"
+
+    def send_notification_json(self, method: str, params_json: str) -> None:
+        """Send a notification whose params are JSON text already (hot path: diagnostics).
+
+        Mirrors pygls' `_send_data`, minus serialising lsprotocol objects."""
+        if self.writer is None:
+            log.error("cannot send %s: no transport", method)
+            return
+        body = '{"jsonrpc":"2.0","method":%s,"params":%s}' % (json.dumps(method), params_json)
+        data = body.encode("utf-8")
+        if self._include_headers:
+            data = (f"Content-Length: {len(data)}\r\n"
+                    f"Content-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n").encode("ascii") + data
+        try:
+            res = self.writer.write(data)
+            if inspect.isawaitable(res):
+                asyncio.ensure_future(res)
+        except BrokenPipeError:
+            log.error("client gone: cannot send %s", method)
+            raise
 
     @lsp_method(t.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: t.DidOpenTextDocumentParams):
@@ -147,6 +169,12 @@ class ArchrulesServer(LanguageServer):
     def report_server_error(self, error: Exception, source) -> None:
         # pygls' default pops a message box per error; a linter running on each
         # keystroke would flood the user, so log with the stack trace instead.
+        from pygls.exceptions import JsonRpcException, JsonRpcInternalError
+
+        if isinstance(error, JsonRpcException) and not isinstance(error, JsonRpcInternalError):
+            # an answer the client already has (invalid params, unknown method, cancelled)
+            log.info("request refused: %s", error)
+            return
         log.error("error in a handler (%s): %s", getattr(source, "__name__", source), error,
                   exc_info=(type(error), error, error.__traceback__))
 

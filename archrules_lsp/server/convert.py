@@ -64,20 +64,23 @@ def path_to_uri(path: str) -> str:
     return from_fs_path(str(path)) or str(path)
 
 
-# ------------------------------------------------------------------ fixes as JSON
+# ------------------------------------------------------------------ diagnostics (LSP JSON)
+#
+# Diagnostics are built as LSP JSON (plain dicts) rather than lsprotocol objects: a
+# 5,000-line file can have hundreds of findings, re-sent on every keystroke, and
+# attrs objects plus cattrs unstructuring cost more than the check itself. Each
+# diagnostic's JSON text is cached (diagnostics.py) and spliced into the message.
 
 
 def span_json(span) -> list[int]:
     return [span.line, span.column, span.end_line, span.end_column]
 
 
-def fix_json(fix) -> dict[str, Any]:
-    return {
-        "title": fix.title,
-        "kind": str(getattr(fix.kind, "value", fix.kind)),
-        "safe": bool(fix.safe),
-        "edits": [{"span": span_json(e.span), "newText": e.new_text} for e in fix.edits],
-    }
+def fix_json(fix) -> list:
+    """[title, kind, safe, [[line, column, end_line, end_column, new_text], ...]] (compact: it
+    travels with every diagnostic)."""
+    return [fix.title, str(getattr(fix.kind, "value", fix.kind)), bool(fix.safe),
+            [[*span_json(e.span), e.new_text] for e in fix.edits]]
 
 
 class SpanLike:
@@ -86,44 +89,62 @@ class SpanLike:
     __slots__ = ("line", "column", "end_line", "end_column")
 
     def __init__(self, values: Sequence[int]):
-        self.line, self.column, self.end_line, self.end_column = (int(v) for v in values)
+        self.line, self.column, self.end_line, self.end_column = (int(v) for v in values[:4])
+
+    def key(self) -> tuple[int, int, int, int]:
+        return (self.line, self.column, self.end_line, self.end_column)
 
 
-def edits_from_json(fix: dict) -> list[tuple[SpanLike, str]]:
-    return [(SpanLike(e["span"]), str(e["newText"])) for e in fix.get("edits", [])]
+def fix_from_json(value) -> dict:
+    """The compact fix form back as {title, kind, safe, edits: [(SpanLike, text)]}."""
+    title, kind, safe, edits = value
+    return {"title": str(title), "kind": str(kind), "safe": bool(safe),
+            "edits": [(SpanLike(e[:4]), str(e[4])) for e in edits]}
 
 
-# ------------------------------------------------------------------ diagnostics
+def position_json(lines: "Lines", line: int, column: int) -> dict:
+    p = lines.position(line, column)
+    return {"line": p.line, "character": p.character}
 
 
-def finding_to_diagnostic(finding, rule, lines: Lines, features, uri: str, version: Optional[int]) -> t.Diagnostic:
+def range_json(lines: "Lines", span) -> dict:
+    return {"start": position_json(lines, span.line, span.column),
+            "end": position_json(lines, span.end_line, span.end_column)}
+
+
+def rule_link(rule, yaml_lines: Optional[Lines]) -> dict:
+    """LSP Location JSON of a rule in its YAML file (exact when the file's lines are given)."""
+    span = rule.location.span
+    if yaml_lines is not None:
+        rng = range_json(yaml_lines, span)
+    else:
+        rng = {"start": {"line": span.line, "character": span.column},
+               "end": {"line": span.end_line, "character": span.end_column}}
+    return {"uri": path_to_uri(rule.location.path), "range": rng}
+
+
+def finding_diagnostic(finding, rule, lines: Lines, features, link: Optional[dict] = None) -> dict:
     from ..engine.model import UNUSED_SUPPRESSION
 
     unused = finding.rule_id == UNUSED_SUPPRESSION
-    diag = t.Diagnostic(
-        range=lines.range(finding.span),
-        message=finding.message,
-        severity=t.DiagnosticSeverity.Hint if unused else severity(finding.severity),
-        code=finding.rule_id,
-        source=SOURCE,
-        data={
-            "ruleId": finding.rule_id,
-            "uri": uri,
-            "version": version,
-            "fixes": [fix_json(f) for f in finding.fixes],
-        },
-    )
+    diag: dict[str, Any] = {
+        "range": range_json(lines, finding.span),
+        "severity": int(t.DiagnosticSeverity.Hint if unused else severity(finding.severity)),
+        "code": finding.rule_id,
+        "source": SOURCE,
+        "message": finding.message,
+        "data": {"ruleId": finding.rule_id, "span": span_json(finding.span),
+                 "fixes": [fix_json(f) for f in finding.fixes]},
+    }
     if unused and features.unnecessary_tag:
-        diag.tags = [t.DiagnosticTag.Unnecessary]
+        diag["tags"] = [int(t.DiagnosticTag.Unnecessary)]
     if rule is not None:
         if rule.url and features.code_description:
-            diag.code_description = t.CodeDescription(href=rule.url)
+            diag["codeDescription"] = {"href": rule.url}
         if rule.location is not None and features.related_information:
-            diag.related_information = [t.DiagnosticRelatedInformation(
-                location=t.Location(uri=path_to_uri(rule.location.path),
-                                    range=rule_location_range(rule.location)),
-                message=f"{rule.id}: {rule.name}",
-            )]
+            if link is None:
+                link = rule_link(rule, None)
+            diag["relatedInformation"] = [{"location": link, "message": f"{rule.id}: {rule.name}"}]
     return diag
 
 
@@ -137,14 +158,16 @@ def rule_location_range(location, lines: Optional[Lines] = None) -> t.Range:
                    end=t.Position(line=span.end_line, character=span.end_column))
 
 
-def rule_error_to_diagnostic(error, lines: Lines) -> t.Diagnostic:
-    return t.Diagnostic(
-        range=lines.range(error.span),
-        message=error.message,
-        severity=severity(error.severity),
-        code=error.rule_id or None,
-        source=SOURCE,
-    )
+def rule_error_diagnostic(error, lines: Lines) -> dict:
+    diag: dict[str, Any] = {
+        "range": range_json(lines, error.span),
+        "severity": int(severity(error.severity)),
+        "source": SOURCE,
+        "message": error.message,
+    }
+    if error.rule_id:
+        diag["code"] = error.rule_id
+    return diag
 
 
 # ------------------------------------------------------------------ edits

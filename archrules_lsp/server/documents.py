@@ -15,6 +15,7 @@ character past the line means the end of that line), never an error.
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 from typing import Optional
 
 from pygls.uris import to_fs_path
@@ -69,7 +70,24 @@ def from_client_column(line: str, units: int, encoding: str) -> int:
 
 def split_lines(text: str) -> list[str]:
     """Line contents without terminators, split like the engine (\\r\\n, \\r, \\n)."""
+    if "\r" not in text:
+        return text.split("\n")  # the common case, at C speed
     return LINE_BREAK.split(text)
+
+
+_LINE_BREAK_KEPT = re.compile(r"(\r\n|\r|\n)")
+
+
+def line_starts(text: str) -> list[int]:
+    """Index of each line's start (C-level loops only: this runs on every keystroke)."""
+    if "\r" not in text:
+        lens = [n + 1 for n in map(len, text.split("\n"))]
+    else:
+        parts = _LINE_BREAK_KEPT.split(text)  # content, terminator, content, ...
+        lens = [len(c) + len(sep) for c, sep in zip(parts[0::2], parts[1::2] + [""])]
+    starts = list(accumulate(lens, initial=0))
+    starts.pop()  # the start of a line after the last one
+    return starts
 
 
 # ------------------------------------------------------------------ documents
@@ -103,9 +121,7 @@ class Document:
     def line_starts(self) -> list[int]:
         """Index into `text` where each line starts."""
         if self._starts is None:
-            starts = [0]
-            starts.extend(m.end() for m in LINE_BREAK.finditer(self._text))
-            self._starts = starts
+            self._starts = line_starts(self._text)
         return self._starts
 
     @property

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import threading
 from typing import Optional, Sequence
@@ -72,6 +73,24 @@ def setup_logging(level_name: Optional[str]) -> None:
         logging.getLogger("pygls").setLevel(logging.INFO)
 
 
+def protocol_streams():
+    """Give the protocol its own handles on fds 0 and 1, and point those fds elsewhere.
+
+    Why: a stray print (ours, a library's, a child process's) then lands on stderr
+    instead of corrupting the protocol; and the workspace scan's worker pool forks:
+    a forked child closes `sys.stdin`, whose lock pygls' reader thread would be
+    holding while it waits for input, and the child would hang on it."""
+    proto_in = os.fdopen(os.dup(0), "rb")
+    proto_out = os.fdopen(os.dup(1), "wb")
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    os.dup2(2, 1)
+    sys.stdin = open(os.devnull, encoding="utf-8")
+    sys.stdout = sys.stderr
+    return proto_in, proto_out
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
     setup_logging(args.log_level)
@@ -89,9 +108,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.tcp:
             server.start_tcp(args.host, args.port)
         elif args.ws:
+            try:
+                import websockets  # noqa: F401 - pygls[ws] extra
+            except ImportError:
+                sys.stderr.write("archrules-lsp: --ws needs the 'websockets' package (pip install 'pygls[ws]')\n")
+                return 2
             server.start_ws(args.host, args.port)
         else:
-            server.start_io()
+            server.start_io(*protocol_streams())
     except KeyboardInterrupt:
         pass
     return 0

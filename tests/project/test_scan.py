@@ -161,3 +161,15 @@ def test_small_scans_stay_in_process(tmp_path, rules_file, monkeypatch):
     rels = make_tree(root, scan_module.IN_PROCESS_BELOW - 1)
     monkeypatch.setattr(scan_module, "_can_fork", lambda: pytest.fail("pool considered for a small scan"))
     assert len(list(scan(root, rels, checker_for(rules_file), jobs=4))) == len(rels)
+
+
+def test_spawned_workers_rebuild_the_checker_from_the_spec(tmp_path, rules_file, monkeypatch):
+    root = tmp_path / "proj"
+    rels = make_tree(root, 120)
+    checker = checker_for(rules_file)
+    expected = summarize(scan(root, rels, checker, jobs=1))
+    monkeypatch.setattr(scan_module, "_can_fork", lambda: False)
+    spawned = summarize(scan(root, rels, checker, jobs=2, spec=CheckerSpec((str(rules_file),), CheckOptions())))
+    assert spawned == expected
+    # without a spec a built Checker cannot reach spawned workers: in-process, same results
+    assert summarize(scan(root, rels, checker, jobs=2)) == expected

@@ -94,6 +94,11 @@ def install_recorders(client: LanguageClient) -> None:
     def _register(params: t.RegistrationParams):
         client.registrations.extend(params.registrations)
 
+    @client.feature(t.CLIENT_UNREGISTER_CAPABILITY)
+    def _unregister(params: t.UnregistrationParams):
+        gone = {u.id for u in params.unregisterations}
+        client.registrations[:] = [r for r in client.registrations if r.id not in gone]
+
     @client.feature(t.WORKSPACE_APPLY_EDIT)
     def _apply(params: t.ApplyWorkspaceEditParams):
         client.applied_edits.append(params.edit)

@@ -177,10 +177,14 @@ def test_eager_edits_when_the_client_cannot_resolve():
     ls = Stub()
     doc = ls.documents.open("file:///w/app/x.py", "time.sleep(1)\n", 3, "python")
     folder = Folder()
+    from archrules_lsp.server.convert import Lines
+
     finding = Checker(RuleSet(rules=tuple(folder.rules))).check("app/x.py", doc.text).findings[0]
-    diags = Diagnostics.to_diagnostics(type("D", (), {"ls": ls})(), [finding], folder,
-                                       __import__("archrules_lsp.server.convert", fromlist=["Lines"]).Lines.of_document(doc, "utf-16"),
-                                       doc.uri, doc.version)
+    ls.diagnostics = type("D", (), {"result_for": lambda self, d: type("R", (), {"findings": (finding,)})()})()
+    wire = Diagnostics.to_diagnostics(type("D", (), {"ls": ls})(), [finding], folder, Lines.of_document(doc, "utf-16"))
+    from pygls.protocol import default_converter
+
+    diags = [default_converter().structure(d, t.Diagnostic) for d in wire]
     actions = code_actions(ls, t.CodeActionParams(
         text_document=t.TextDocumentIdentifier(uri=doc.uri), range=diags[0].range,
         context=t.CodeActionContext(diagnostics=diags)))

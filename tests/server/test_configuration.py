@@ -72,3 +72,25 @@ async def test_bad_values_fall_back_to_defaults(client):
                                  for m in client.log_messages), what="a warning about the bad value")
     await diagnostics(client, client.doc, lambda d: codes(d) == ["AR-001", "AR-002"])
     await change(client, {})
+
+
+async def test_switching_to_workspace_mode_watches_every_file(client):
+    await change(client, {"diagnosticMode": "workspace"})
+    dynamic = client.capabilities.workspace.did_change_watched_files.dynamic_registration
+
+    def globs():
+        out = []
+        for r in client.registrations:
+            if r.method == t.WORKSPACE_DID_CHANGE_WATCHED_FILES:
+                opts = r.register_options
+                watchers = opts["watchers"] if isinstance(opts, dict) else opts.watchers
+                out += [w["globPattern"] if isinstance(w, dict) else w.glob_pattern for w in watchers]
+        return out
+
+    if dynamic:
+        await wait_until(lambda: "**/*" in globs(), what="a watcher for every file")
+        assert len([r for r in client.registrations if r.method == t.WORKSPACE_DID_CHANGE_WATCHED_FILES]) == 1
+    else:
+        assert globs() == []
+    await change(client, {})
+    await diagnostics(client, client.doc, lambda d: codes(d) == ["AR-001", "AR-002"])

@@ -35,6 +35,7 @@ async def test_hover_on_a_finding_shows_the_rule(client):
     assert "*error*" in value
     assert "Handlers must not block the event loop." in value
     assert "```python\nawait asyncio.sleep(1)\n```" in value
+    assert (hover.range.start.line, hover.range.start.character, hover.range.end.character) == (1, 0, 11)
     assert await hover_at(client, doc, 0, 2) is None  # nothing there
     doc.close()
 

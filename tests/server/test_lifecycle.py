@@ -52,6 +52,14 @@ def frame(payload: dict) -> bytes:
     return b"Content-Length: %d\r\n\r\n" % len(body) + body
 
 
+def read_reply(stream, msg_id) -> dict:
+    """Skip notifications (logMessage is allowed even before the initialize reply)."""
+    while True:
+        msg = read_message(stream)
+        if msg.get("id") == msg_id and "method" not in msg:
+            return msg
+
+
 def read_message(stream) -> dict:
     headers = {}
     while True:
@@ -72,20 +80,14 @@ def test_stdio_shutdown_and_exit_are_clean(tmp_path):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
     proc.stdin.write(frame(INIT))
     proc.stdin.flush()
-    assert read_message(proc.stdout)["id"] == 1
+    assert "capabilities" in read_reply(proc.stdout, 1)["result"]
     proc.stdin.write(frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
     proc.stdin.write(frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}))
     proc.stdin.flush()
-    while True:  # notifications (status, logs) may come first
-        msg = read_message(proc.stdout)
-        if msg.get("id") == 2:
-            break
-    assert msg["result"] is None
+    assert read_reply(proc.stdout, 2)["result"] is None
     proc.stdin.write(frame({"jsonrpc": "2.0", "method": "exit"}))
     proc.stdin.flush()
     assert proc.wait(10) == 0
-    rest = proc.stdout.read()
-    assert all(part.startswith(b"Content-Length") for part in rest.split(b"\r\n\r\n", 1)[:1] if part) or not rest
 
 
 def test_tcp_transport(tmp_path):
@@ -105,8 +107,8 @@ def test_tcp_transport(tmp_path):
                 time.sleep(0.05)
         with conn:
             conn.sendall(frame(INIT))
-            reply = read_message(conn.makefile("rb"))
-            assert reply["id"] == 1 and "capabilities" in reply["result"]
+            reply = read_reply(conn.makefile("rb"), 1)
+            assert "capabilities" in reply["result"]
     finally:
         proc.kill()
         proc.wait(5)
@@ -118,3 +120,25 @@ def test_help_and_bad_arguments():
     assert out.returncode == 0 and "--tcp" in out.stdout and "--log-level" in out.stdout
     bad = subprocess.run([sys.executable, "-m", "archrules_lsp", "--log-level", "loud"], capture_output=True)
     assert bad.returncode == 2
+    try:
+        import websockets  # noqa: F401
+    except ImportError:  # --ws without the pygls[ws] extra: a clear error, no traceback
+        ws = subprocess.run([sys.executable, "-m", "archrules_lsp", "--ws"], capture_output=True, text=True)
+        assert ws.returncode == 2 and "pygls[ws]" in ws.stderr and "Traceback" not in ws.stderr
+
+
+def test_stray_prints_go_to_stderr_not_the_protocol():
+    script = (
+        "import os, sys\n"
+        "from archrules_lsp.server.main import protocol_streams\n"
+        "proto_in, proto_out = protocol_streams()\n"
+        "print('stray print')\n"
+        "os.system('echo child echo')\n"
+        "proto_out.write(b'PROTOCOL'); proto_out.flush()\n"
+        "sys.stderr.write(sys.stdin.read() + '|' + proto_in.read().decode())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], input=b"from-client", capture_output=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == b"PROTOCOL"
+    assert b"stray print" in out.stderr and b"child echo" in out.stderr
+    assert out.stderr.endswith(b"|from-client")  # the protocol reads the real stdin; sys.stdin is empty

@@ -93,3 +93,14 @@ async def test_cancel_a_workspace_diagnostic_request(client):
     except JsonRpcRequestCancelled:
         pass
     await still_answers(client)
+
+
+async def test_malformed_notifications(client):
+    import json
+
+    for payload in ({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": 5}}},
+                    {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {}},
+                    {"jsonrpc": "2.0", "method": "workspace/didChangeWatchedFiles", "params": {"changes": 3}}):
+        body = json.dumps(payload).encode()
+        client.protocol.writer.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    await still_answers(client)

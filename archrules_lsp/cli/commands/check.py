@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
 
     from ...engine import UNUSED_SUPPRESSION, CheckOptions, Checker
     from ...project.files import FileSelector
-    from ...project.scan import scan, scan_and_fix
+    from ...project.scan import CheckerSpec, scan, scan_and_fix
     from ..formats import get as get_format
     from ..file_report import ReportTransform, SkipReport
 
@@ -87,8 +87,9 @@ def run(args: argparse.Namespace) -> int:
     run_scan = scan_and_fix if args.fix else scan
     fmt.begin()
     transform = ReportTransform(fmt.renderer())
+    spec = CheckerSpec(tuple(str(p) for p in project.rule_paths), options)  # for spawned workers only
     for rel, report in run_scan(project.root, rels, checker, jobs=args.jobs, max_file_size=max_size,
-                                transform=transform):
+                                transform=transform, spec=spec):
         if report.fix_error:
             state.fix_errors.append((rel, report.fix_error))
         if report.fixes_applied:

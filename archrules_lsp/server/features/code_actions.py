@@ -1,10 +1,12 @@
 """Quick fixes from the engine's fixes, "Show rule", and `source.fixAll.archrules`.
 
-The fixes travel in each Diagnostic's `data` (spans in code points of the text
-that was checked, with its version). When the client can resolve `edit` lazily,
-actions carry only data and `codeAction/resolve` builds the edit; otherwise the
-edit is in the response. A fix from an older version of the document is not
-offered (its positions would be wrong); the client has new diagnostics coming.
+The fixes travel in each Diagnostic's `data` (rule id, the finding's span and its
+fixes, in code points of the text that was checked). A diagnostic is acted on only
+if the document's current check has the same finding at the same span, so a fix
+computed for an older text is never applied at the wrong place. When the client
+can resolve `edit` lazily, actions carry only data and `codeAction/resolve` builds
+the edit (for the document version the action was made for); otherwise the edit
+is in the response.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any, Optional
 
 from lsprotocol import types as t
 
-from ..convert import Lines, edits_from_json, minimal_edit, text_edits, workspace_edit
+from ..convert import Lines, fix_from_json, minimal_edit, span_json, text_edits, workspace_edit
 
 log = logging.getLogger("archrules_lsp.server")
 
@@ -40,9 +42,9 @@ def fix_all_edit(ls, doc) -> Optional[t.WorkspaceEdit]:
     return workspace_edit(doc.uri, doc.version, minimal_edit(doc.text, new_text, lines), ls.client)
 
 
-def _fix_edit(ls, doc, fix: dict) -> t.WorkspaceEdit:
+def _fix_edit(ls, doc, fix) -> t.WorkspaceEdit:
     lines = Lines.of_document(doc, ls.client.position_encoding)
-    return workspace_edit(doc.uri, doc.version, text_edits(edits_from_json(fix), lines), ls.client)
+    return workspace_edit(doc.uri, doc.version, text_edits(fix_from_json(fix)["edits"], lines), ls.client)
 
 
 def code_actions(ls, params: t.CodeActionParams) -> list[t.CodeAction]:
@@ -53,24 +55,30 @@ def code_actions(ls, params: t.CodeActionParams) -> list[t.CodeAction]:
     lazy = ls.client.resolve_edit
     actions: list[t.CodeAction] = []
     if _wants(only, t.CodeActionKind.QuickFix.value):
+        current = {(f.rule_id, tuple(span_json(f.span))) for f in ls.diagnostics.result_for(doc).findings}
+        folder = ls.folders.for_path(doc.path) if doc.path else None
         shown: set[str] = set()
         for diag in params.context.diagnostics:
             data = diag.data if isinstance(diag.data, dict) else None
             if diag.source != "archrules" or data is None:
                 continue
-            if data.get("version") != doc.version:
-                continue  # stale positions
-            for index, fix in enumerate(data.get("fixes") or []):
-                preferred = fix.get("kind") == "rule" and bool(fix.get("safe"))
-                action = t.CodeAction(title=str(fix.get("title")), kind=t.CodeActionKind.QuickFix,
+            rule_id = data.get("ruleId")
+            if (rule_id, tuple(data.get("span") or ())) not in current:
+                continue  # from an older text: its positions would be wrong
+            for raw in data.get("fixes") or []:
+                try:
+                    fix = fix_from_json(raw)
+                except (TypeError, ValueError, IndexError):
+                    log.debug("malformed fix in diagnostic data: %r", raw)
+                    continue
+                preferred = fix["kind"] == "rule" and fix["safe"]
+                action = t.CodeAction(title=fix["title"], kind=t.CodeActionKind.QuickFix,
                                       diagnostics=[diag], is_preferred=preferred or None)
                 if lazy:
-                    action.data = {"uri": doc.uri, "version": doc.version, "fix": fix}
+                    action.data = {"uri": doc.uri, "version": doc.version, "fix": raw}
                 else:
-                    action.edit = _fix_edit(ls, doc, fix)
+                    action.edit = _fix_edit(ls, doc, raw)
                 actions.append(action)
-            rule_id = data.get("ruleId")
-            folder = ls.folders.for_path(doc.path) if doc.path else None
             if rule_id and rule_id not in shown and folder is not None and folder.rule(rule_id) is not None:
                 shown.add(rule_id)
                 actions.append(t.CodeAction(
@@ -99,7 +107,7 @@ def resolve(ls, action: t.CodeAction) -> t.CodeAction:
         return action
     if data.get("fixAll"):
         action.edit = fix_all_edit(ls, doc) or t.WorkspaceEdit(changes={})
-    elif isinstance(data.get("fix"), dict):
+    elif isinstance(data.get("fix"), list):
         action.edit = _fix_edit(ls, doc, data["fix"])
     return action
 

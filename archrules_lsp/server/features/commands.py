@@ -60,7 +60,11 @@ async def show_rule(ls, rule_id: Optional[str]) -> bool:
     selection = None
     if location is not None:
         doc = ls.documents.get(uri)
-        lines = Lines.of_document(doc, ls.client.position_encoding) if doc is not None else None
+        enc = ls.client.position_encoding
+        try:
+            lines = Lines.of_document(doc, enc) if doc is not None else Lines.of_text(ls.rule_files.read_text(path), enc)
+        except OSError:
+            lines = None
         selection = rule_location_range(location, lines)
     if not ls.client.show_document:
         log.info("client cannot show documents; rule %s is at %s:%s", rule_id, path,
@@ -79,6 +83,9 @@ async def fix_all(ls, uri: str) -> bool:
         raise _invalid(f"{uri} is not open")
     edit = fix_all_edit(ls, doc)
     if edit is None:
+        return False
+    if not ls.client.apply_edit:
+        log.info("client cannot apply edits (workspace.applyEdit); use the source.fixAll action")
         return False
     result = await ls.workspace_apply_edit_async(
         t.ApplyWorkspaceEditParams(edit=edit, label="archrules: fix all"))

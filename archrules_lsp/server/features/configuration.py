@@ -74,10 +74,12 @@ class Configuration:
         if not self.ls.client.dynamic_configuration:
             return
         try:
-            await self.ls.client_register_capability_async(t.RegistrationParams(registrations=[
+            import asyncio
+
+            await asyncio.wait_for(self.ls.client_register_capability_async(t.RegistrationParams(registrations=[
                 t.Registration(id=str(uuid.uuid4()), method=t.WORKSPACE_DID_CHANGE_CONFIGURATION,
                                register_options=t.DidChangeConfigurationRegistrationOptions(section=SECTION))
-            ]))
+            ])), 10)
         except Exception as e:  # noqa: BLE001
             log.warning("could not register for configuration changes: %s", e)
 
@@ -102,6 +104,7 @@ class Configuration:
             else:
                 ls.scanner.cancel(folder)
                 ls.diagnostics.clear_disk_results(folder)
+        await ls.rule_files.register_watchers()  # rule paths or the mode may have changed
 
     async def pull_all_answers(self) -> None:
         folders = list(self.ls.folders)

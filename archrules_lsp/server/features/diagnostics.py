@@ -14,13 +14,15 @@ version it was computed for, so a stale result never reaches the client.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Optional
 
 from lsprotocol import types as t
 
-from ..convert import Lines, finding_to_diagnostic, path_to_uri, rule_error_to_diagnostic
+from ..convert import Lines, finding_diagnostic, path_to_uri, rule_error_diagnostic
 
 log = logging.getLogger("archrules_lsp.server")
 
@@ -33,7 +35,8 @@ class DocResult:
     epoch: int
     result_id: str
     findings: tuple = ()
-    diagnostics: list = field(default_factory=list)
+    diagnostics: list = field(default_factory=list)  # LSP JSON dicts
+    wire: Optional[list] = None  # the same as JSON texts (cached per finding)
     folder: object = None
     rel: Optional[str] = None
 
@@ -45,8 +48,11 @@ class Diagnostics:
         self._tasks: dict[str, asyncio.Task] = {}
         self.pushed: set[str] = set()  # uris we published non-empty diagnostics for
         # workspace mode / rule files: diagnostics of files that are not open, by uri
-        self.disk: dict[str, list[t.Diagnostic]] = {}
+        self.disk: dict[str, list[dict]] = {}
         self.disk_folder: dict[str, object] = {}
+        # uri -> {cache key: (diagnostic dict, its JSON text)}, rebuilt on every check so it
+        # holds only the current findings; keys carry the epoch (rules/settings) too
+        self._wire: dict[str, dict] = {}
 
     # ------------------------------------------------------------ computing
 
@@ -74,7 +80,7 @@ class Diagnostics:
             errors = ls.rule_files.errors_for(doc.path)
             if folder.settings.enable:
                 lines = Lines.of_document(doc, ls.client.position_encoding)
-                result.diagnostics = [rule_error_to_diagnostic(e, lines) for e in errors]
+                result.diagnostics = [rule_error_diagnostic(e, lines) for e in errors]
             return result
         reason = folder.skip_reason(doc.path, doc.text)
         if reason is not None:
@@ -86,13 +92,45 @@ class Diagnostics:
         for note in check.notes:
             log.debug("%s:%d: %s", rel, note.span.line + 1, note.message)
         result.findings = check.findings
-        lines = Lines.of_document(doc, ls.client.position_encoding)
-        result.diagnostics = self.to_diagnostics(check.findings, folder, lines, doc.uri, doc.version)
+        self._convert_cached(doc, folder, result)
         return result
 
-    def to_diagnostics(self, findings, folder, lines: Lines, uri: str, version) -> list[t.Diagnostic]:
+    def _convert_cached(self, doc, folder, result: DocResult) -> None:
+        """Findings -> diagnostics, reusing the JSON of findings unchanged since the last check.
+
+        A finding is reusable when it is equal (rule, span, message, fixes) under the same
+        epoch, and its lines' text is the same where the text is not ASCII (columns move)."""
         features = self.ls.client
-        return [finding_to_diagnostic(f, folder.rule(f.rule_id), lines, features, uri, version)
+        lines = Lines.of_document(doc, features.position_encoding)
+        text_lines = doc.lines
+        count = len(text_lines)
+        old = self._wire.get(doc.uri, {})
+        new: dict = {}
+        diags: list = []
+        wire: list = []
+        epoch = result.epoch
+        dumps = json.dumps
+        links = getattr(folder, "rule_links", {})
+        for f in result.findings:
+            span = f.span
+            a = text_lines[span.line] if span.line < count else ""
+            b = text_lines[span.end_line] if span.end_line < count else ""
+            key = (f, epoch, None if a.isascii() else a, None if b.isascii() else b)
+            hit = old.get(key) or new.get(key)
+            if hit is None:
+                d = finding_diagnostic(f, folder.rule(f.rule_id), lines, features, links.get(f.rule_id))
+                hit = (d, dumps(d))
+            new[key] = hit
+            diags.append(hit[0])
+            wire.append(hit[1])
+        self._wire[doc.uri] = new
+        result.diagnostics = diags
+        result.wire = wire
+
+    def to_diagnostics(self, findings, folder, lines: Lines) -> list[dict]:
+        features = self.ls.client
+        links = getattr(folder, "rule_links", {})
+        return [finding_diagnostic(f, folder.rule(f.rule_id), lines, features, links.get(f.rule_id))
                 for f in findings]
 
     # ------------------------------------------------------------ document events
@@ -105,6 +143,9 @@ class Diagnostics:
         self.schedule(doc.uri, 0)
 
     def on_change(self, doc) -> None:
+        from .workspace_scan import TYPING_PAUSE
+
+        self.ls.scanner.typing_until = time.monotonic() + TYPING_PAUSE
         folder = self.ls.folders.for_path(doc.path) if doc.path else None
         delay = folder.settings.debounce_ms if folder is not None else 150
         self.schedule(doc.uri, delay / 1000.0)
@@ -114,6 +155,7 @@ class Diagnostics:
         if task is not None:
             task.cancel()
         self.results.pop(uri, None)
+        self._wire.pop(uri, None)
         folder = self.ls.folders.for_path(path) if path else None
         if folder is not None and folder.is_rule_file(path):
             return  # the rule files feature republishes rule errors from disk
@@ -145,7 +187,7 @@ class Diagnostics:
                 return  # a newer edit has its own task
             result = self.result_for(doc)
             # no await between computing and publishing: the version is still current
-            self._push(uri, doc.version, result.diagnostics)
+            self._push(uri, doc.version, result.diagnostics, result.wire)
         except asyncio.CancelledError:
             pass
         except Exception:  # noqa: BLE001 - one bad document must not stop the others
@@ -154,13 +196,17 @@ class Diagnostics:
             if self._tasks.get(uri) is asyncio.current_task():
                 self._tasks.pop(uri, None)
 
-    def _push(self, uri: str, version, diagnostics: list) -> None:
+    def _push(self, uri: str, version, diagnostics: list, wire: Optional[list] = None) -> None:
+        """publishDiagnostics, its JSON assembled from the diagnostics' cached JSON texts."""
         if diagnostics:
             self.pushed.add(uri)
         else:
             self.pushed.discard(uri)
-        self.ls.text_document_publish_diagnostics(
-            t.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=diagnostics))
+        if wire is None:
+            wire = [json.dumps(d) for d in diagnostics]
+        params = '{"uri":%s,"version":%s,"diagnostics":[%s]}' % (
+            json.dumps(uri), "null" if version is None else int(version), ",".join(wire))
+        self.ls.protocol.send_notification_json(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, params)
 
     def publish_file(self, uri: str, diagnostics: list, folder=None) -> None:
         """Diagnostics for a file the client may not have open (rule files, workspace mode)."""
@@ -212,7 +258,7 @@ class Diagnostics:
         rel = folder.relative(path)
         check = folder.checker.check(rel, text)
         lines = Lines.of_text(text, self.ls.client.position_encoding)
-        self.publish_file(uri, self.to_diagnostics(check.findings, folder, lines, uri, None), folder)
+        self.publish_file(uri, self.to_diagnostics(check.findings, folder, lines), folder)
 
     def clear_disk_results(self, folder) -> None:
         for uri, owner in list(self.disk_folder.items()):
@@ -231,11 +277,12 @@ class Diagnostics:
         doc = ls.documents.get(uri)
         if doc is None:
             # not open: nothing to say (closed files' results are pushed)
-            return t.RelatedFullDocumentDiagnosticReport(items=[], result_id=f"{ls.epoch}.closed")
+            return {"kind": "full", "resultId": f"{ls.epoch}.closed", "items": []}
         result = self.result_for(doc)
         if params.previous_result_id == result.result_id:
-            return t.RelatedUnchangedDocumentDiagnosticReport(result_id=result.result_id)
-        return t.RelatedFullDocumentDiagnosticReport(items=result.diagnostics, result_id=result.result_id)
+            return {"kind": "unchanged", "resultId": result.result_id}
+        # a plain dict: the response's union type lets pygls send it as it is
+        return {"kind": "full", "resultId": result.result_id, "items": result.diagnostics}
 
     async def pull_workspace(self, params: t.WorkspaceDiagnosticParams):
         ls = self.ls
@@ -251,8 +298,10 @@ class Diagnostics:
                 items.append(t.WorkspaceUnchangedDocumentDiagnosticReport(
                     uri=doc.uri, version=doc.version, result_id=result.result_id))
             else:
+                structure = ls.protocol._converter.structure  # rare path: typed objects are fine
                 items.append(t.WorkspaceFullDocumentDiagnosticReport(
-                    uri=doc.uri, version=doc.version, items=result.diagnostics, result_id=result.result_id))
+                    uri=doc.uri, version=doc.version, result_id=result.result_id,
+                    items=[structure(d, t.Diagnostic) for d in result.diagnostics]))
         return t.WorkspaceDiagnosticReport(items=items)
 
 

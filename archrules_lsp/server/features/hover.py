@@ -72,9 +72,11 @@ def hover(ls, params: t.HoverParams) -> Optional[t.Hover]:
     fence = fence_for(doc)
     sections: list[str] = []
     shown: set[str] = set()
+    first_span = None
     for finding in result.findings:
         if not _covers(finding.span, line, col):
             continue
+        first_span = first_span or finding.span
         rule = folder.rule(finding.rule_id)
         if rule is None:
             if finding.rule_id != UNUSED_SUPPRESSION:
@@ -98,7 +100,12 @@ def hover(ls, params: t.HoverParams) -> Optional[t.Hover]:
         return None
     value = "\n\n---\n\n".join(sections)
     kind = t.MarkupKind.Markdown if ls.client.markdown_hover else t.MarkupKind.PlainText
-    return t.Hover(contents=t.MarkupContent(kind=kind, value=value))
+    rng = None
+    if first_span is not None:
+        from ..convert import Lines
+
+        rng = Lines.of_document(doc, ls.client.position_encoding).range(first_span)
+    return t.Hover(contents=t.MarkupContent(kind=kind, value=value), range=rng)
 
 
 def register(server) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import logging
 from pathlib import Path
 
@@ -55,8 +57,12 @@ def register(server) -> None:
             ls.notify_status()
         finally:
             ls.ready.set()
-        await ls.rule_files.register_watchers()
-        await ls.configuration.register_for_changes()
+        # what is loaded now (lsprotocol's types, pygls, the rules) lives as long as the
+        # server: keep it out of the collector's full passes (pauses of tens of ms mid-typing)
+        gc.freeze()
+        # registrations run on their own: a client slow to answer must not hold up the rest
+        asyncio.ensure_future(ls.rule_files.register_watchers())
+        asyncio.ensure_future(ls.configuration.register_for_changes())
         ls.diagnostics.recheck_open_documents()
         for folder in ls.folders:
             if folder.settings.workspace_mode and folder.settings.enable:

@@ -21,7 +21,7 @@ from typing import Optional
 from lsprotocol import types as t
 from pygls.uris import to_fs_path
 
-from ..convert import Lines, path_to_uri, rule_error_to_diagnostic
+from ..convert import Lines, path_to_uri, rule_error_diagnostic
 from ..session.folders import looks_like_rule_file, norm
 
 log = logging.getLogger("archrules_lsp.server")
@@ -41,6 +41,9 @@ class RuleFiles:
         self._error_names: dict[str, str] = {}  # norm(path) -> path as loaded
         self._tasks: dict[str, asyncio.Task] = {}  # folder uri -> pending buffer reload
         self.registered = False
+        self._registration: Optional[str] = None  # id of our watcher registration
+        self._globs: tuple[str, ...] = ()
+        self._register_lock: Optional[asyncio.Lock] = None
 
     # ------------------------------------------------------------ reading
 
@@ -68,6 +71,7 @@ class RuleFiles:
             log.exception("loading the rules of %s failed", folder.name)
             return None
         ls.epoch += 1
+        folder.rule_links = self._rule_links(folder)
         log.info("%s: %d rules from %d file(s), %d error(s)", folder.name, report.rule_count,
                  len(report.files), report.error_count)
 
@@ -94,6 +98,25 @@ class RuleFiles:
                 ls.scanner.start(folder)
         return report
 
+    def _rule_links(self, folder) -> dict:
+        """rule id -> its Location in its YAML, columns in the client's encoding."""
+        from ..convert import rule_link
+
+        enc = self.ls.client.position_encoding
+        texts: dict[str, Optional[Lines]] = {}
+        links = {}
+        for rule in folder.ruleset.rules:
+            if rule.location is None:
+                continue
+            path = rule.location.path
+            if path not in texts:
+                try:
+                    texts[path] = Lines.of_text(self.read_text(path), enc)
+                except OSError:
+                    texts[path] = None
+            links[rule.id] = rule_link(rule, texts[path])
+        return links
+
     def reload_all(self, reason: str) -> None:
         for folder in self.ls.folders:
             self.reload(folder, reason, recheck=False)
@@ -115,7 +138,7 @@ class RuleFiles:
                 lines = Lines.of_text(self.read_text(path), ls.client.position_encoding)
             except OSError:
                 lines = Lines.of_text("", ls.client.position_encoding)
-        ls.diagnostics.publish_file(uri, [rule_error_to_diagnostic(e, lines) for e in errors])
+        ls.diagnostics.publish_file(uri, [rule_error_diagnostic(e, lines) for e in errors])
 
     def schedule_reload(self, folder, reason: str, delay: float = RULE_BUFFER_DEBOUNCE) -> None:
         old = self._tasks.pop(folder.uri, None)
@@ -225,6 +248,12 @@ class RuleFiles:
             self.schedule_reload(folder, "rule files changed on disk", 0)
 
     async def register_watchers(self) -> None:
+        if self._register_lock is None:
+            self._register_lock = asyncio.Lock()
+        async with self._register_lock:  # initialized and a settings change may race
+            await self._register_watchers()
+
+    async def _register_watchers(self) -> None:
         ls = self.ls
         if not ls.client.dynamic_watched_files:
             log.debug("client cannot register file watchers; relying on didSave")
@@ -239,12 +268,26 @@ class RuleFiles:
                     globs.append(f"**/{name}/*.{{yaml,yml}}")
             if folder.settings.workspace_mode:
                 globs.append("**/*")
-        watchers = [t.FileSystemWatcher(glob_pattern=g) for g in dict.fromkeys(globs)]
+        globs = list(dict.fromkeys(globs))
+        if tuple(globs) == self._globs:
+            return  # registered already, same patterns
+        watchers = [t.FileSystemWatcher(glob_pattern=g) for g in globs]
+        if self._registration is not None:  # settings changed the patterns: replace ours
+            try:
+                await asyncio.wait_for(ls.client_unregister_capability_async(t.UnregistrationParams(
+                    unregisterations=[t.Unregistration(id=self._registration,
+                                                       method=t.WORKSPACE_DID_CHANGE_WATCHED_FILES)])), 10)
+            except Exception as e:  # noqa: BLE001
+                log.debug("could not unregister the old file watchers: %s", e)
+            self._registration = None
         try:
-            await ls.client_register_capability_async(t.RegistrationParams(registrations=[
-                t.Registration(id=str(uuid.uuid4()), method=t.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+            registration = str(uuid.uuid4())
+            await asyncio.wait_for(ls.client_register_capability_async(t.RegistrationParams(registrations=[
+                t.Registration(id=registration, method=t.WORKSPACE_DID_CHANGE_WATCHED_FILES,
                                register_options=t.DidChangeWatchedFilesRegistrationOptions(watchers=watchers))
-            ]))
+            ])), 10)
+            self._registration = registration
+            self._globs = tuple(globs)
             self.registered = True
         except Exception as e:  # noqa: BLE001
             log.warning("could not register file watchers: %s", e)

@@ -21,9 +21,21 @@ from ..convert import Lines, path_to_uri
 
 log = logging.getLogger("archrules_lsp.server")
 
-# One job, in this thread: scan's worker pool forks, and forking a process that runs
-# threads (the loop, pygls' reader) can deadlock the children on a lock held at fork time.
-SCAN_JOBS = 1
+# Worker processes: one per core but one, which stays with the editor (with 2 cores
+# that is one job: scan then checks in this thread, which measured faster and kinder
+# to keystroke latency than 2 workers fighting the server for the CPU). Forking is
+# safe because main.protocol_streams() keeps pygls' reader off sys.stdin (a forked
+# child closes sys.stdin, whose lock the blocked reader would hold).
+def _default_jobs() -> int:
+    from ...project.scan import default_jobs
+
+    return max(1, default_jobs() - 1)
+
+
+SCAN_JOBS = int(os.environ.get("ARCHRULES_LSP_SCAN_JOBS") or 0)
+# While the user types, an in-thread scan pauses between files (it would take the GIL
+# from the checks of the open document): this long after the last edit.
+TYPING_PAUSE = 0.3
 # Seconds to sleep per file: a seam for tests of cancellation (a real scan is too quick to catch).
 _DELAY_PER_FILE = float(os.environ.get("ARCHRULES_LSP_SCAN_DELAY") or 0)
 
@@ -41,6 +53,7 @@ class WorkspaceScanner:
         self.ls = ls
         self._scans: dict[str, Scan] = {}
         self.completed = 0  # scans that ran to the end (tests, status)
+        self.typing_until = 0.0  # monotonic time; set by document edits
 
     def start(self, folder, forced: bool = False) -> Scan:
         """(Re)start the scan of a folder; a running one is stopped first."""
@@ -73,7 +86,7 @@ class WorkspaceScanner:
             if ls.client.work_done_progress:
                 token = f"archrules-scan-{uuid.uuid4()}"
                 try:
-                    await ls.work_done_progress.create_async(token)
+                    await asyncio.wait_for(ls.work_done_progress.create_async(token), 10)
                 except Exception as e:  # noqa: BLE001 - no progress, still scan
                     log.debug("progress create failed: %s", e)
                     token = None
@@ -89,13 +102,17 @@ class WorkspaceScanner:
             def should_stop() -> bool:
                 return scan.stop.is_set() or bool(token and _cancelled(progress, token))
 
+            jobs = SCAN_JOBS or _default_jobs()
+
             def work() -> None:
                 from ...project.scan import scan as run_scan
 
                 try:
-                    for item in run_scan(folder.root, rels, folder.checker, jobs=SCAN_JOBS,
+                    for item in run_scan(folder.root, rels, folder.checker, jobs=jobs,
                                          max_file_size=folder.config.max_file_size, should_stop=should_stop):
                         loop.call_soon_threadsafe(results.put_nowait, item)
+                        while time.monotonic() < self.typing_until and not should_stop():
+                            time.sleep(0.02)
                         if _DELAY_PER_FILE:
                             time.sleep(_DELAY_PER_FILE)
                         if should_stop():
@@ -119,6 +136,9 @@ class WorkspaceScanner:
                 rel, outcome = item
                 seen += 1
                 self._publish(folder, rel, outcome, found)
+                # Queue.get() does not yield while items are waiting: yield here, so that
+                # edits to open documents are handled between the scan's files
+                await asyncio.sleep(0)
                 pct = min(99, seen * 100 // total)
                 if token and pct != last_pct:
                     last_pct = pct
@@ -171,7 +191,7 @@ class WorkspaceScanner:
         except OSError:
             lines = Lines.of_text("", ls.client.position_encoding)
         found.add(uri)
-        ls.diagnostics.publish_file(uri, ls.diagnostics.to_diagnostics(findings, folder, lines, uri, None), folder)
+        ls.diagnostics.publish_file(uri, ls.diagnostics.to_diagnostics(findings, folder, lines), folder)
 
 
 def _cancelled(progress, token) -> bool:

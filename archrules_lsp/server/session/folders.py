@@ -74,6 +74,7 @@ class Folder:
         self._broken: set[str] = set()  # files whose breakage was announced already
         self.generation = 0
         self.loaded = False
+        self.rule_links: dict = {}  # rule id -> LSP Location JSON (set by the rule files feature)
 
     # ------------------------------------------------------------ settings
 
