@@ -190,3 +190,31 @@ def test_eager_edits_when_the_client_cannot_resolve():
         context=t.CodeActionContext(diagnostics=diags)))
     assert actions[0].edit.changes[doc.uri][0].new_text == "await asyncio.sleep("
     assert actions[0].data is None
+
+
+async def test_diagnostic_echoed_without_data_still_gets_its_fixes(client):
+    # ALE and some other clients rebuild the context diagnostic from their own list:
+    # range, code and message, no `source` and no `data`.
+    doc = Doc(client, client.root / "app/echo.py", "import time\ntime.sleep(1)\n")
+    diags = await diagnostics(client, doc, lambda d: codes(d) == ["AR-001"])
+    bare = t.Diagnostic(range=diags[0].range, message=diags[0].message, code=diags[0].code)
+    titles = [a.title for a in await actions_for(client, doc, [bare])]
+    assert "Ignore AR-001 on this line" in titles and "Show rule AR-001" in titles
+    # a diagnostic the server never reported gets nothing
+    other = t.Diagnostic(range=diags[0].range, message="x", code="NOPE-1")
+    assert not await actions_for(client, doc, [other])
+    doc.close()
+
+
+async def test_request_without_context_diagnostics_offers_the_findings_under_the_cursor(client):
+    doc = Doc(client, client.root / "app/cursor.py", "import time\n\ntime.sleep(1)\n")
+    await diagnostics(client, doc, lambda d: codes(d) == ["AR-001"])
+    on_line = t.Range(start=t.Position(line=2, character=3), end=t.Position(line=2, character=3))
+    params = t.CodeActionParams(text_document=t.TextDocumentIdentifier(uri=doc.uri), range=on_line,
+                                context=t.CodeActionContext(diagnostics=[]))
+    titles = [a.title for a in await client.text_document_code_action_async(params)]
+    assert "Ignore AR-001 on this line" in titles
+    elsewhere = t.Range(start=t.Position(line=0, character=0), end=t.Position(line=0, character=0))
+    params.range = elsewhere
+    assert not await client.text_document_code_action_async(params)
+    doc.close()

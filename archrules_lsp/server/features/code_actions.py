@@ -1,12 +1,14 @@
 """Quick fixes from the engine's fixes, "Show rule", and `source.fixAll.archrules`.
 
-The fixes travel in each Diagnostic's `data` (rule id, the finding's span and its
-fixes, in code points of the text that was checked). A diagnostic is acted on only
-if the document's current check has the same finding at the same span, so a fix
-computed for an older text is never applied at the wrong place. When the client
-can resolve `edit` lazily, actions carry only data and `codeAction/resolve` builds
-the edit (for the document version the action was made for); otherwise the edit
-is in the response.
+Actions are built from the document's *current* findings, never from positions a
+client echoes back, so a fix computed for an older text is never applied at the
+wrong place. A context diagnostic is matched to a finding by its `data` (rule id
+and span) when the client returns it, else by its code and start line (ALE and
+other clients rebuild diagnostics without `data`); a request without context
+diagnostics gets the actions of the findings under its range. When the client can
+resolve `edit` lazily, actions carry only data and `codeAction/resolve` builds the
+edit (for the document version the action was made for); otherwise the edit is in
+the response.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any, Optional
 
 from lsprotocol import types as t
 
-from ..convert import Lines, fix_from_json, minimal_edit, span_json, text_edits, workspace_edit
+from ..convert import Lines, fix_from_json, fix_json, minimal_edit, span_json, text_edits, workspace_edit
 
 log = logging.getLogger("archrules_lsp.server")
 
@@ -47,6 +49,44 @@ def _fix_edit(ls, doc, fix) -> t.WorkspaceEdit:
     return workspace_edit(doc.uri, doc.version, text_edits(fix_from_json(fix)["edits"], lines), ls.client)
 
 
+def _targets(ls, doc, params: t.CodeActionParams) -> list[tuple[Any, Optional[t.Diagnostic]]]:
+    """(current finding, the client's diagnostic for it or None) pairs the request is about."""
+    findings = ls.diagnostics.result_for(doc).findings
+    by_key = {(f.rule_id, tuple(span_json(f.span))): f for f in findings}
+    out: list = []
+    seen: set[int] = set()
+
+    def add(finding, diag) -> None:
+        if finding is not None and id(finding) not in seen:
+            seen.add(id(finding))
+            out.append((finding, diag))
+
+    context = params.context.diagnostics
+    for diag in context:
+        if diag.source not in (None, "archrules"):
+            continue
+        data = diag.data if isinstance(diag.data, dict) else None
+        if data is not None:
+            try:
+                add(by_key.get((data.get("ruleId"), tuple(data.get("span") or ()))), diag)
+            except TypeError:  # a client sent odd data back
+                log.debug("ignoring malformed diagnostic data: %r", data)
+            continue
+        code = None if diag.code is None else str(diag.code)
+        for f in findings:
+            if f.rule_id == code and f.span.line == diag.range.start.line:
+                add(f, diag)
+    if not context:
+        lines = Lines.of_document(doc, ls.client.position_encoding)
+        start, end = params.range.start, params.range.end
+        for f in findings:
+            r = lines.range(f.span)
+            if (r.start.line, r.start.character) <= (end.line, end.character) and \
+                    (start.line, start.character) <= (r.end.line, r.end.character):
+                add(f, None)
+    return out
+
+
 def code_actions(ls, params: t.CodeActionParams) -> list[t.CodeAction]:
     doc = ls.documents.get(params.text_document.uri)
     if doc is None:
@@ -55,25 +95,16 @@ def code_actions(ls, params: t.CodeActionParams) -> list[t.CodeAction]:
     lazy = ls.client.resolve_edit
     actions: list[t.CodeAction] = []
     if _wants(only, t.CodeActionKind.QuickFix.value):
-        current = {(f.rule_id, tuple(span_json(f.span))) for f in ls.diagnostics.result_for(doc).findings}
         folder = ls.folders.for_path(doc.path) if doc.path else None
         shown: set[str] = set()
-        for diag in params.context.diagnostics:
-            data = diag.data if isinstance(diag.data, dict) else None
-            if diag.source != "archrules" or data is None:
-                continue
-            rule_id = data.get("ruleId")
-            if (rule_id, tuple(data.get("span") or ())) not in current:
-                continue  # from an older text: its positions would be wrong
-            for raw in data.get("fixes") or []:
-                try:
-                    fix = fix_from_json(raw)
-                except (TypeError, ValueError, IndexError):
-                    log.debug("malformed fix in diagnostic data: %r", raw)
-                    continue
-                preferred = fix["kind"] == "rule" and fix["safe"]
-                action = t.CodeAction(title=fix["title"], kind=t.CodeActionKind.QuickFix,
-                                      diagnostics=[diag], is_preferred=preferred or None)
+        for finding, diag in _targets(ls, doc, params):
+            rule_id = finding.rule_id
+            for fix in finding.fixes:
+                raw = fix_json(fix)
+                preferred = fix.kind.value == "rule" and fix.safe
+                action = t.CodeAction(title=fix.title, kind=t.CodeActionKind.QuickFix,
+                                      diagnostics=[diag] if diag is not None else None,
+                                      is_preferred=preferred or None)
                 if lazy:
                     action.data = {"uri": doc.uri, "version": doc.version, "fix": raw}
                 else:
@@ -82,7 +113,8 @@ def code_actions(ls, params: t.CodeActionParams) -> list[t.CodeAction]:
             if rule_id and rule_id not in shown and folder is not None and folder.rule(rule_id) is not None:
                 shown.add(rule_id)
                 actions.append(t.CodeAction(
-                    title=f"Show rule {rule_id}", kind=t.CodeActionKind.QuickFix, diagnostics=[diag],
+                    title=f"Show rule {rule_id}", kind=t.CodeActionKind.QuickFix,
+                    diagnostics=[diag] if diag is not None else None,
                     command=t.Command(title=f"Show rule {rule_id}", command=SHOW_RULE, arguments=[rule_id])))
     if only and _wants(only, FIX_ALL_KIND):
         if lazy:
