@@ -10,7 +10,7 @@ import argparse
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from ..project.config import ProjectConfig, read_project_config
 from ..project.discovery import discover_rule_paths, find_root
@@ -87,9 +87,3 @@ def print_load_problems(project: Project, painter=None) -> None:
         rule = f" [{e.rule_id}]" if e.rule_id else ""
         err(f"{where}: {paint(level, style)}:{rule} {e.message}")
 
-
-def rule_location(rule) -> Optional[tuple[str, int, int]]:
-    loc = getattr(rule, "location", None)
-    if loc is None:
-        return None
-    return loc.path, loc.span.line + 1, loc.span.column + 1

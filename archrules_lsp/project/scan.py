@@ -131,13 +131,22 @@ _worker_one_file: Callable = check_file
 _worker_transform: Optional[Transform] = None
 
 
+_worker_error: Optional[BaseException] = None
+
+
 def _init_worker(checker: Union["Checker", CheckerSpec], root: str, max_file_size: int, one_file: Callable,
                  transform: Optional[Transform]) -> None:
     """Forked workers get the parent's Checker itself (fork does not pickle a Process's
-    arguments); spawned ones get a CheckerSpec and load the rules once, here."""
-    global _worker_checker, _worker_root, _worker_max, _worker_one_file, _worker_transform
+    arguments); spawned ones get a CheckerSpec and load the rules once, here.
+
+    An initializer that raises makes the pool start a new worker forever: keep the
+    error and raise it from the first chunk instead, where the parent sees it."""
+    global _worker_checker, _worker_root, _worker_max, _worker_one_file, _worker_transform, _worker_error
     _worker_root, _worker_max, _worker_one_file, _worker_transform = root, max_file_size, one_file, transform
-    _worker_checker = checker.build() if isinstance(checker, CheckerSpec) else checker
+    try:
+        _worker_checker = checker.build() if isinstance(checker, CheckerSpec) else checker
+    except Exception as e:  # noqa: BLE001 - reported through the first chunk
+        _worker_error = e
     try:  # the parent handles Ctrl-C; workers just stop when terminated
         import signal
 
@@ -147,6 +156,8 @@ def _init_worker(checker: Union["Checker", CheckerSpec], root: str, max_file_siz
 
 
 def _work_chunk(rels: Sequence[str]) -> list[tuple[str, object]]:
+    if _worker_error is not None:
+        raise RuntimeError(f"worker could not load the rules: {_worker_error}")
     checker, root, size, one_file, transform = (
         _worker_checker, _worker_root, _worker_max, _worker_one_file, _worker_transform)
     out = []
