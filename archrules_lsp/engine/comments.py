@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 
@@ -44,6 +45,7 @@ _BY_EXTENSION = {
 _BY_NAME = {"Dockerfile": HASH, "Makefile": HASH, "makefile": HASH, "Jenkinsfile": SLASHES}
 
 
+@lru_cache(maxsize=1024)
 def comment_style(path: str) -> Optional[CommentStyle]:
     """The comment syntax for a path, or None for files with no comments (plain text, JSON)."""
     name = path.rsplit("/", 1)[-1]

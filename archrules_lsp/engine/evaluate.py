@@ -40,12 +40,15 @@ class CheckOptions:
 
     select/ignore: rule ids or id prefixes (`BG-0`); empty select = every rule; `ALL` selects all.
     severity_overrides: rule id -> "error" | "warning" | "info" | "hint" | "off".
+    suppression_fixes: attach "ignore on this line / in this file" fixes to findings
+    (editors offer them; a CI run has no use for them and skips their cost).
     """
 
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     severity_overrides: Mapping[str, str] = field(default_factory=dict)
     unused_suppressions: bool = True
+    suppression_fixes: bool = True
 
     def is_active(self, rule_id: str) -> bool:
         def hit(ids) -> bool:
@@ -92,6 +95,16 @@ class Checker:
                 scoped.append(_Scoped(r, a, globs, len(scoped)))
         self._antis = scoped
         self._regex_set = RegexSet([s.anti.regex for s in scoped]) if scoped else None
+        # Rule sets repeat their globs (`**/*.py` in most rules): group the checks by
+        # glob so a path is matched against each distinct glob once.
+        entry_groups: dict[Glob, list[int]] = {}
+        for i, (_, p) in enumerate(self._entries):
+            entry_groups.setdefault(p.file, []).append(i)
+        anti_groups: dict[Optional[tuple[Glob, ...]], list[int]] = {}
+        for s in scoped:
+            anti_groups.setdefault(s.globs, []).append(s.index)
+        self._entry_groups = list(entry_groups.items())
+        self._anti_groups = list(anti_groups.items())
         self._plans: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
 
     # ------------------------------------------------------------ which checks apply
@@ -99,11 +112,15 @@ class Checker:
     def _plan(self, path: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
         plan = self._plans.get(path)
         if plan is None:
-            entries = tuple(i for i, (_, p) in enumerate(self._entries) if p.file.matches(path))
-            antis = tuple(
-                s.index for s in self._antis if s.globs is None or any(g.matches(path) for g in s.globs)
-            )
-            plan = (entries, antis)
+            entries: list[int] = []
+            antis: list[int] = []
+            for glob, members in self._entry_groups:
+                if glob.matches(path):
+                    entries.extend(members)
+            for globs, members in self._anti_groups:
+                if globs is None or any(g.matches(path) for g in globs):
+                    antis.extend(members)
+            plan = (tuple(sorted(entries)), tuple(sorted(antis)))
             if len(self._plans) >= _PLAN_CACHE_SIZE:
                 self._plans.clear()
             self._plans[path] = plan
@@ -154,6 +171,8 @@ class Checker:
             hit.used.add(rule.id)
             return None
         fixes = [raw.fix] if raw.fix is not None else []
+        if not self.options.suppression_fixes:
+            return Finding(rule.id, self._severity[rule.id], raw.message, raw.span, rule.suggestion, tuple(fixes))
         if rule.id not in file_fixes:
             file_fixes[rule.id] = ignore_file_fix(ctx.src, ctx.path, rule.id, suppressions)
         for fix in (ignore_line_fix(ctx.src, ctx.path, raw.span.line, rule.id, suppressions), file_fixes[rule.id]):

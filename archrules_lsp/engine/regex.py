@@ -20,6 +20,7 @@ from .text import SourceText
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False  # RE2 would print parse errors to stderr; we report them ourselves
 _OPTIONS.never_nl = True
+_UNANCHORED = re2._Anchor.UNANCHORED
 
 # \A and \z mean "start/end of the searched text": keep their per-line meaning by
 # searching such patterns line by line (rare in practice).
@@ -34,30 +35,31 @@ class RegexError(ValueError):
 class LineMatch:
     """One match on one line. Groups are decoded only when a fix asks for them."""
 
-    __slots__ = ("line", "column", "end_column", "_m")
+    __slots__ = ("line", "column", "end_column", "_data", "_spans", "_names")
 
-    def __init__(self, line: int, column: int, end_column: int, m):
+    def __init__(self, line: int, column: int, end_column: int, data: bytes, spans, names):
         self.line = line
         self.column = column
         self.end_column = end_column
-        self._m = m
+        self._data = data
+        self._spans = spans  # (start, end) byte spans of group 0, 1, ...
+        self._names = names  # group name -> index
+
+    def group(self, key) -> str:
+        index = self._names.get(key) if isinstance(key, str) else key
+        if index is None or not 0 <= index < len(self._spans):
+            return ""
+        a, b = self._spans[index]
+        return "" if a < 0 else self._data[a:b].decode("utf-8", errors="replace")
 
     def expand(self, template: str) -> str:
         """`template` with \\1 and \\g<name> replaced by this match's groups."""
-        m = self._m
-
-        def group(key) -> str:
-            try:
-                g = m.group(key)
-            except (IndexError, KeyError, TypeError, ValueError):
-                return ""
-            return "" if g is None else g.decode("utf-8", errors="replace")
 
         def sub(ref: re.Match) -> str:
             if ref.group(1) is not None:
-                return group(int(ref.group(1)))
+                return self.group(int(ref.group(1)))
             name = ref.group(2)
-            return group(int(name) if name.isdigit() else name)
+            return self.group(int(name) if name.isdigit() else name)
 
         return _GROUP_REF.sub(sub, template)
 
@@ -65,7 +67,7 @@ class LineMatch:
 class LineRegex:
     """A compiled rule regex. `source` is the pattern as written in the rule file."""
 
-    __slots__ = ("source", "_rx", "_per_line")
+    __slots__ = ("source", "_rx", "_per_line", "_match", "_names")
 
     def __init__(self, source: str):
         self.source = source
@@ -75,6 +77,10 @@ class LineRegex:
             self._rx = re2.compile((prefix + source).encode("utf-8", errors="surrogatepass"), _OPTIONS)
         except re2.error as e:  # noqa: PERF203
             raise RegexError(_readable(e, source)) from None
+        # The binding's own search builds a generator and a Match object per call; the
+        # hot loop calls the compiled RE2 object underneath and reads the spans.
+        self._match = self._rx._regexp.Match
+        self._names = {(k.decode() if isinstance(k, bytes) else k): v for k, v in self._rx.groupindex.items()}
 
     def __repr__(self) -> str:
         return f"LineRegex({self.source!r})"
@@ -98,15 +104,31 @@ class LineRegex:
         if self._per_line:
             yield from self._finditer_lines(src, first_per_line)
             return
-        last_line = -1
+        # After a hit the search resumes at the next line's start (one finding a
+        # line), else just after the match.
         data = src.data
-        for m in self._rx.finditer(data):
-            start, end = m.span()
-            line = src.line_of_byte(start)
-            if first_per_line and line == last_line:
-                continue
-            last_line = line
-            yield self._line_match(src, m, line, start, end)
+        find = data.find
+        match, names, n = self._match, self._names, len(data)
+        line_of, starts = src.line_of_byte, None
+        at = 0
+        while at <= n:
+            spans = match(_UNANCHORED, data, at, n)
+            start, end = spans[0]
+            if start < 0:
+                return
+            line = line_of(start)
+            if starts is None:
+                starts = src.line_starts
+            line_start = starts[line]
+            yield LineMatch(line, src.column_at(line, line_start, start), src.column_at(line, line_start, end),
+                            data, spans, names)
+            if first_per_line:
+                nl = find(b"\n", end)
+                if nl < 0:
+                    return
+                at = nl + 1
+            else:
+                at = end if end > start else end + 1
 
     @property
     def group_count(self) -> int:
@@ -144,9 +166,12 @@ class LineRegex:
                     s, e = m.span()
                     yield self._line_match(src, m, line, start + s, start + e)
 
-    @staticmethod
-    def _line_match(src: SourceText, m, line: int, start: int, end: int) -> LineMatch:
-        return LineMatch(line, src.column_of_byte(line, start), src.column_of_byte(line, end), m)
+    def _line_match(self, src: SourceText, m, line: int, start: int, end: int) -> LineMatch:
+        """A LineMatch from a binding-level match `m` found at byte offset `start` of `src.data`."""
+        shift = start - m.start()
+        spans = [(a + shift, b + shift) if a >= 0 else (a, b) for a, b in (m.span(i) for i in range(self._rx.groups + 1))]
+        return LineMatch(line, src.column_of_byte(line, start), src.column_of_byte(line, end),
+                         src.data, spans, self._names)
 
 
 class RegexSet:

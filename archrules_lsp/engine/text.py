@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate, repeat
+from operator import add
 from functools import cached_property
 
 _TERMINATOR = re.compile(r"\r\n?")
@@ -55,29 +57,26 @@ class SourceText:
         return self.normalized.isascii()
 
     @cached_property
-    def _line_starts(self) -> list[int]:
-        """Byte offset of each line's start in `data`."""
-        starts = [0]
-        data = self.data
-        find = data.find
-        i = find(b"\n")
-        while i != -1:
-            starts.append(i + 1)
-            i = find(b"\n", i + 1)
-        return starts
+    def line_starts(self) -> list[int]:
+        """Byte offset of each line's start in `data` (built in C: split, len, accumulate)."""
+        parts = self.data.split(b"\n")
+        return list(accumulate(map(add, map(len, parts), repeat(1, len(parts) - 1)), initial=0))
 
     def line_of_byte(self, offset: int) -> int:
-        return bisect_right(self._line_starts, offset) - 1
+        return bisect_right(self.line_starts, offset) - 1
 
     def line_start_byte(self, line: int) -> int:
-        return self._line_starts[line]
+        return self.line_starts[line]
 
     def column_of_byte(self, line: int, offset: int) -> int:
         """Code-point column of a byte offset that lies on `line`."""
-        start = self._line_starts[line]
+        return self.column_at(line, self.line_starts[line], offset)
+
+    def column_at(self, line: int, line_start: int, offset: int) -> int:
+        """Code-point column of `offset`, given the byte offset where its line starts."""
         if self.is_ascii:
-            return offset - start
-        return len(self.data[start:offset].decode("utf-8", errors="replace"))
+            return offset - line_start
+        return len(self.data[line_start:offset].decode("utf-8", errors="replace"))
 
     def line_span(self, line: int):
         """The whole text of a line as a span.

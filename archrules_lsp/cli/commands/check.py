@@ -67,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
         ignore=ignore,
         severity_overrides=dict(config.severity_overrides),
         unused_suppressions=not args.no_unused_suppressions and UNUSED_SUPPRESSION not in ignore,
+        suppression_fixes=False,  # editor quick fixes; no output format carries them
     )
     checker = Checker(project.ruleset, options)
     selector = FileSelector(project.root, config, project.rule_paths)
