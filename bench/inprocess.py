@@ -26,7 +26,9 @@ import tempfile
 import time
 from pathlib import Path
 
-KIT = Path(os.environ.get("ARCHRULES_BENCH_KIT", "/work/shared/bench"))
+KIT = Path(os.environ.get("ARCHRULES_BENCH_KIT")
+           or next((p for p in (Path(__file__).resolve().parents[2] / "shared" / "bench",) if p.is_dir()),
+                   Path("/work/shared/bench")))
 SINGLE_REL = "app/api/v1/admin/bulk_operations.py"
 TARGET_CHECK_MS = 10.0
 TARGET_START_MS = 150.0

@@ -31,7 +31,9 @@ import threading
 import time
 from pathlib import Path
 
-SHARED = Path(os.environ.get("ARCHRULES_SHARED", "/work/shared")) / "bench"
+SHARED = Path(os.environ.get("ARCHRULES_SHARED")
+              or next((p for p in (Path(__file__).resolve().parents[2] / "shared",) if (p / "bench").is_dir()),
+                      Path("/work/shared"))) / "bench"
 REL = "app/api/v1/admin/bulk_operations.py"
 
 

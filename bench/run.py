@@ -20,7 +20,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-KIT = Path(os.environ.get("ARCHRULES_BENCH_KIT", "/work/shared/bench"))
+KIT = Path(os.environ.get("ARCHRULES_BENCH_KIT")
+           or next((p for p in (Path(__file__).resolve().parents[2] / "shared" / "bench",) if p.is_dir()),
+                   Path("/work/shared/bench")))
 DEFAULT_TOOLS = "py naive (1 proc),rg per-rule (66 procs),rg combined (13 procs),py opt -j2"
 
 

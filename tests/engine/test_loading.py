@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -21,8 +22,12 @@ from archrules_lsp.engine.model import RuleError, Severity, Span
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "rules" / "background-tasks.yaml"
 SCHEMA = ROOT / "archrules_lsp" / "data" / "rules.schema.json"
-BENCH_TRANSLATOR = Path("/work/shared/bench/translate_rules.py")
-BENCH_RULES = Path("/work/shared/bench/rules/rules.yaml")
+# The shared benchmark kit lies beside the checkout (CI lays a copy of shared/ there).
+_SHARED = next((p for p in (Path(os.environ.get("ARCHRULES_SHARED", "/nonexistent")),
+                            Path(__file__).resolve().parents[3] / "shared", Path("/work/shared"))
+                if (p / "bench").is_dir()), Path("/work/shared"))
+BENCH_TRANSLATOR = _SHARED / "bench" / "translate_rules.py"
+BENCH_RULES = _SHARED / "bench" / "rules" / "rules.yaml"
 
 FLOW_SEQUENCE = "YAML read this regex as a flow sequence; quote it"
 
