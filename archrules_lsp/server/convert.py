@@ -148,6 +148,16 @@ def finding_diagnostic(finding, rule, lines: Lines, features, link: Optional[dic
     return diag
 
 
+def notice_diagnostic(message: str) -> dict:
+    """Information at the top of a file that archrules did not check (too big, binary, ...)."""
+    return {
+        "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+        "severity": int(t.DiagnosticSeverity.Information),
+        "source": SOURCE,
+        "message": message,
+    }
+
+
 def rule_location_range(location, lines: Optional[Lines] = None) -> t.Range:
     """A rule's place in its YAML file (columns: rule files are mostly ASCII; with
     `lines` they are converted exactly)."""

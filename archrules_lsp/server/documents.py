@@ -96,13 +96,14 @@ def line_starts(text: str) -> list[int]:
 class Document:
     """One open document: its text, version and language, with line lookup."""
 
-    __slots__ = ("uri", "path", "language_id", "version", "_text", "_starts", "_lines")
+    __slots__ = ("uri", "path", "language_id", "version", "lost", "_text", "_starts", "_lines")
 
     def __init__(self, uri: str, text: str, version: Optional[int] = None, language_id: str = ""):
         self.uri = uri
         self.path = to_fs_path(uri)  # None for non-file URIs (untitled:, ...)
         self.language_id = language_id or ""
         self.version = version
+        self.lost = False  # a change could not be applied: `text` is not the editor's text
         self._text = text
         self._starts: Optional[list[int]] = None
         self._lines: Optional[list[str]] = None
@@ -187,31 +188,83 @@ class Document:
         self.text = text[:start] + change.text + text[end:]
 
 
+def canonical_uri(uri: str) -> str:
+    """One spelling per file: the URI pygls makes from the file's path.
+
+    Clients spell file URIs their own way (Neovim leaves `(`, `)`, `!` unencoded, VS Code
+    on Windows writes `c%3A`); the server makes URIs from paths (workspace scan, rule
+    files). Lookups and bookkeeping of files go through this so both spellings meet."""
+    if not uri.startswith("file:"):
+        return uri
+    from pygls.uris import from_fs_path
+
+    path = to_fs_path(uri)
+    return (from_fs_path(path) or uri) if path else uri
+
+
 class DocumentStore:
-    """The documents the client has open, by URI."""
+    """The documents the client has open, by URI (as the client spells it; any other
+    spelling of the same file URI finds it too)."""
 
     def __init__(self) -> None:
         self._docs: dict[str, Document] = {}
+        self._canon: dict[str, str] = {}  # canonical_uri -> the client's spelling
+
+    def _find(self, uri: str) -> Optional[Document]:
+        doc = self._docs.get(uri)
+        if doc is None and self._canon:
+            real = self._canon.get(canonical_uri(uri))
+            if real is not None:
+                doc = self._docs.get(real)
+        return doc
 
     def open(self, uri: str, text: str, version: Optional[int], language_id: str) -> Document:
+        old = self._find(uri)
+        if old is not None and old.uri != uri:  # reopened under another spelling
+            self._docs.pop(old.uri, None)
         doc = Document(uri, text, version, language_id)
         self._docs[uri] = doc
+        self._canon[canonical_uri(uri)] = uri
         return doc
 
     def change(self, uri: str, version: Optional[int], changes, encoding: str) -> Optional[Document]:
-        doc = self._docs.get(uri)
+        doc = self._find(uri)
         if doc is None:
             return None
+        if doc.lost:
+            # only a whole-text change brings the document back
+            whole = [i for i, c in enumerate(changes) if getattr(c, "range", None) is None]
+            if not whole:
+                doc.version = version
+                return doc
+            changes = changes[whole[-1]:]
+            doc.lost = False
         for change in changes:
             doc.apply_change(change, encoding)
         doc.version = version
         return doc
 
+    def lose(self, uri: str) -> bool:
+        """A change to `uri` could not be applied: mark it out of sync (True if it is open
+        and was in sync until now)."""
+        doc = self._find(uri)
+        if doc is None or doc.lost:
+            return False
+        doc.lost = True
+        return True
+
     def close(self, uri: str) -> Optional[Document]:
-        return self._docs.pop(uri, None)
+        doc = self._find(uri)
+        if doc is None:
+            return None
+        self._docs.pop(doc.uri, None)
+        canon = canonical_uri(doc.uri)
+        if self._canon.get(canon) == doc.uri:
+            del self._canon[canon]
+        return doc
 
     def get(self, uri: str) -> Optional[Document]:
-        return self._docs.get(uri)
+        return self._find(uri)
 
     def by_path(self, path: str) -> Optional[Document]:
         """The open document for a file system path, if any."""

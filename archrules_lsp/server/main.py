@@ -118,7 +118,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             server.start_io(*protocol_streams())
     except KeyboardInterrupt:
         pass
-    return 0
+    # LSP: exit code 0 after a shutdown request, 1 without one (exit alone, or the client went away)
+    return 0 if getattr(server.protocol, "_shutdown", False) else 1
 
 
 if __name__ == "__main__":  # pragma: no cover

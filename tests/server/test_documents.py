@@ -59,3 +59,18 @@ def test_whole_document_change():
     doc = Document("file:///x.py", "old")
     doc.apply_change(t.TextDocumentContentChangeWholeDocument(text="new\n"), "utf-8")
     assert doc.lines == ["new", ""]
+
+
+def test_store_finds_a_document_under_another_spelling_of_its_uri():
+    from archrules_lsp.server.documents import DocumentStore, canonical_uri
+
+    store = DocumentStore()
+    store.open("file:///w/app/v(2)/a.py", "x\n", 1, "python")
+    assert canonical_uri("file:///w/app/v(2)/a.py") == "file:///w/app/v%282%29/a.py"
+    doc = store.get("file:///w/app/v%282%29/a.py")
+    assert doc is not None and doc.uri == "file:///w/app/v(2)/a.py"
+    store.change("file:///w/app/v%282%29/a.py", 2, [change(0, 0, 0, 1, "y")], "utf-16")
+    assert store.get("file:///w/app/v(2)/a.py").text == "y\n"
+    assert store.close("file:///w/app/v%282%29/a.py") is doc
+    assert store.get("file:///w/app/v(2)/a.py") is None and len(store) == 0
+    assert canonical_uri("untitled:Untitled-1") == "untitled:Untitled-1"

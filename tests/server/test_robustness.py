@@ -10,7 +10,7 @@ from lsprotocol import types as t
 from pygls.exceptions import JsonRpcMethodNotFound, JsonRpcRequestCancelled
 from pytest_lsp import LanguageClient
 
-from .helpers import CONFIG, PRESETS, RULES, Doc, codes, diagnostics, start_session, write_tree
+from .helpers import CONFIG, PRESETS, RULES, Doc, codes, diagnostics, start_session, wait_until, write_tree
 
 
 @pytest_lsp.fixture(scope="module", params=PRESETS, config=CONFIG)
@@ -103,4 +103,109 @@ async def test_malformed_notifications(client):
                     {"jsonrpc": "2.0", "method": "workspace/didChangeWatchedFiles", "params": {"changes": 3}}):
         body = json.dumps(payload).encode()
         client.protocol.writer.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    await still_answers(client)
+
+
+async def test_request_with_invalid_params_is_answered(client):
+    from pygls.exceptions import JsonRpcInvalidParams
+
+    doc = Doc(client, client.root / "app/ip.py", "print(1)\n")
+    await diagnostics(client, doc, lambda d: codes(d) == ["AR-002"])
+    from concurrent.futures import Future
+
+    # written raw: pytest-lsp's client refuses to send params that do not validate
+    fut: Future = Future()
+    client.protocol._request_futures["bad-hover-1"] = fut
+    _write_raw(client, {"jsonrpc": "2.0", "id": "bad-hover-1", "method": t.TEXT_DOCUMENT_HOVER, "params": {
+        "textDocument": {"uri": doc.uri}, "position": {"line": -1, "character": 0}}})
+    with pytest.raises(JsonRpcInvalidParams):  # before: never answered, the client waited forever
+        await asyncio.wait_for(asyncio.wrap_future(fut), 5)
+    doc.close()
+    await still_answers(client)
+
+
+def _write_raw(client, payload: dict) -> None:
+    import json
+
+    body = json.dumps(payload).encode()
+    client.protocol.writer.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+
+
+async def test_a_change_that_cannot_be_applied_is_not_silently_lost(client):
+    doc = Doc(client, client.root / "app/lost.py", "print(1)\n")
+    await diagnostics(client, doc, lambda d: codes(d) == ["AR-002"])
+    messages_before = len(client.messages)
+    # a range edit the server cannot apply (negative line): the server's copy no longer
+    # matches the editor's, so its findings (and fixes) would be for text the user doesn't have
+    _write_raw(client, {"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": doc.uri, "version": 2},
+        "contentChanges": [{"range": {"start": {"line": -1, "character": 0}, "end": {"line": 0, "character": 5}},
+                            "text": "x"}]}})
+    notice = await diagnostics(client, doc, lambda d: len(d) == 1 and d[0].code is None)
+    assert notice[0].source == "archrules" and "reopen" in notice[0].message
+    assert notice[0].severity == t.DiagnosticSeverity.Information
+    await wait_until(lambda: len(client.messages) > messages_before, what="showMessage")
+    assert "lost track" in client.messages[-1].message
+    # another malformed change: no second message
+    _write_raw(client, {"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": doc.uri, "version": 2},
+        "contentChanges": [{"range": {"start": {"line": 0, "character": -3}, "end": {"line": 0, "character": 0}},
+                            "text": "y"}]}})
+    # further range edits can't be trusted either; no fixes are offered for stale text
+    doc.edit((0, 0), (0, 0), "time.sleep(1)\n")
+    await diagnostics(client, doc, lambda d: len(d) == 1 and d[0].code is None)
+    actions = await client.text_document_code_action_async(t.CodeActionParams(
+        text_document=t.TextDocumentIdentifier(uri=doc.uri),
+        range=t.Range(start=t.Position(line=0, character=0), end=t.Position(line=1, character=0)),
+        context=t.CodeActionContext(diagnostics=[], only=["quickfix", "source.fixAll.archrules"])))
+    assert not actions
+    # the whole text again (what an editor sends after reopening or a full sync): back in sync
+    doc.replace("time.sleep(1); print(2)\n")
+    await diagnostics(client, doc, lambda d: codes(d) == ["AR-001", "AR-002"])
+    assert len(client.messages) == messages_before + 1
+    doc.close()
+    await still_answers(client)
+
+
+async def test_huge_and_binary_documents_say_they_are_not_checked(client):
+    big = Doc(client, client.root / "app/huge.py", "print(1)\n" + "x = 1\n" * 200_000)  # 1.2 MB
+    items = await diagnostics(client, big, lambda d: len(d) == 1)
+    assert items[0].code is None and items[0].source == "archrules"
+    assert "not checked" in items[0].message and "maxFileSize" in items[0].message
+    assert items[0].range.start == t.Position(line=0, character=0)
+    big.replace("print(1)\n")  # small again: checked
+    await diagnostics(client, big, lambda d: codes(d) == ["AR-002"])
+    big.close()
+    binary = Doc(client, client.root / "app/blob.py", "\x00\x01\x02print(1)\n")
+    items = await diagnostics(client, binary, lambda d: len(d) == 1)
+    assert items[0].code is None and "binary" in items[0].message  # like the CLI: not linted
+    binary.close()
+    await still_answers(client)
+
+
+async def test_resolve_with_mangled_data_is_invalid_params(client):
+    from pygls.exceptions import JsonRpcInvalidParams
+
+    doc = Doc(client, client.root / "app/res.py", "time.sleep(1)\n")
+    await diagnostics(client, doc, lambda d: codes(d) == ["AR-001"])
+    for fix in ([1, 2, 3], ["t", "rule", True, [[0, 0]]], ["t", "rule", True, [["a", "b", "c", "d", "e"]]]):
+        with pytest.raises(JsonRpcInvalidParams):  # before: an internal error with a stack trace
+            await client.code_action_resolve_async(t.CodeAction(
+                title="x", data={"uri": doc.uri, "version": doc.version, "fix": fix}))
+    doc.close()
+    await still_answers(client)
+
+
+async def test_a_malformed_did_open_is_reported_not_ignored(client):
+    uri = (client.root / "app/badopen.py").as_uri()
+    _write_raw(client, {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+        "uri": uri, "languageId": "python", "version": "one", "text": "print(1)\n"}}})
+    doc = Doc.__new__(Doc)
+    doc.client, doc.path, doc.uri, doc.text, doc.version = client, client.root / "app/badopen.py", uri, "", None
+    notice = await diagnostics(client, doc, lambda d: len(d) == 1 and d[0].code is None)
+    assert "reopen" in notice[0].message
+    doc.version = 2
+    doc.replace("print(2)\n")  # the whole text: checked from now on
+    await diagnostics(client, doc, lambda d: codes(d) == ["AR-002"])
+    doc.close()
     await still_answers(client)

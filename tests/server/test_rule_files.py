@@ -155,3 +155,30 @@ async def test_broken_rule_buffer_is_reported_on_the_open_file(client):
     rules.replace(EXTRA)
     await diagnostics(client, rules, lambda d: d == [])
     rules.close()
+
+
+async def test_a_rule_broken_while_typing_keeps_its_last_good_version(client):
+    """A YAML error inside one rule of a multi-rule file: the loader still loads the
+    others, and the broken rule must not vanish from the open documents meanwhile."""
+    demo = client.root / ".architecture-rules/demo.yaml"
+    doc = Doc(client, client.root / "app/k.py", "time.sleep(1); print(1)\n")
+    await diagnostics(client, doc, lambda d: codes(d) == ["AR-001", "AR-002"])
+    messages_before = len(client.messages)
+    rules = Doc(client, demo, RULES, language_id="yaml")
+    lines = RULES.split("\n")
+    assert lines[2].startswith("    name: No time.sleep")
+    lines.insert(3, "  : [broken")  # half-typed, inside AR-001
+    rules.replace("\n".join(lines))
+    errors = await diagnostics(client, rules, lambda d: len(d) >= 1)
+    assert errors[0].range.start.line == 3
+    await wait_until(lambda: len(client.messages) > messages_before, what="showMessage")
+    assert "last good" in client.messages[-1].message
+    doc.replace("time.sleep(2); print(2)\n")
+    await diagnostics(client, doc, lambda d: codes(d) == ["AR-001", "AR-002"])  # AR-001 still applies
+    rules.replace(RULES)  # fixed
+    await diagnostics(client, rules, lambda d: d == [])
+    await wait_until(lambda: client.status[-1]["state"] == "ready", what="ready status")
+    doc.replace("time.sleep(3)\n")
+    await diagnostics(client, doc, lambda d: codes(d) == ["AR-001"])
+    rules.close()
+    doc.close()

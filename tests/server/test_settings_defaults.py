@@ -63,3 +63,10 @@ def test_editor_settings_over_pyproject():
     assert merged.ignore == ("X", "Y", "C")
     assert dict(merged.severity_overrides) == {"A": "error", "B": "hint"}
     assert merged.max_file_size == 10
+
+
+def test_a_bad_value_does_not_wipe_a_good_one_from_a_lower_layer(caplog):
+    # initializationOptions say 0; workspace/configuration sends junk for the same key
+    s = build_settings({"debounceMs": 0, "select": ["AR-001"]}, {"debounceMs": "fast", "select": "AR-002"})
+    assert (s.debounce_ms, s.select) == (0, ["AR-001"])
+    assert "archrules.debounceMs" in caplog.text and "keeping 0" in caplog.text

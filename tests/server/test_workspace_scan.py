@@ -106,3 +106,91 @@ async def test_scan_can_be_cancelled(client):
     await wait_until(lambda: isinstance(client.progress_reports[token][-1], t.WorkDoneProgressEnd),
                      timeout=30, what="scan end after cancel")
     assert client.progress_reports[token][-1].message == "cancelled"
+
+
+async def test_a_late_answer_to_a_cancelled_request_is_not_an_error(client):
+    """A scan restarted while its progress `create` is still unanswered: the answer arrives
+    for a request the server gave up on. It must be dropped quietly, not logged as an error."""
+    import asyncio
+
+    fm = client.protocol.fm
+    original = fm._features.pop(t.WINDOW_WORK_DONE_PROGRESS_CREATE)
+
+    @client.feature(t.WINDOW_WORK_DONE_PROGRESS_CREATE)
+    async def slow_create(params: t.WorkDoneProgressCreateParams):
+        await asyncio.sleep(0.4)
+        client.progress_reports.setdefault(params.token, [])
+
+    import warnings
+
+    from pytest_lsp import LspSpecificationWarning
+
+    caught = warnings.catch_warnings(record=True)
+    seen = caught.__enter__()
+    warnings.simplefilter("always", LspSpecificationWarning)
+    try:
+        errors_before = len([m for m in client.log_messages if m.type == t.MessageType.Error])
+        ends_before = len(ends(client))
+        await client.workspace_execute_command_async(t.ExecuteCommandParams(command="archrules.checkWorkspace"))
+        await asyncio.sleep(0.25)  # the first scan's create is in flight
+        await client.workspace_execute_command_async(t.ExecuteCommandParams(command="archrules.checkWorkspace"))
+        if client.capabilities.window and client.capabilities.window.work_done_progress:
+            await wait_until(lambda: len(ends(client)) > ends_before, timeout=30, what="scan end")
+        await asyncio.sleep(0.5)  # the late answer has arrived
+        errors = [m.message for m in client.log_messages if m.type == t.MessageType.Error]
+        assert errors[errors_before:] == []
+        # nor is `$/progress` sent for the token whose `create` never completed
+        assert [str(w.message) for w in seen if issubclass(w.category, LspSpecificationWarning)] == []
+    finally:
+        caught.__exit__(None, None, None)
+        fm._features[t.WINDOW_WORK_DONE_PROGRESS_CREATE] = original
+
+
+async def rescan(client) -> None:
+    """checkWorkspace, and wait until that scan has ended."""
+    import asyncio
+
+    before = len(ends(client))
+    await client.workspace_execute_command_async(t.ExecuteCommandParams(command="archrules.checkWorkspace"))
+    if client.capabilities.window and client.capabilities.window.work_done_progress:
+        await wait_until(lambda: len(ends(client)) > before, timeout=30, what="scan end")
+    else:
+        await asyncio.sleep(3)
+
+
+async def test_a_rescan_leaves_open_documents_alone(client):
+    """Results from disk never reach an open document: not the scan's clean-up of files
+    that have no findings any more (it cleared the live result), and not under another
+    spelling of its URI (Neovim leaves `(` `)` unencoded, pygls and VS Code encode them;
+    the editor maps both to one buffer, where the stale disk result replaced the live one)."""
+    live = client.root / "app/live.py"
+    live.write_text("print(1)\n")
+    paren = client.root / "app/v(2)/paren.py"
+    paren.parent.mkdir(exist_ok=True)
+    paren.write_text("print(1)\n")
+    paren_uri = uri_of(paren)
+    assert "%28" in paren_uri
+    await rescan(client)  # the closed files' results
+    await file_diagnostics(client, uri_of(live), lambda d: codes(d) == ["AR-002"])
+    await file_diagnostics(client, paren_uri, lambda d: codes(d) == ["AR-002"])
+
+    doc = Doc(client, live, "print(1); time.sleep(1)\n")  # edited, not saved
+    await diagnostics(client, doc, lambda d: codes(d) == ["AR-001", "AR-002"])
+    other = Doc.__new__(Doc)  # opened under Neovim's spelling, fixed in the editor, not saved
+    other.client, other.path, other.text, other.version = client, paren, "x = 1\n", 1
+    other.uri = paren_uri.replace("%28", "(").replace("%29", ")")
+    client.text_document_did_open(t.DidOpenTextDocumentParams(text_document=t.TextDocumentItem(
+        uri=other.uri, language_id="python", version=1, text=other.text)))
+    await diagnostics(client, other, lambda d: d == [])
+    await file_diagnostics(client, paren_uri, lambda d: d == [])  # the disk result is withdrawn
+
+    published = len(client.published)
+    await rescan(client)
+    assert [p for p in client.published[published:] if p[0] == doc.uri] == []
+    assert [p for p in client.published[published:] if p[0] == paren_uri and p[2]] == []
+    await diagnostics(client, doc, lambda d: codes(d) == ["AR-001", "AR-002"])
+    await diagnostics(client, other, lambda d: d == [])
+    for d in (doc, other):
+        d.close()
+    live.unlink()
+    paren.unlink()

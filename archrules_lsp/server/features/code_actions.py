@@ -134,13 +134,18 @@ def resolve(ls, action: t.CodeAction) -> t.CodeAction:
     if not isinstance(data, dict) or action.edit is not None:
         return action
     doc = ls.documents.get(str(data.get("uri")))
-    if doc is None or data.get("version") != doc.version:
+    if doc is None or doc.lost or data.get("version") != doc.version:
         log.info("code action %r is out of date; not resolved", action.title)
         return action
     if data.get("fixAll"):
         action.edit = fix_all_edit(ls, doc) or t.WorkspaceEdit(changes={})
     elif isinstance(data.get("fix"), list):
-        action.edit = _fix_edit(ls, doc, data["fix"])
+        try:
+            action.edit = _fix_edit(ls, doc, data["fix"])
+        except (ValueError, TypeError, IndexError, KeyError) as e:
+            from pygls.exceptions import JsonRpcInvalidParams
+
+            raise JsonRpcInvalidParams(f"codeAction/resolve: malformed fix data: {e}") from None
     return action
 
 

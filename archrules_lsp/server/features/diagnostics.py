@@ -22,7 +22,8 @@ from typing import Optional
 
 from lsprotocol import types as t
 
-from ..convert import Lines, finding_diagnostic, path_to_uri, rule_error_diagnostic
+from ..convert import Lines, finding_diagnostic, notice_diagnostic, path_to_uri, rule_error_diagnostic
+from ..documents import canonical_uri
 
 log = logging.getLogger("archrules_lsp.server")
 
@@ -71,9 +72,14 @@ class Diagnostics:
     def _compute(self, doc) -> DocResult:
         ls = self.ls
         folder = ls.folder_for_path(doc.path) if doc.path else None
-        rid = f"{ls.epoch}.{doc.version}"
+        rid = f"{ls.epoch}.{doc.version}" if not doc.lost else f"{ls.epoch}.{doc.version}.lost"
         result = DocResult(doc.version, ls.epoch, rid, folder=folder)
         if folder is None:
+            return result
+        if doc.lost:
+            result.diagnostics = [notice_diagnostic(
+                "archrules: not checked: a change to this file could not be applied (see the log); "
+                "close and reopen it")]
             return result
         if folder.is_rule_file(doc.path):
             # a rule file: its own errors, never linted as source
@@ -85,6 +91,9 @@ class Diagnostics:
         reason = folder.skip_reason(doc.path, doc.text)
         if reason is not None:
             log.debug("%s not checked: %s", doc.uri, reason)
+            notice = _skip_notice(reason, doc.text, folder)
+            if notice is not None:
+                result.diagnostics = [notice_diagnostic(notice)]
             return result
         rel = folder.relative(doc.path)
         result.rel = rel
@@ -136,11 +145,18 @@ class Diagnostics:
     # ------------------------------------------------------------ document events
 
     def on_open(self, doc) -> None:
-        # a closed file's pushed results give way to the live ones
-        if self.ls.client.pull_diagnostics and doc.uri in self.disk:
-            self.disk.pop(doc.uri, None)
-            self._push(doc.uri, None, [])
+        self.release_disk_result(doc)
         self.schedule(doc.uri, 0)
+
+    def release_disk_result(self, doc) -> None:
+        """A closed file's pushed result gives way to the live one of the document just opened:
+        cleared for pull clients (pull takes over), and wherever it went out under another
+        spelling of the URI than the client's (the live result goes to the client's)."""
+        for key in dict.fromkeys((doc.uri, canonical_uri(doc.uri))):
+            if key in self.disk and (self.ls.client.pull_diagnostics or key != doc.uri):
+                self.disk.pop(key, None)
+                self.disk_folder.pop(key, None)
+                self._push(key, None, [])
 
     def on_change(self, doc) -> None:
         from .workspace_scan import TYPING_PAUSE
@@ -160,10 +176,22 @@ class Diagnostics:
         if folder is not None and folder.is_rule_file(path):
             return  # the rule files feature republishes rule errors from disk
         if folder is not None and folder.settings.workspace_mode and folder.settings.enable and path:
+            if uri in self.pushed and canonical_uri(uri) != uri:
+                self._push(uri, None, [])  # the result from disk goes out under the server's spelling
             self.check_disk_file(folder, path)  # workspace mode keeps closed files' results
             return
         if not self.ls.client.pull_diagnostics or uri in self.pushed:
             self._push(uri, None, [])
+
+    def on_lost(self, uri: str) -> None:
+        """The document is out of sync (a change could not be applied): say so, drop its findings."""
+        self._wire.pop(uri, None)
+        self.results.pop(uri, None)
+        if self.ls.client.pull_diagnostics:
+            if self.ls.client.diagnostic_refresh:
+                self.ls.workspace_diagnostic_refresh(None)
+            return
+        self.schedule(uri, 0)
 
     def schedule(self, uri: str, delay: float) -> None:
         old = self._tasks.pop(uri, None)
@@ -208,14 +236,22 @@ class Diagnostics:
             json.dumps(uri), "null" if version is None else int(version), ",".join(wire))
         self.ls.protocol.send_notification_json(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, params)
 
-    def publish_file(self, uri: str, diagnostics: list, folder=None) -> None:
-        """Diagnostics for a file the client may not have open (rule files, workspace mode)."""
+    def publish_file(self, uri: str, diagnostics: list, folder=None, from_buffer: bool = False) -> None:
+        """Diagnostics for a file the client may not have open (rule files, workspace mode).
+
+        When it is open, its live result owns it: results from disk are dropped (a
+        workspace scan must not overwrite or clear what the open document shows);
+        `from_buffer` results (a rule file's errors read from its buffer) are pushed."""
         doc = self.ls.documents.get(uri)
         if doc is not None:
-            if self.ls.client.pull_diagnostics:
-                return  # served by pull; the client asks again after a refresh
-            self._push(uri, doc.version, diagnostics)
+            key = canonical_uri(uri)
+            self.disk.pop(key, None)
+            self.disk_folder.pop(key, None)
+            if not from_buffer or self.ls.client.pull_diagnostics:
+                return  # pull clients ask again after a refresh
+            self._push(doc.uri, doc.version, diagnostics)  # the client's spelling of the URI
             return
+        uri = canonical_uri(uri)  # one key per file, however the event spelled it
         if diagnostics:
             self.disk[uri] = diagnostics
             if folder is not None:
@@ -303,6 +339,20 @@ class Diagnostics:
                     uri=doc.uri, version=doc.version, result_id=result.result_id,
                     items=[structure(d, t.Diagnostic) for d in result.diagnostics]))
         return t.WorkspaceDiagnosticReport(items=items)
+
+
+def _skip_notice(reason: str, text: str, folder) -> Optional[str]:
+    """What to tell the user about an open file that is not checked (None: nothing)."""
+    from ...project.files import describe_size
+    from ..session.folders import SKIP_BINARY, SKIP_TOO_BIG
+
+    if reason == SKIP_TOO_BIG:
+        size = len(text.encode("utf-8", "surrogatepass"))
+        return (f"archrules: not checked: the file is {size:,} bytes, over the "
+                f"{describe_size(folder.config.max_file_size)} limit (setting archrules.maxFileSize)")
+    if reason == SKIP_BINARY:
+        return "archrules: not checked: the file looks binary (it holds a NUL character)"
+    return None
 
 
 def register(server) -> None:

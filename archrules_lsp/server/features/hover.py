@@ -57,7 +57,7 @@ def _covers(span, line: int, col: int) -> bool:
 
 def hover(ls, params: t.HoverParams) -> Optional[t.Hover]:
     doc = ls.documents.get(params.text_document.uri)
-    if doc is None:
+    if doc is None or doc.lost:
         return None
     line, col = doc.code_point_position(params.position.line, params.position.character,
                                         ls.client.position_encoding)

@@ -50,7 +50,7 @@ class RuleFiles:
     def read_text(self, path: str) -> str:
         """The loader's `read_text` hook: an open buffer wins over the file on disk."""
         doc = self.ls.documents.by_path(path)
-        if doc is not None:
+        if doc is not None and not doc.lost:
             return doc.text
         from ...engine.text import decode
 
@@ -86,6 +86,9 @@ class RuleFiles:
             s = "" if count == 1 else "s"
             if path in report.kept_files:
                 tail = "keeping the last good rules for that file"
+            elif path in report.kept_rules:
+                ids = report.kept_rules[path]
+                tail = f"keeping the last good version of {', '.join(ids[:5])}{' ...' if len(ids) > 5 else ''}"
             elif any(norm(r.location.path) == norm(path) for r in folder.ruleset.rules if r.location):
                 tail = "the rules with errors are skipped"
             else:
@@ -138,7 +141,7 @@ class RuleFiles:
                 lines = Lines.of_text(self.read_text(path), ls.client.position_encoding)
             except OSError:
                 lines = Lines.of_text("", ls.client.position_encoding)
-        ls.diagnostics.publish_file(uri, [rule_error_diagnostic(e, lines) for e in errors])
+        ls.diagnostics.publish_file(uri, [rule_error_diagnostic(e, lines) for e in errors], from_buffer=True)
 
     def schedule_reload(self, folder, reason: str, delay: float = RULE_BUFFER_DEBOUNCE) -> None:
         old = self._tasks.pop(folder.uri, None)
@@ -184,9 +187,8 @@ class RuleFiles:
         if not folders:
             return False
         ls = self.ls
-        if event == "open" and ls.client.pull_diagnostics and doc.uri in ls.diagnostics.disk:
-            ls.diagnostics.disk.pop(doc.uri, None)  # pull takes over
-            ls.diagnostics._push(doc.uri, None, [])
+        if event == "open":
+            ls.diagnostics.release_disk_result(doc)  # pull (or the client's spelling) takes over
         for folder in folders:
             # the buffer is what the loader reads now; on open it equals the disk
             # unless the editor restored unsaved text, so reload on open too

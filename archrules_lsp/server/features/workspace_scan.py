@@ -84,12 +84,14 @@ class WorkspaceScanner:
             if folder.checker is None or folder.selector is None:
                 return
             if ls.client.work_done_progress:
-                token = f"archrules-scan-{uuid.uuid4()}"
+                # `token` is set only once the client has the token and `begin` follows at once:
+                # a scan cancelled while `create` is pending must not send `end` for it
+                new_token = f"archrules-scan-{uuid.uuid4()}"
                 try:
-                    await asyncio.wait_for(ls.work_done_progress.create_async(token), 10)
+                    await asyncio.wait_for(ls.work_done_progress.create_async(new_token), 10)
+                    token = new_token
                 except Exception as e:  # noqa: BLE001 - no progress, still scan
                     log.debug("progress create failed: %s", e)
-                    token = None
             progress = ls.work_done_progress
             if token:
                 progress.begin(token, t.WorkDoneProgressBegin(

@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 RULE_DIR = ".architecture-rules"
 RULE_FILE_NAMES = (".architecture-rules.yaml", ".architecture-rules.yml")
 YAML_SUFFIXES = (".yaml", ".yml")
+SKIP_TOO_BIG = "over the size limit"
+SKIP_BINARY = "binary"
+BINARY_SNIFF_CHARS = 8192  # project.files sniffs the first 8192 bytes for a NUL
 
 
 def norm(path: str | os.PathLike) -> str:
@@ -49,6 +52,7 @@ class RulesReport:
     cleared_files: list[str] = field(default_factory=list)  # had errors before, none now
     newly_broken: list[tuple[str, int]] = field(default_factory=list)  # (path, error count)
     kept_files: list[str] = field(default_factory=list)  # last good rules kept
+    kept_rules: dict[str, list[str]] = field(default_factory=dict)  # path -> ids kept from the last good version
     files: list[str] = field(default_factory=list)
 
 
@@ -142,10 +146,21 @@ class Folder:
             key = norm(name)
             fresh = rules_by_file.pop(key, [])
             errs = errors_by_file.get(key, [])
-            if errs and not fresh and key in self._good_rules and os.path.exists(name):
-                good[key] = self._good_rules[key]
+            previous = self._good_rules.get(key)
+            if errs and not fresh and previous and os.path.exists(name):
+                good[key] = previous
                 report.kept_files.append(name)
             elif fresh:
+                if previous and os.path.exists(name) and any(_is_error(e) for e in errs):
+                    # a broken file that still loads some rules (the loader recovers past a
+                    # YAML error): the rules it lost keep their last good version
+                    fresh_ids = {r.id for r in fresh}
+                    lost = [r for r in previous if r.id not in fresh_ids]
+                    if lost:
+                        by_id = {r.id: r for r in fresh}
+                        prev_ids = {r.id for r in previous}
+                        fresh = [by_id.get(r.id, r) for r in previous] + [r for r in fresh if r.id not in prev_ids]
+                        report.kept_rules[name] = [r.id for r in lost]
                 good[key] = tuple(fresh)
             if key in good:
                 rules.extend(good[key])
@@ -197,10 +212,17 @@ class Folder:
             return "a rule file"
         if self.selector is not None and self.selector.is_excluded(rel):
             return "excluded"
-        if text is not None and len(text) > self.config.max_file_size:
-            if len(text.encode("utf-8", "surrogatepass")) > self.config.max_file_size:
-                return "over the size limit"
+        if text is not None:
+            if len(text) > self.config.max_file_size:
+                if len(text.encode("utf-8", "surrogatepass")) > self.config.max_file_size:
+                    return SKIP_TOO_BIG
+            if "\0" in text[:BINARY_SNIFF_CHARS]:  # as the CLI and the workspace scan skip it
+                return SKIP_BINARY
         return None
+
+
+def _is_error(error) -> bool:
+    return str(getattr(error.severity, "value", error.severity)) == "error"
 
 
 class FolderRegistry:

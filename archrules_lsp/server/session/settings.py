@@ -6,7 +6,8 @@ Layers, lowest first:
   3. `workspace/configuration` for the folder (or `didChangeConfiguration` settings
      when the client cannot be asked).
 `[tool.archrules]` in pyproject.toml applies beneath the editor's settings: see
-`merge_project_config`. A bad value is logged and replaced by its default; it never fails.
+`merge_project_config`. A bad value is logged and ignored (a lower layer's value, else the default,
+applies); it never fails.
 """
 
 from __future__ import annotations
@@ -148,9 +149,14 @@ def build_settings(*layers: Any, where: str = "settings") -> Settings:
             try:
                 values[name] = _converter.structure(raw, fields[name].type)
             except Exception as e:  # noqa: BLE001 - every cattrs failure means "bad value"
-                log.warning("%s: archrules.%s: %s; using the default %r", where, key,
-                            _reason(e), DEFAULTS[key])
-                values.pop(name, None)
+                # a bad value does not wipe out a good one from a lower layer
+                # (initializationOptions under workspace/configuration)
+                if name in values:
+                    log.warning("%s: archrules.%s: %s; keeping %r from the earlier settings", where, key,
+                                _reason(e), values[name])
+                else:
+                    log.warning("%s: archrules.%s: %s; using the default %r", where, key,
+                                _reason(e), DEFAULTS[key])
     return Settings(**values)
 
 
