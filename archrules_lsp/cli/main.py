@@ -106,6 +106,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = build_parser()
     if not args_list or args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version"):
         args_list.insert(0, "check")
+    elif args_list[0] not in _COMMANDS and _is_path(args_list[0]):
+        args_list.insert(0, "check")  # `archrules app/`: check is the default command
     args = parser.parse_args(args_list)
     try:
         if args.command == "check":
@@ -123,6 +125,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("archrules: interrupted\n")
         return _exit(130)
+    except FileNotFoundError as e:
+        if e.filename is not None:
+            raise
+        # os.getcwd() of a folder deleted under the shell: say so instead of a traceback
+        sys.stderr.write("archrules: error: the current folder no longer exists\n")
+        return _exit(EXIT_USAGE)
     except BrokenPipeError:  # `archrules check | head`
         import os
 
@@ -132,6 +140,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         except OSError:
             pass
         return _exit(EXIT_FINDINGS)
+
+
+_COMMANDS = ("check", "rules", "explain", "validate", "lsp")
+
+
+def _is_path(arg: str) -> bool:
+    import os
+
+    return os.path.lexists(arg)
 
 
 def _exit(code) -> int:

@@ -22,6 +22,8 @@ from .text import SourceText
 # "Add: x = 1", "Use BackgroundTasks: ...": a short capitalised prose label before the code
 _LABEL = re.compile(r"^[A-Z][A-Za-z ]{0,40}:\s+(?=\S)")
 _TERMINATOR = re.compile(r"\r\n|\r|\n")
+_BULLET = re.compile(r"^(?:[-*+\u2022]|\d{1,2}[.)])\s+")
+_BACKTICKS = re.compile(r"`([^`]+)`")
 
 
 def suggested_line(suggestion: str, needle: str, python: bool) -> Optional[str]:
@@ -33,13 +35,28 @@ def suggested_line(suggestion: str, needle: str, python: bool) -> Optional[str]:
         line = raw.strip()
         if needle not in line:
             continue
-        code = _LABEL.sub("", line, count=1)
-        if needle not in code:
-            code = line
-        if python and not _parses(code):
-            continue
-        return code
+        # `code` in backticks first ("Add `x = 1` to the model"), then the line without
+        # its label and list bullet ("- Add: x = 1"), then the line as written
+        candidates = [c.strip() for c in _BACKTICKS.findall(line) if needle in c]
+        unlabelled = _LABEL.sub("", _BULLET.sub("", line, count=1), count=1)
+        candidates += [c for c in (unlabelled, _BULLET.sub("", line, count=1), line) if needle in c]
+        for code in candidates:
+            if not python or _is_statement(code):
+                return code
     return None
+
+
+def _is_statement(code: str) -> bool:
+    """Code a class body can take: it parses, and is not a bare name or value (prose
+    like "created_at" or "created_at, updated_at" parses as an expression too)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            body = ast.parse(code).body
+    except (SyntaxError, ValueError):
+        return False
+    return bool(body) and not any(isinstance(n, ast.Expr) and not isinstance(n.value, (ast.Call, ast.Await))
+                                  for n in body)
 
 
 def _parses(code: str) -> bool:
@@ -93,9 +110,18 @@ def ignore_line_fix(src: SourceText, path: str, line: int, rule_id: str,
         return None
     text = src.lines[line]
     body = text.rstrip()
-    edit = TextEdit(Span(line, len(body), line, len(text)), f"  {style.wrap(f'archrules: ignore[{rule_id}]')}")
+    comment = style.wrap(f"archrules: ignore[{rule_id}]")
+    if body.endswith("\\") and not style.close:
+        # A line comment after a continuation backslash breaks the code (Python, C macros,
+        # shell): the comment goes on a line of its own above, which covers this line too.
+        if line > 0 and src.lines[line - 1].rstrip().endswith("\\"):
+            return None  # inside a continued statement: no line to put it on
+        indent = text[: len(text) - len(text.lstrip())]
+        return Fix(title, (TextEdit(Span.point(line, 0), f"{indent}{comment}{src.newline}"),),
+                   FixKind.IGNORE_LINE, safe=False)
+    edit = TextEdit(Span(line, len(body), line, len(text)), f"  {comment}")
     if not body:
-        edit = TextEdit(Span(line, 0, line, len(text)), style.wrap(f"archrules: ignore[{rule_id}]"))
+        edit = TextEdit(Span(line, 0, line, len(text)), comment)
     return Fix(title, (edit,), FixKind.IGNORE_LINE, safe=False)
 
 

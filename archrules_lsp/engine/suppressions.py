@@ -17,7 +17,7 @@ from .model import Span
 from .text import SourceText
 
 # ids: anything but "]" and ","; a bare `archrules: ignore` ends at a word boundary
-DIRECTIVE = re.compile(r"archrules:\s*(ignore-file|ignore)\b(?:\[([^\]\n]*)\])?")
+DIRECTIVE = re.compile(r"archrules:\s*(ignore-file|ignore)\b(?:[ \t]*\[([^\]\n]*)\])?")
 _COMMENT_OPENER = re.compile(r"#|//|/\*|<!--|--|;|%|\*")
 ALL = "*"
 

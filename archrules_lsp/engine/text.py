@@ -76,7 +76,11 @@ class SourceText:
         """Code-point column of `offset`, given the byte offset where its line starts."""
         if self.is_ascii:
             return offset - line_start
-        return len(self.data[line_start:offset].decode("utf-8", errors="replace"))
+        chunk = self.data[line_start:offset]
+        try:  # `data` was encoded with surrogatepass: a lone surrogate is one code point
+            return len(chunk.decode("utf-8", errors="surrogatepass"))
+        except UnicodeDecodeError:  # an offset inside a character (RE2's `\C`)
+            return len(chunk.decode("utf-8", errors="replace"))
 
     def line_span(self, line: int):
         """The whole text of a line as a span.

@@ -7,7 +7,7 @@
     select = ["BG-0"]                      # rule ids or id prefixes to run (default: all)
     ignore = ["BG-010"]                    # rule ids or id prefixes to skip
     severity-overrides = { "BG-021" = "warning", "BG-010" = "off" }
-    max-file-size = 1000000                # bytes; larger files are skipped
+    max-file-size = 1000000                # bytes (or "2MB", "500KB"); larger files are skipped
 
 Keys may be spelt with `-` or `_`. Reading never raises: unreadable files, bad
 TOML and bad values come back as problems (strings), and the offending setting
@@ -48,6 +48,8 @@ def read_project_config(root: Path) -> tuple[ProjectConfig, list[str]]:
     """The `[tool.archrules]` table of root/pyproject.toml, and the problems found in it."""
     path = Path(root) / "pyproject.toml"
     try:
+        if path.exists() and not path.is_file():  # a FIFO would block the read
+            return ProjectConfig(), [f"{path}: cannot read: not a regular file"]
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return ProjectConfig(), []
@@ -85,13 +87,41 @@ def parse_config_table(table: Mapping[str, Any], where: str = "[tool.archrules]"
             if overrides is not None:
                 values[key] = overrides
         elif key == "max_file_size":
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                problems.append(f"{where}: '{raw_key}' must be a positive integer (bytes)")
+            size = parse_size(value)
+            if size is None:
+                problems.append(f"{where}: '{raw_key}' must be a positive integer (bytes) or a size like \"2MB\"")
             else:
-                values[key] = value
+                values[key] = size
         else:
-            problems.append(f"{where}: unknown setting '{raw_key}'")
+            import difflib
+
+            close = difflib.get_close_matches(key, _KEYS, n=1, cutoff=0.6)
+            hint = f": did you mean '{close[0].replace('_', '-')}'?" if close else ""
+            problems.append(f"{where}: unknown setting '{raw_key}'{hint}")
     return replace(ProjectConfig(), **values), problems
+
+
+_KEYS = ("rules", "include", "exclude", "select", "ignore", "severity_overrides", "max_file_size")
+_SIZE_UNITS = {"": 1, "B": 1, "K": 1_000, "KB": 1_000, "M": 1_000_000, "MB": 1_000_000, "G": 1_000_000_000,
+               "GB": 1_000_000_000}
+
+
+def parse_size(value: Any) -> int | None:
+    """Bytes from an integer or a string like "500KB" / "2MB" (as on the command line); None if invalid."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value > 0 else None
+    if not isinstance(value, str):
+        return None
+    text = value.strip().upper().replace(" ", "")
+    number = text.rstrip("KMGB")
+    unit = text[len(number):]
+    try:
+        size = int(float(number) * _SIZE_UNITS[unit])
+    except (ValueError, KeyError, OverflowError):
+        return None
+    return size if size > 0 else None
 
 
 def _string_list(value: Any) -> tuple[str, ...] | None:

@@ -98,10 +98,12 @@ def discover_rule_paths(
             config, _ = read_project_config(root)
         if config.rules:
             found = _expand(root, config.rules)
-        elif (root / RULE_MARKERS[0]).is_dir():
-            found = rule_files_in(root / RULE_MARKERS[0])
         else:
-            found = [root / m for m in RULE_MARKERS[1:] if (root / m).is_file()]
+            # a `.architecture-rules/` folder without any rule file in it (a README, say)
+            # does not hide `.architecture-rules.yaml`
+            found = rule_files_in(root / RULE_MARKERS[0]) if (root / RULE_MARKERS[0]).is_dir() else []
+            if not found:
+                found = [root / m for m in RULE_MARKERS[1:] if (root / m).is_file()]
     unique: dict[str, Path] = {}
     for p in found:
         unique.setdefault(os.path.normcase(os.path.abspath(p)), p)

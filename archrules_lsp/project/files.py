@@ -42,6 +42,17 @@ class Skip:
     reason: str
 
 
+_RULE_FILE_NAMES = (".architecture-rules.yaml", ".architecture-rules.yml")
+
+
+def looks_like_rule_file(rel: str) -> bool:
+    """Named like a rule file: `.architecture-rules.yaml`/`.yml`, or a YAML file in `.architecture-rules/`."""
+    if not rel.endswith((".yaml", ".yml")):
+        return False
+    parts = rel.rsplit("/", 2)
+    return parts[-1] in _RULE_FILE_NAMES or (len(parts) > 1 and parts[-2] == ".architecture-rules")
+
+
 def _compile(patterns: Iterable[str]):
     from ..engine.globs import Glob
 
@@ -122,7 +133,7 @@ class FileSelector:
         return bool(self.gitignores.decision(rel, True))
 
     def _file_excluded(self, rel: str) -> bool:
-        if rel in self._rule_files:
+        if self.is_rule_file(rel):
             return True
         if _matches(self._exclude, rel):
             return True
@@ -130,6 +141,14 @@ class FileSelector:
             if not _matches(self._include, rel):
                 return True
         return bool(self.gitignores.decision(rel, False))
+
+    def is_rule_file(self, rel: str) -> bool:
+        """Is this root-relative path a rule file (never checked as source)?
+
+        The project's loaded rule files, and anything named like one wherever it is
+        (`.architecture-rules.yaml`, `.architecture-rules/*.yaml`), as the server does:
+        with `--rules elsewhere.yaml` the usual rule files are still rule files."""
+        return rel in self._rule_files or looks_like_rule_file(rel)
 
     def is_excluded(self, rel: str) -> bool:
         """Is this root-relative file (or a folder above it) excluded from checking?"""
@@ -193,11 +212,27 @@ def describe_size(size: int) -> str:
 BINARY_SNIFF_BYTES = 8192
 
 
-def read_source(path: Union[str, os.PathLike], max_size: int) -> Union[str, Skip]:
-    """The file's text (UTF-8, BOM dropped, undecodable bytes replaced), or why it was skipped."""
+OUTSIDE_ROOT = "a symlink to a file outside the project"
+
+
+def resolves_inside(path: Union[str, os.PathLike], root: Union[str, os.PathLike]) -> bool:
+    """Does `path`, symlinks resolved, lie inside `root` (symlinks resolved too)?"""
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(path)
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def read_source(path: Union[str, os.PathLike], max_size: int,
+                root: Union[str, os.PathLike, None] = None) -> Union[str, Skip]:
+    """The file's text (UTF-8, BOM dropped, undecodable bytes replaced), or why it was skipped.
+
+    With `root`, a symlink whose target lies outside `root` is not read (nothing
+    outside the workspace is read)."""
     from ..engine.text import decode
 
     try:
+        if root is not None and stat.S_ISLNK(os.lstat(path).st_mode) and not resolves_inside(path, root):
+            return Skip(OUTSIDE_ROOT)
         st = os.stat(path)
         if not stat.S_ISREG(st.st_mode):  # a FIFO would block the read, a device never end
             return Skip("a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file")

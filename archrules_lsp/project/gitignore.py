@@ -34,6 +34,8 @@ class GitIgnores:
         if not folder:
             sources.insert(0, base / ".git" / "info" / "exclude")
         for src in sources:
+            if not src.is_file():  # absent, or a FIFO that would block the read
+                continue
             try:
                 with open(src, encoding="utf-8", errors="replace") as fh:
                     lines.extend(fh.read().splitlines())
@@ -64,16 +66,55 @@ class GitIgnores:
             sub = "/".join(parts[depth:]) + ("/" if is_dir else "")
             result = spec.check_file(sub)
             if result.include is not None:
+                result = self._with_git_semantics(spec, sub, is_dir, result)
+            if result.include is not None:
                 return result.include
         return None
 
-    def is_ignored(self, rel: str, is_dir: bool = False) -> bool:
-        """`rel` or one of its folders is ignored."""
-        parts = rel.split("/")
-        for i in range(1, len(parts)):
-            if self.decision("/".join(parts[:i]), True):
-                return True
-        return bool(self.decision(rel, is_dir))
+    @staticmethod
+    def _with_git_semantics(spec, sub: str, is_dir: bool, result):
+        """Correct two places where pathspec matches more than git does, by deciding
+        again without the pattern that decided:
+
+        - `dir/**` (and `dir/**/`) matches what is inside `dir`, not `dir` itself, so
+          `config/**` + `!config/default.yaml` keeps that file;
+        - a pattern ending in `/` matches folders only: it never decides about a file
+          itself (what is inside an ignored folder is pruned with the folder)."""
+        import pathspec
+
+        patterns = list(spec.patterns)
+        for _ in range(len(patterns)):
+            index = result.index
+            if result.include is None or index is None:
+                return result
+            raw = str(getattr(patterns[index], "pattern", "") or "").strip()
+            body = raw[1:] if raw.startswith("!") else raw
+            if not is_dir:
+                if not body.endswith("/"):
+                    return result
+            else:
+                trimmed = body.rstrip("/")
+                if not trimmed.endswith("/**"):
+                    return result
+                base = trimmed[: -len("/**")].lstrip("/")  # `x/**` is anchored: a slash before the end
+                if not base or not _glob_matches(base, sub.rstrip("/")):
+                    return result  # the folder is inside what the pattern names
+            patterns[index] = None
+            live = [p for p in patterns if p is not None]
+            found = pathspec.GitIgnoreSpec(live).check_file(sub)
+            if found.index is not None:  # back to an index into `patterns`
+                found = type(found)(found.file, found.include, patterns.index(live[found.index]))
+            result = found
+        return result
+
+
+def _glob_matches(pattern: str, path: str) -> bool:
+    from ..engine.globs import Glob, GlobError
+
+    try:
+        return Glob(pattern).matches(path)
+    except GlobError:
+        return False
 
 
 def has_gitignore(folder: str | os.PathLike) -> bool:

@@ -22,6 +22,7 @@ about it; pass jobs=1 to stay in-process.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,7 +74,7 @@ def default_jobs() -> int:
 
 
 def check_file(checker: "Checker", root: str, rel: str, max_file_size: int) -> Outcome:
-    text = read_source(os.path.join(root, rel), max_file_size)
+    text = read_source(os.path.join(root, rel), max_file_size, root)
     if isinstance(text, Skip):
         return text
     return checker.check(rel, text)
@@ -87,22 +88,27 @@ def fix_file(checker: "Checker", root: str, rel: str, max_file_size: int) -> Fix
     from ..engine import apply_safe_fixes
 
     path = os.path.join(root, rel)
-    text = read_source(path, max_file_size)
+    text = read_source(path, max_file_size, root)
     if isinstance(text, Skip):
         return FixOutcome(text)
     original = text
     result = checker.check(rel, text)
     applied = 0
     for _ in range(10):
-        fixable = sum(1 for f in result.findings if f.rule_fix is not None and f.rule_fix.safe)
+        fixable = _fixable(result)
         if not fixable:
             break
         new_text, fixed = apply_safe_fixes(text, result.findings)
         if not fixed or new_text == text:
             break
+        new_result = checker.check(rel, new_text)
+        if applied and _fixable(new_result) >= fixable:
+            # no progress: a fix whose text matches its own pattern again (`foo` -> `foofoo`)
+            # would otherwise be applied round after round
+            break
         applied += fixed
         text = new_text
-        result = checker.check(rel, text)
+        result = new_result
     if text == original:
         return FixOutcome(result, 0)
     try:
@@ -113,11 +119,45 @@ def fix_file(checker: "Checker", root: str, rel: str, max_file_size: int) -> Fix
         except UnicodeDecodeError:
             return FixOutcome(checker.check(rel, original), 0, "not valid UTF-8: fixes not written")
         bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
-        with open(path, "wb") as fh:
-            fh.write(bom + text.encode("utf-8", errors="surrogatepass"))
+        if data[len(bom):].decode("utf-8") != original:
+            # saved by someone else (an editor) since it was checked: writing the fixes of
+            # the old text would throw that work away
+            return FixOutcome(checker.check(rel, original), 0, "changed while being fixed: fixes not written")
+        _write_atomically(path, bom + text.encode("utf-8", errors="surrogatepass"))
     except OSError as e:
         return FixOutcome(checker.check(rel, original), 0, f"cannot write: {e.strerror or e}")
     return FixOutcome(result, applied)
+
+
+def _write_atomically(path: str, data: bytes) -> None:
+    """Replace the file's content with `data` all at once: a temporary file beside it,
+    then a rename, so an interrupted run (Ctrl-C, a full disk) never leaves it truncated.
+    The file's permissions (and owner, where allowed) are kept; a symlink stays a symlink."""
+    import tempfile
+
+    target = os.path.realpath(path)
+    st = os.stat(target)
+    fd, tmp = tempfile.mkstemp(prefix=".archrules-", suffix=".tmp", dir=os.path.dirname(target))
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, stat.S_IMODE(st.st_mode))
+        if hasattr(os, "chown"):
+            try:
+                os.chown(tmp, st.st_uid, st.st_gid)
+            except OSError:
+                pass  # not allowed (not root): the file is ours anyway
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _fixable(result) -> int:
+    return sum(1 for f in result.findings if f.rule_fix is not None and f.rule_fix.safe)
 
 
 # ---------------------------------------------------------------- workers

@@ -2,7 +2,7 @@
 
 import re
 
-from conftest import FILES, make_project, run, write_files
+from .conftest import FILES, make_project, run, write_files
 
 EXPECTED = [
     "app/tasks/scan.py:2:9: BG-010 [warning] Use 'running' instead of 'processing'",
@@ -143,3 +143,14 @@ def test_paths_are_relative_to_the_current_folder(project):
     proc = run(["check", "--root", project, "."], project / "app")
     assert proc.stdout.splitlines()[0] == "tasks/scan.py:2:9: BG-010 [warning] Use 'running' instead of 'processing'"
     assert "models/" not in proc.stdout  # only the folder named (`.` = app/)
+
+
+def test_a_message_written_over_several_lines_prints_as_one_line(tmp_path):
+    rules = (
+        "g:\n  - id: M\n    name: |\n      multi\n      line name\n    anti_patterns:\n"
+        "      - pattern: zzz\n        message: |\n          first line\n          second line\n"
+    )
+    root = make_project(tmp_path, {"b.txt": "zzz\n"}, rules=rules)
+    proc = run(["check"], root)
+    assert proc.stdout.splitlines()[0] == "b.txt:1:1: M [warning] first line second line"
+    assert "M  warning  multi line name" in run(["rules"], root).stdout

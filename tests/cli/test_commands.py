@@ -3,7 +3,7 @@
 import json
 import re
 
-from conftest import RULES, make_project, run
+from .conftest import RULES, make_project, run
 
 BROKEN = RULES + '''
   - id: BG-099
@@ -128,3 +128,12 @@ def test_lsp_subcommand_hands_over_to_the_server(monkeypatch):
         cli_main.main(["lsp", "--stdio", "--log-level", "debug"])
     assert seen["argv"] == ["--stdio", "--log-level", "debug"]
     assert exc.value.code in (0, None)
+
+
+def test_check_is_the_default_command_for_a_path_too(project):
+    # `archrules app/tasks` like `archrules check app/tasks`; an unknown word is still a usage error
+    named = run(["app/tasks"], project)
+    assert named.returncode == run(["check", "app/tasks"], project).returncode
+    assert "app/tasks/scan.py" in named.stdout and "BG-010" in named.stdout
+    typo = run(["valiate"], project)
+    assert typo.returncode == 2 and "invalid choice" in typo.stderr

@@ -1,6 +1,6 @@
 """Bad input never crashes: rule-file errors, missing paths, no rules, bad config."""
 
-from conftest import RULES, make_project, run
+from .conftest import RULES, make_project, run
 
 BROKEN_REGEX_RULES = RULES + r'''
   - id: BG-099
@@ -112,3 +112,14 @@ def test_unreadable_file_is_skipped(project):
         proc = run(["check"], project)
         assert "secret.py (unreadable" in proc.stderr
     assert proc.returncode in (0, 1)
+
+
+def test_a_deleted_current_folder_is_a_clear_error(tmp_path):
+    import subprocess
+
+    from .conftest import ARCHRULES
+
+    script = f'mkdir gone && cd gone && rmdir ../gone && exec "{ARCHRULES}" check'
+    proc = subprocess.run(["sh", "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "the current folder no longer exists" in proc.stderr

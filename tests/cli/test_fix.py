@@ -3,7 +3,7 @@
 import ast
 import os
 
-from conftest import make_project, run, run_json
+from .conftest import make_project, run, run_json
 
 
 def test_fix_applies_safe_fixes_and_reports_what_remains(project):
@@ -67,3 +67,15 @@ def test_fix_many_files_in_worker_processes(tmp_path):
         text = (root / rel).read_text()
         assert 'job.status = "running"' in text
         ast.parse(text)
+
+
+def test_a_fix_that_recreates_its_finding_is_applied_once(tmp_path):
+    rules = (
+        "g:\n  - id: F-1\n    name: grow\n    anti_patterns:\n"
+        "      - pattern: 'foo'\n        message: foo\n        fix: 'foofoo'\n"
+    )
+    root = make_project(tmp_path, {"a.py": 'a = "foo"\n'}, rules=rules)
+    proc = run(["check", "--fix"], root)
+    assert (root / "a.py").read_text() == 'a = "foofoo"\n'  # not foo x 2**10
+    assert "Fixed 1 finding in 1 file." in proc.stdout + proc.stderr
+    assert "F-1" in proc.stdout  # what remains is still reported

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from conftest import make_project, run, run_json
+from .conftest import make_project, run, run_json
 
 RULE_FIELDS = ["path", "line", "column", "end_line", "end_column", "rule", "severity", "message", "suggestion", "fix"]
 

@@ -4,7 +4,7 @@ import subprocess
 import sys
 import textwrap
 
-from conftest import make_project
+from .conftest import make_project
 
 
 def test_check_does_not_import_pygls_or_lsprotocol(tmp_path):

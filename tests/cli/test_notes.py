@@ -2,7 +2,7 @@
 
 import json
 
-from conftest import make_project, run, run_json
+from .conftest import make_project, run, run_json
 
 RULES = '''
 rules:

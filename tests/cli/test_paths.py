@@ -1,6 +1,6 @@
 """Which files `check` looks at: folders walked with exclusions, named files checked anyway."""
 
-from conftest import make_project, run
+from .conftest import make_project, run
 
 
 def reported_paths(proc):

@@ -1,6 +1,6 @@
 """--select / --ignore (ids, prefixes, ALL) and [tool.archrules] select / ignore / severity-overrides."""
 
-from conftest import run
+from .conftest import run
 
 
 def rules_reported(proc):

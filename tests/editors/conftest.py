@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from editor_helpers import example_project, lsp_exe, xdg_env  # noqa: E402,F401  (fixtures)
+from .editor_helpers import example_project, lsp_exe, xdg_env  # noqa: E402,F401  (fixtures)

@@ -25,8 +25,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from editor_helpers import (  # noqa: E402
+from .editor_helpers import (  # noqa: E402
     EXAMPLE_FILE,
     EXPECTED_CODE,
     EXPECTED_LINE,

@@ -94,3 +94,26 @@ def test_a_file_that_does_not_parse_gets_a_note_and_every_other_check():
     assert len(res.notes) == 1
     assert "does not parse" in res.notes[0].message and "BG-020" in res.notes[0].message
     assert res.notes[0].span.line == 1
+
+
+def test_keys_reached_through_dict_unpacking_count():
+    api = '''@router.post("/import")
+def unpacked():
+    base = {"job_id": 1}
+    return {**base, "status": "pending"}
+
+
+@router.post("/import/kw")
+def kw_unpacked():
+    data = {"job_id": 1}
+    return JobResponse(**data)
+
+
+@router.post("/import/missing")
+def still_missing():
+    base = {"id": 1}
+    return {**base, "status": "pending"}
+'''
+    res = run(RULES, "app/api/v1/marketplace.py", api)
+    assert [(f.span.line, f.message.split(" (")[0]) for f in res.findings] == [
+        (12, "endpoint `still_missing` does not return `job_id`")]

@@ -132,3 +132,32 @@ def test_with_several_classes_the_fix_is_offered_but_not_applied_unattended(seed
     f = next(f for f in res.findings if f.rule_id == "BG-003")
     assert f.rule_fix is not None and not f.rule_fix.safe
     assert apply_safe_fixes(text, [f]) == (text, 0)
+
+
+def test_ignore_line_fix_never_follows_a_continuation_backslash():
+    # `x = 'processing' + \  # comment` is a syntax error: the comment goes on its own line above
+    text = "if True:\n    x = 'processing' + \\\n        'y'\n"
+    new = apply_fix("a.py", text, FixKind.IGNORE_LINE)
+    assert new == "if True:\n    # archrules: ignore[BG-010]\n    x = 'processing' + \\\n        'y'\n"
+    ast.parse(new)
+    assert run(RULES, "a.py", new).findings == ()
+    # the continued line itself can take a trailing comment
+    new = apply_fix("a.py", "x = 1 + \\\n    len('processing')\n", FixKind.IGNORE_LINE)
+    assert new == "x = 1 + \\\n    len('processing')  # archrules: ignore[BG-010]\n"
+    ast.parse(new)
+    # in the middle of a continued statement there is no place for a comment line
+    res = run(RULES, "a.py", "x = 1 + \\\n    'processing' + \\\n    'z'\n")
+    f = next(f for f in res.findings if f.rule_id == "BG-010")
+    assert [x.kind for x in f.fixes] == [FixKind.IGNORE_FILE]
+
+
+def test_suggested_code_in_a_bullet_or_in_backticks_is_found():
+    assert suggested_line("Add these:\n- created_at = Column(DateTime)\n", "created_at", python=True) == (
+        "created_at = Column(DateTime)")
+    assert suggested_line("* Add: created_at = Column(DateTime)\n", "created_at", python=True) == (
+        "created_at = Column(DateTime)")
+    assert suggested_line("Add `created_at = Column(DateTime)` to the model.\n", "created_at", python=True) == (
+        "created_at = Column(DateTime)")
+    # prose that merely mentions the name is still not code: a bare name is no statement to insert
+    assert suggested_line("- Add a `created_at` column\n", "created_at", python=True) is None
+    assert suggested_line("Add: created_at, updated_at\n", "created_at", python=True) is None

@@ -749,3 +749,23 @@ def test_empty_gate_or_empty_must_return_is_an_error_not_a_silent_change():
         ((5, 23), "`when_contains` lists no strings; the entry is not loaded"),
         ((9, 8), "`must_return` lists no keys; `endpoint_pattern` is ignored"),
     ]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_or_device_as_rule_file_is_an_error_not_a_hang(tmp_path):
+    fifo = tmp_path / "rules.yaml"
+    os.mkfifo(fifo)
+    paths = [str(fifo)] + (["/dev/zero"] if os.path.exists("/dev/zero") else [])
+    ruleset = load_rule_files(paths)  # would block forever on the FIFO, or read /dev/zero without end
+    assert ruleset.rules == ()
+    assert [e.message for e in ruleset.errors] == ["cannot read rule file: not a regular file"] * len(paths)
+
+
+def test_a_huge_rule_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    from archrules_lsp.engine.loading import loader
+
+    monkeypatch.setattr(loader, "MAX_RULE_FILE_SIZE", 1000)
+    big = tmp_path / "big.yaml"
+    big.write_text("# x\n" * 1000)
+    ruleset = load_rule_files([str(big)])
+    assert ruleset.rules == () and "over the" in ruleset.errors[0].message

@@ -71,3 +71,10 @@ def test_unused_and_unknown_suppressions_are_hints():
 
 def test_suppressing_an_unselected_rule_is_not_reported_as_unused():
     assert found("a.py", "x = 1  # archrules: ignore[BG-010]\n", select=("BG-022",)) == []
+
+
+def test_a_space_before_the_ids_still_names_only_those_rules():
+    # `ignore [BG-010]` must not become a bare `ignore` that silences every rule
+    text = "x = 'processing fetching'  # archrules: ignore [BG-010]\n"
+    assert found("a.py", text) == [("BG-022", 0)]
+    assert found("a.py", "# archrules: ignore-file [BG-022]\nx = 'processing fetching'\n") == [("BG-010", 1)]

@@ -49,6 +49,11 @@ def test_columns_count_code_points_after_emoji_and_accents():
     assert spans("status", "x = '😋é'; status = 1\n") == [(0, 10, 16)]
 
 
+def test_a_lone_surrogate_in_an_editor_buffer_is_one_column():
+    # editor buffers can hold unpaired surrogates; each is one code point, not three
+    assert spans("status", "x = '\ud800'; status = 1\n") == [(0, 9, 15)]
+
+
 def test_anchors_are_line_anchors():
     assert spans("^def ", "x\ndef f(): pass\n  def g(): pass\n") == [(1, 0, 4)]
     assert spans(r"\Adef ", "x\ndef f(): pass\n") == [(1, 0, 4)]

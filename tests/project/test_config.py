@@ -85,3 +85,32 @@ def test_config_is_picklable():
 
     cfg = ProjectConfig(rules=("a",), severity_overrides={"X": "info"})
     assert pickle.loads(pickle.dumps(cfg)) == cfg
+
+
+def test_max_file_size_takes_the_same_units_as_the_command_line(tmp_path):
+    write(tmp_path, '[tool.archrules]\nmax-file-size = "2MB"\n')
+    assert read_project_config(tmp_path) == (ProjectConfig(max_file_size=2_000_000), [])
+    write(tmp_path, '[tool.archrules]\nmax_file_size = "500 KB"\n')
+    assert read_project_config(tmp_path)[0].max_file_size == 500_000
+    for bad in ('"lots"', '"0MB"', "1e400", "true", '"-5"'):
+        write(tmp_path, f"[tool.archrules]\nmax-file-size = {bad}\n")
+        cfg, problems = read_project_config(tmp_path)
+        assert cfg.max_file_size == 1_000_000 and len(problems) == 1, bad
+
+
+def test_a_misspelt_setting_gets_a_did_you_mean(tmp_path):
+    write(tmp_path, '[tool.archrules]\nexcludes = ["x"]\nmax-filesize = 5\n')
+    cfg, problems = read_project_config(tmp_path)
+    assert cfg == ProjectConfig()
+    assert "unknown setting 'excludes': did you mean 'exclude'?" in problems[0]
+    assert "did you mean 'max-file-size'?" in problems[1]
+
+
+def test_a_fifo_named_pyproject_is_reported_not_read(tmp_path):
+    import os
+
+    if not hasattr(os, "mkfifo"):
+        return
+    os.mkfifo(tmp_path / "pyproject.toml")
+    cfg, problems = read_project_config(tmp_path)  # a read would block forever
+    assert cfg == ProjectConfig() and "not a regular file" in problems[0]

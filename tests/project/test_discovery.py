@@ -90,6 +90,12 @@ def test_folder_wins_over_single_file(tmp_path):
     assert discover_rule_paths(tmp_path) == [tmp_path / ".architecture-rules" / "x.yaml"]
 
 
+def test_a_folder_without_rule_files_does_not_hide_the_single_file(tmp_path):
+    touch(tmp_path / ".architecture-rules" / "README.md")
+    touch(tmp_path / ".architecture-rules.yaml")
+    assert discover_rule_paths(tmp_path) == [tmp_path / ".architecture-rules.yaml"]
+
+
 def test_config_rules_win_over_markers(tmp_path):
     touch(tmp_path / ".architecture-rules" / "x.yaml")
     touch(tmp_path / "rules" / "b.yaml")

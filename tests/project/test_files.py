@@ -38,6 +38,23 @@ def test_gitignore_negation(tmp_path):
     assert walk(tmp_path) == [".gitignore", "keep.py", "sub/keep.py"]
 
 
+def test_gitignore_folder_contents_pattern_can_be_negated_like_git(tmp_path):
+    # `config/**` ignores what is inside config/, not the folder itself: `!config/keep.py` comes back
+    make(tmp_path, {".gitignore": "config/**\n!config/keep.py\n", "config/keep.py": "", "config/other.py": "",
+                    "config/sub/keep.py": "", "app.py": ""})
+    assert walk(tmp_path) == [".gitignore", "app.py", "config/keep.py"]
+
+
+def test_gitignore_folder_only_patterns_never_match_files(tmp_path):
+    # `gen/**/` ignores the folders inside gen/, not the files directly in it (git's rule)
+    make(tmp_path, {".gitignore": "gen/**/\nlogs/\n", "gen/top.py": "", "gen/deep/x.py": "", "logs": "a file",
+                    "app.py": ""})
+    assert walk(tmp_path) == [".gitignore", "app.py", "gen/top.py", "logs"]
+    # a re-included folder does not re-include the files an earlier pattern ignores
+    make(tmp_path / "n", {".gitignore": "e/**\n!e/\n", "e/x.py": "", "y.py": ""})
+    assert walk(tmp_path / "n") == [".gitignore", "y.py"]
+
+
 def test_nested_gitignore_overrides_parent(tmp_path):
     make(tmp_path, {
         ".gitignore": "*.gen.py\n",
@@ -98,6 +115,13 @@ def test_rule_files_are_not_checked(tmp_path):
     make(tmp_path, {".architecture-rules/r.yaml": "", "rules.yaml": "", "app.py": ""})
     rules = [tmp_path / ".architecture-rules" / "r.yaml", tmp_path / "rules.yaml"]
     assert walk(tmp_path, rule_files=rules) == ["app.py"]
+
+
+def test_files_named_like_rule_files_are_not_checked_even_when_other_rules_are_loaded(tmp_path):
+    # `--rules other.yaml`: the usual rule files are still rule files, not source
+    make(tmp_path, {".architecture-rules/r.yaml": "", ".architecture-rules.yml": "", "sub/.architecture-rules.yaml": "",
+                    "other.yaml": "", "app.py": "", "config.yaml": ""})
+    assert walk(tmp_path, rule_files=[tmp_path / "other.yaml"]) == ["app.py", "config.yaml"]
 
 
 def test_walk_under_a_subfolder(tmp_path):
@@ -173,3 +197,22 @@ def test_describe_size():
     assert describe_size(2_500_000) == "2.5 MB"
     assert describe_size(512_000) == "512 KB"
     assert describe_size(1234) == "1234 bytes"
+
+
+def test_symlink_to_a_file_outside_the_root_is_not_read(tmp_path):
+    root, outside = tmp_path / "proj", tmp_path / "secret"
+    make(root, {"inside.py": "x = 1\n"})
+    make(outside, {"s.py": "secret = 1\n"})
+    (root / "out.py").symlink_to(outside / "s.py")
+    (root / "in.py").symlink_to(root / "inside.py")
+    assert read_source(root / "out.py", 1000, root) == Skip("a symlink to a file outside the project")
+    assert read_source(root / "in.py", 1000, root) == "x = 1\n"  # a link inside the project is fine
+    assert read_source(root / "out.py", 1000) == "secret = 1\n"  # without a root: as before
+
+
+def test_a_fifo_named_gitignore_does_not_hang_the_walk(tmp_path):
+    if not hasattr(os, "mkfifo"):
+        return
+    make(tmp_path, {"a.py": "", "sub/b.py": ""})
+    os.mkfifo(tmp_path / "sub" / ".gitignore")
+    assert walk(tmp_path) == ["a.py", "sub/b.py"]  # opening the FIFO would block forever

@@ -173,3 +173,35 @@ def test_spawned_workers_rebuild_the_checker_from_the_spec(tmp_path, rules_file,
     assert spawned == expected
     # without a spec a built Checker cannot reach spawned workers: in-process, same results
     assert summarize(scan(root, rels, checker, jobs=2)) == expected
+
+
+def test_fix_keeps_the_file_mode_and_a_symlink(tmp_path, rules_file):
+    root = tmp_path / "proj"
+    (root / "app").mkdir(parents=True)
+    script = root / "app" / "run.py"
+    script.write_text('status = "processing"\n')
+    os.chmod(script, 0o755)
+    (root / "app" / "link.py").symlink_to("run.py")
+    outcome = scan_module.fix_file(checker_for(rules_file), str(root), "app/link.py", 10_000)
+    assert outcome.fixes_applied == 1 and outcome.error is None
+    assert (root / "app" / "link.py").is_symlink()  # written through, not replaced by a file
+    assert script.read_text() == 'status = "running"\n'
+    assert os.stat(script).st_mode & 0o777 == 0o755
+    assert [p.name for p in (root / "app").iterdir() if p.name.startswith(".archrules-")] == []
+
+
+def test_fix_does_not_overwrite_a_file_saved_meanwhile(tmp_path, rules_file):
+    root = tmp_path / "proj"
+    (root / "app").mkdir(parents=True)
+    path = root / "app" / "a.py"
+    path.write_text('status = "processing"\n')
+    checker = checker_for(rules_file)
+
+    class SavingChecker:  # the user saves the file while it is being fixed
+        def check(self, rel, text):
+            path.write_text('status = "processing"\nnew_work = 1\n')
+            return checker.check(rel, text)
+
+    outcome = scan_module.fix_file(SavingChecker(), str(root), "app/a.py", 10_000)
+    assert outcome.fixes_applied == 0 and "changed while being fixed" in outcome.error
+    assert path.read_text() == 'status = "processing"\nnew_work = 1\n'

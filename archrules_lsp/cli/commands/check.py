@@ -22,6 +22,7 @@ from ..main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from ..project_setup import UsageError, load_project, print_load_problems
 from ..report import RunState
 from ..selection import resolve, split_ids
+from ...project.files import resolves_inside
 
 
 def collect_paths(args, selector, root: Path) -> list[str]:
@@ -36,6 +37,13 @@ def collect_paths(args, selector, root: Path) -> list[str]:
             raise UsageError(f"{raw}: outside the project root {display_path(str(root))} (use --root)")
         if not os.path.exists(absolute):
             raise UsageError(f"{raw}: no such file or folder")
+        through = absolute if os.path.isdir(absolute) or not os.path.islink(absolute) else os.path.dirname(absolute)
+        if not resolves_inside(through, root):
+            # a symlinked file itself is skipped when read (reported); a folder is not entered
+            raise UsageError(f"{raw}: resolves (through a symlink) to outside the project root "
+                             f"{display_path(str(root))}")
+        if selector.is_rule_file(rel):
+            continue  # rule files are never checked as source, even when named
         if os.path.isdir(absolute):
             rels.update(selector.walk(rel))
         elif not (args.force_exclude and selector.is_excluded(rel)):
@@ -78,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
 
     state = RunState(project=project, cwd=os.getcwd(), fail_on=args.fail_on, fixing=args.fix)
+    _survive_undecodable_names(args.format)
     fmt = get_format(args.format)(state, sys.stdout, args)
     if fmt.load_problems_on_stderr:
         print_load_problems(project, stderr_paint)
@@ -117,6 +126,16 @@ def run(args: argparse.Namespace) -> int:
     if state.failing and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _survive_undecodable_names(fmt: str) -> None:
+    """A file name that is not valid UTF-8 must not crash the output: text and github
+    print the name's own bytes; the JSON formats (which encode names as valid text
+    themselves) replace anything left rather than write invalid UTF-8."""
+    try:
+        sys.stdout.reconfigure(errors="surrogateescape" if fmt in ("text", "github") else "replace")
+    except (AttributeError, ValueError):  # not a TextIOWrapper (tests, wrappers)
+        pass
 
 
 def _report_skipped(state: RunState, fmt) -> None:

@@ -10,7 +10,7 @@ import os
 
 from ..report import Format, severity_name
 from .json_writer import Raw, StreamedDocument
-from .records import FindingEncoder, encode_path, note_json
+from .records import FindingEncoder, encode_path, note_json, valid_text
 
 JSON_VERSION = 1
 
@@ -29,7 +29,7 @@ def load_problem_records(project) -> list[dict]:
         out.append({"path": root_relative(str(p), project.root), "line": None, "column": None,
                     "message": "rule file not found", "rule": None, "severity": "error"})
     for e in project.ruleset.errors:
-        out.append({"path": root_relative(e.path, project.root), "line": e.span.line + 1,
+        out.append({"path": valid_text(root_relative(e.path, project.root)), "line": e.span.line + 1,
                     "column": e.span.column + 1, "message": e.message, "rule": e.rule_id,
                     "severity": severity_name(e.severity)})
     return out
@@ -70,7 +70,7 @@ class JsonFormat(Format):
         self.findings.close()
         doc.field("errors", load_problem_records(state.project))
         doc.field("notes", self.notes)
-        doc.field("skipped", [{"path": rel, "reason": reason} for rel, reason in state.skipped])
+        doc.field("skipped", [{"path": valid_text(rel), "reason": reason} for rel, reason in state.skipped])
         doc.field("summary", state.summary())
         doc.close()
 

@@ -54,5 +54,16 @@ def note_json(rel_json: str, n) -> str:
             % (rel_json, line, col, _string(n.message), rule))
 
 
+def valid_text(text: str) -> str:
+    """`text` as valid Unicode: a file name that is not UTF-8 comes from the OS with
+    lone surrogates (surrogateescape), which no JSON reader accepts; those become U+FFFD."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace").encode(
+            "utf-8", "replace").decode("utf-8")
+
+
 def encode_path(rel: str) -> str:
-    return _string(rel)
+    return _string(valid_text(rel))

@@ -24,7 +24,8 @@ LEVEL = {"error": "error", "warning": "warning", "info": "note", "hint": "note"}
 
 
 def uri(rel: str) -> str:
-    return quote(rel, safe="/")
+    # the name's own bytes, percent-encoded (a name that is not UTF-8 arrives with surrogates)
+    return quote(rel.encode("utf-8", "surrogateescape"), safe="/")
 
 
 def region(line: int, column: int, end_line: int, end_column: int) -> dict:

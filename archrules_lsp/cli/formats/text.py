@@ -11,6 +11,14 @@ from ..console import Painter, SEVERITY_STYLE, display_path, wants_color
 from ..report import Format, severity_name
 
 
+def one_line(message: str) -> str:
+    """A finding is one line of output (`path:line:col: ...`, what CI problem matchers
+    parse): a message written over several lines is joined with spaces."""
+    if "\n" not in message and "\r" not in message:
+        return message
+    return " ".join(part.strip() for part in message.splitlines() if part.strip())
+
+
 class TextRenderer:
     """One file's findings and notes as text lines (picklable: runs in the scan's workers)."""
 
@@ -26,7 +34,7 @@ class TextRenderer:
         for f in findings:
             severity = f.severity.value
             out.append(f"{path}{colon}{f.span.line + 1}{colon}{f.span.column + 1}{colon} "
-                       f"{p(f.rule_id, SEVERITY_STYLE[severity])} [{severity}] {f.message}\n")
+                       f"{p(f.rule_id, SEVERITY_STYLE[severity])} [{severity}] {one_line(f.message)}\n")
             if self.show_suggestions and f.suggestion and f.rule_id not in suggested:
                 suggested.add(f.rule_id)
                 out.extend(f"    {p('|', 'dim')} {line}\n" for line in f.suggestion.rstrip().splitlines())

@@ -104,14 +104,14 @@ def _missing_keys(fn, keys) -> list[str]:
             targets, value = (node.target,), node.value
         for t in targets:
             if isinstance(t, ast.Name):
-                assigned.setdefault(t.id, set()).update(_keys_of(value))
+                assigned.setdefault(t.id, set()).update(_keys_of(value, assigned))
             elif (isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)
                   and isinstance(t.slice, ast.Constant) and isinstance(t.slice.value, str)):
                 assigned.setdefault(t.value.id, set()).add(t.slice.value)
     missing = []
     for key in keys:
         for value in returns:
-            provided = _keys_of(value)
+            provided = _keys_of(value, assigned)
             if isinstance(value, ast.Name):
                 provided |= assigned.get(value.id, set())
             if key not in provided:
@@ -120,15 +120,27 @@ def _missing_keys(fn, keys) -> list[str]:
     return missing
 
 
-def _keys_of(node) -> set[str]:
+def _keys_of(node, assigned: Optional[dict[str, set[str]]] = None) -> set[str]:
+    """Keys `node` provides. `assigned`: keys of local names, for `{**base, ...}` and `f(**data)`."""
     out: set[str] = set()
     if isinstance(node, ast.Dict):
-        out.update(k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str))
+        for k, v in zip(node.keys, node.values):
+            if isinstance(k, ast.Constant) and isinstance(k.value, str):
+                out.add(k.value)
+            elif k is None:  # `**other`: the keys of what is unpacked
+                out |= _unpacked(v, assigned)
     elif isinstance(node, ast.Call):
-        out.update(kw.arg for kw in node.keywords if kw.arg)
-        for arg in (*node.args, *(kw.value for kw in node.keywords)):
+        for kw in node.keywords:
+            out |= {kw.arg} if kw.arg else _unpacked(kw.value, assigned)
+        for arg in (*node.args, *(kw.value for kw in node.keywords if kw.arg)):
             if isinstance(arg, ast.Dict):
-                out |= _keys_of(arg)
+                out |= _keys_of(arg, assigned)
     elif isinstance(node, ast.Await):
-        out |= _keys_of(node.value)
+        out |= _keys_of(node.value, assigned)
     return out
+
+
+def _unpacked(node, assigned: Optional[dict[str, set[str]]]) -> set[str]:
+    if isinstance(node, ast.Name) and assigned:
+        return set(assigned.get(node.id, ()))
+    return _keys_of(node, assigned)

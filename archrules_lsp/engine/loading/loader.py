@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from functools import lru_cache
 from typing import Callable, Optional, Sequence
 
@@ -11,10 +13,14 @@ import yaml
 from ..model import Rule, RuleError, RuleSet, Severity, Span
 from . import yaml_nodes
 from .rules import BuiltRule, build_rules
+from .recovery import recover
 from .syntax_errors import syntax_error
 from .values import Context, TooManyValues, describe_tag
 from .yaml_nodes import Positions, compose_documents, disallowed_tags
 
+# A rule file larger than this is refused (a hand-written one is a few KB; this is a
+# path given by mistake, like a log or /dev/zero).
+MAX_RULE_FILE_SIZE = 10_000_000
 # Values a file may expand to, beyond its length (see Context.spend).
 _BUDGET_SLACK = 10_000
 
@@ -100,10 +106,20 @@ def _load_uncached(text, path: str) -> tuple[list[BuiltRule], list[RuleError]]:
     if surrogate is not None:
         message = "the text contains an unpaired surrogate (not valid Unicode); it was read as U+FFFD"
         ctx.report(pos.span(surrogate, surrogate + 1), message, Severity.WARNING)
+    recovered_groups: set[int] = set()
     try:
         roots = compose_documents(text)
     except (yaml.YAMLError, RecursionError) as e:
-        return [], ctx.errors + [syntax_error(e, pos, path)]
+        first = syntax_error(e, pos, path)
+        # The rule holding the error is left out; the file's other rules still load.
+        recovered = recover(text, first, e, lambda err, blanked: syntax_error(err, Positions(blanked, bom), path))
+        if recovered is None:
+            return [], ctx.errors + [first]
+        roots, blanked, syntax_errors, recovered_groups = recovered
+        ctx.errors.extend(syntax_errors)
+        # Same lines and offsets as `text`, and the node ends trimmed against what was parsed
+        # (a block's end mark can lie past the blanked rule).
+        ctx.pos = Positions(blanked, first_line_shift=bom)
     except Exception as e:  # e.g. an encoding problem inside libyaml
         return [], ctx.errors + [RuleError(path, Span.point(0), f"cannot parse the rule file: {e}")]
     try:
@@ -112,6 +128,9 @@ def _load_uncached(text, path: str) -> tuple[list[BuiltRule], list[RuleError]]:
             ctx.bad_nodes.add(id(node))
             ctx.report(node, describe_tag(node))
         built = build_rules(ctx, roots)
+        if recovered_groups:  # a group whose every rule was blanked is not "empty"
+            ctx.errors = [e for e in ctx.errors
+                          if not (e.span.line in recovered_groups and e.message.endswith("has no rules"))]
     except TooManyValues:
         message = "this file expands to too many values through YAML aliases (`*name`); nothing was loaded from it"
         return [], [RuleError(path, Span.point(0), message)]
@@ -158,8 +177,19 @@ def _read(path: str, read_text: Optional[Callable[[str], str]]) -> tuple[Optiona
                 message = f"cannot read rule file: got {type(text).__name__}, not text"
                 return None, [RuleError(path, Span.point(0), message)]
             return text, []
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):  # a FIFO would block the read, /dev/zero never end
+            kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+            return None, [RuleError(path, Span.point(0), f"cannot read rule file: {kind}")]
+        if st.st_size > MAX_RULE_FILE_SIZE:
+            message = (f"cannot read rule file: {st.st_size:,} bytes is over the limit of "
+                       f"{MAX_RULE_FILE_SIZE:,} bytes for rule files")
+            return None, [RuleError(path, Span.point(0), message)]
         with open(path, "rb") as f:
-            data = f.read()
+            data = f.read(MAX_RULE_FILE_SIZE + 1)
+        if len(data) > MAX_RULE_FILE_SIZE:  # grew while read
+            message = f"cannot read rule file: over the limit of {MAX_RULE_FILE_SIZE:,} bytes for rule files"
+            return None, [RuleError(path, Span.point(0), message)]
     except OSError as e:
         return None, [RuleError(path, Span.point(0), f"cannot read rule file: {e.strerror or e}")]
     except Exception as e:  # a bad path type, or a failing read_text callback

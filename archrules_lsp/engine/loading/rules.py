@@ -169,7 +169,8 @@ def build_rule(ctx: Context, node: Node, group: str) -> Optional[BuiltRule]:
 
     if "url" in fields and not _URL.match(fields["url"]):
         ctx.warn(keys["url"][1], "`url` should be an absolute link (https://...)")
-    name = fields.get("name", "")
+    # a one-line title: `name: |` (a block keeps its line breaks) is folded onto one line
+    name = " ".join(fields.get("name", "").split())
     if not name.strip():
         if "name" not in keys:
             ctx.report(id_span, "rule has no `name`" + ("; its id is used instead" if rule_id else ""))
@@ -384,7 +385,7 @@ def build_anti_pattern(ctx: Context, node: Node) -> Optional[AntiPattern]:
     if not usable:
         return None
     regex = values["pattern"]
-    message = values.get("message", "")
+    message = values.get("message", "").strip()  # `message: |` keeps a final line break
     if not message.strip():
         where = written["message"][1] if "message" in written else written["pattern"][0]
         message = f"matches {regex.source}"

@@ -287,7 +287,7 @@ class Diagnostics:
         if self.ls.documents.get(uri) is not None:
             return
         reason = folder.skip_reason(path)
-        text = read_source(path, folder.config.max_file_size) if reason is None else None
+        text = read_source(path, folder.config.max_file_size, folder.root) if reason is None else None
         if text is None or isinstance(text, Skip):
             self.publish_file(uri, [], folder)
             return

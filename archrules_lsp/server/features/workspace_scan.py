@@ -188,7 +188,7 @@ class WorkspaceScanner:
         try:
             from ...project.files import Skip, read_source
 
-            text = read_source(path, folder.config.max_file_size)
+            text = read_source(path, folder.config.max_file_size, folder.root)
             lines = Lines.of_text("" if isinstance(text, Skip) else text, ls.client.position_encoding)
         except OSError:
             lines = Lines.of_text("", ls.client.position_encoding)
