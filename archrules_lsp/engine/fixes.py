@@ -96,15 +96,19 @@ def replacement_fix(span: Span, new_text: str) -> Fix:
     return Fix(title, (TextEdit(span, new_text),), FixKind.RULE, safe=True)
 
 
+def _add_to_directive(s: Suppression, rule_id: str, title: str, kind: FixKind) -> Fix:
+    """`, ID` appended to the ids of a directive already in the file."""
+    last = s.id_spans[-1]
+    return Fix(title, (TextEdit(Span.point(last.line, last.end_column), f", {rule_id}"),), kind, safe=False)
+
+
 def ignore_line_fix(src: SourceText, path: str, line: int, rule_id: str,
                     existing: Sequence[Suppression]) -> Optional[Fix]:
     """`archrules: ignore[ID]` for `line`: added to a directive already there, else a comment at its end."""
     title = f"Ignore {rule_id} on this line"
     for s in existing:
         if not s.file_wide and s.line in (line, line - 1) and s.id_spans:
-            last = s.id_spans[-1]
-            return Fix(title, (TextEdit(Span.point(last.line, last.end_column), f", {rule_id}"),),
-                       FixKind.IGNORE_LINE, safe=False)
+            return _add_to_directive(s, rule_id, title, FixKind.IGNORE_LINE)
     style = comment_style(path)
     if style is None:
         return None
@@ -132,9 +136,7 @@ def ignore_file_fix(src: SourceText, path: str, rule_id: str,
     title = f"Ignore {rule_id} in this file"
     for s in existing:
         if s.file_wide and s.id_spans:
-            last = s.id_spans[-1]
-            return Fix(title, (TextEdit(Span.point(last.line, last.end_column), f", {rule_id}"),),
-                       FixKind.IGNORE_FILE, safe=False)
+            return _add_to_directive(s, rule_id, title, FixKind.IGNORE_FILE)
     style = comment_style(path)
     if style is None:
         return None
