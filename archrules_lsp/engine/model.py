@@ -44,9 +44,6 @@ class Span:
     def point(line: int, column: int = 0) -> "Span":
         return Span(line, column, line, column)
 
-    def contains_line(self, line: int) -> bool:
-        return self.line <= line <= self.end_line
-
 
 @dataclass(frozen=True, slots=True)
 class Location:
