@@ -131,6 +131,17 @@ async def start_session(client: LanguageClient, preset: str, folders: list[Path]
     await wait_until(lambda: client.status, what="archrules/status after initialize")
 
 
+async def start_demo_session(client: LanguageClient, preset: str, tmp_path_factory, name: str) -> Path:
+    """A session on a fresh one-folder workspace holding the demo rules (debounce 0);
+    the folder is also `client.root`."""
+    root = tmp_path_factory.mktemp(name)
+    write_tree(root, {".architecture-rules/demo.yaml": RULES})
+    (root / ".git").mkdir()
+    client.root = root
+    await start_session(client, preset, [root], init_options={"debounceMs": 0})
+    return root
+
+
 async def wait_until(predicate: Callable[[], Any], timeout: float = 8.0, what: str = "condition") -> Any:
     deadline = time.monotonic() + timeout
     while True:

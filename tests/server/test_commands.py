@@ -8,16 +8,12 @@ from lsprotocol import types as t
 from pygls.exceptions import JsonRpcInvalidParams
 from pytest_lsp import LanguageClient
 
-from .helpers import CONFIG, PRESETS, RULES, Doc, codes, diagnostics, start_session, uri_of, wait_until, write_tree
+from .helpers import codes, CONFIG, diagnostics, Doc, PRESETS, RULES, start_demo_session, uri_of, wait_until
 
 
 @pytest_lsp.fixture(scope="module", params=PRESETS, config=CONFIG)
 async def client(request, lsp_client: LanguageClient, tmp_path_factory):
-    root = tmp_path_factory.mktemp("commands")
-    write_tree(root, {".architecture-rules/demo.yaml": RULES})
-    (root / ".git").mkdir()
-    lsp_client.root = root
-    await start_session(lsp_client, request.param, [root], init_options={"debounceMs": 0})
+    await start_demo_session(lsp_client, request.param, tmp_path_factory, "commands")
     yield
     await lsp_client.shutdown_session()
 

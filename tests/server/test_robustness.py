@@ -10,16 +10,12 @@ from lsprotocol import types as t
 from pygls.exceptions import JsonRpcMethodNotFound, JsonRpcRequestCancelled
 from pytest_lsp import LanguageClient
 
-from .helpers import CONFIG, PRESETS, RULES, Doc, codes, diagnostics, start_session, wait_until, write_tree
+from .helpers import codes, CONFIG, diagnostics, Doc, PRESETS, start_demo_session, wait_until
 
 
 @pytest_lsp.fixture(scope="module", params=PRESETS, config=CONFIG)
 async def client(request, lsp_client: LanguageClient, tmp_path_factory):
-    root = tmp_path_factory.mktemp("robust")
-    write_tree(root, {".architecture-rules/demo.yaml": RULES})
-    (root / ".git").mkdir()
-    lsp_client.root = root
-    await start_session(lsp_client, request.param, [root], init_options={"debounceMs": 0})
+    await start_demo_session(lsp_client, request.param, tmp_path_factory, "robust")
     yield
     await lsp_client.shutdown_session()
 
