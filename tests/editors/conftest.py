@@ -2,6 +2,5 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from .editor_helpers import example_project, lsp_exe, xdg_env  # noqa: E402,F401  (fixtures)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator, Optional
 
-from ..model import Note, PatternEntry, Rule, Span
+from ..model import Note, PatternEntry, Rule
 from .context import FileContext, RawFinding
 
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
