@@ -1,0 +1,190 @@
+"""pygls' JSON-RPC protocol, adapted: every touch of pygls' private protocol API
+lives here (the one door to pygls internals; tests/server/test_pygls_compat.py fails
+loudly when a pinned upgrade changes what it relies on).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import logging
+from typing import TYPE_CHECKING
+
+from lsprotocol import types as t
+from pygls.exceptions import (
+    JsonRpcException,
+    JsonRpcInvalidParams,
+    JsonRpcInvalidRequest,
+    JsonRpcServerNotInitialized,
+)
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
+
+if TYPE_CHECKING:
+    from .app import ArchrulesServer
+
+log = logging.getLogger("archrules_lsp.server")
+
+
+class _Malformed:
+    """A message whose params failed validation (see `ArchrulesProtocol.structure_message`)."""
+
+    __slots__ = ("data", "error")
+
+    def __init__(self, data: dict, error: Exception):
+        self.data = data
+        self.error = error
+
+
+class ArchrulesProtocol(LanguageServerProtocol):
+    """pygls' protocol with didOpen/didChange/didClose kept in our own document store,
+    and the JSON-RPC/LSP rules pygls leaves out:
+
+    - a request whose params do not validate gets InvalidParams (pygls drops it: the
+      client would wait forever); a notification is dropped with a warning, and a
+      malformed didChange marks the document as out of sync (see DocumentStore.lose);
+    - requests before `initialize` get ServerNotInitialized (-32002), notifications
+      other than `exit` are dropped;
+    - requests after `shutdown` get InvalidRequest (pygls sends nothing at all), and
+      so does a second `initialize` (pygls would reset the session);
+    - an answer to a request the server cancelled meanwhile is dropped (pygls raised).
+    """
+
+    _server: "ArchrulesServer"
+
+    def structure_message(self, data):
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            if isinstance(data, dict) and isinstance(data.get("method", ""), str) and (
+                    "method" in data or "id" in data):
+                return _Malformed(data, exc)
+            raise
+
+    def handle_message(self, message):
+        if isinstance(message, _Malformed):
+            self._refuse_malformed(message)
+            return
+        method = getattr(message, "method", None)
+        if method is not None and method != t.EXIT:
+            msg_id = getattr(message, "id", None)
+            if self._workspace is None and method != t.INITIALIZE:
+                if msg_id is not None:
+                    log.warning("%s before initialize: refused", method)
+                    self._send_response(msg_id, error=JsonRpcServerNotInitialized(
+                        f"{method}: the server is not initialized yet").to_response_error())
+                else:
+                    log.warning("%s before initialize: dropped", method)
+                return
+            if self._shutdown and msg_id is not None:
+                self._send_response(msg_id, error=JsonRpcInvalidRequest(
+                    f"{method}: the server is shutting down").to_response_error())
+                return
+            if method == t.INITIALIZE and self._workspace is not None and msg_id is not None:
+                # LSP: initialize is sent once; a second one would reset the session's state
+                self._send_response(msg_id, error=JsonRpcInvalidRequest(
+                    "initialize: the server is initialized already").to_response_error())
+                return
+        super().handle_message(message)
+
+    def _handle_response(self, msg_id, result=None, error=None):
+        # The answer to a request we gave up on (a scan restarted while its progress
+        # `create` was pending, a wait_for timeout): pygls would raise InvalidStateError.
+        future = self._request_futures.get(msg_id)
+        if future is not None and future.done():
+            self._request_futures.pop(msg_id, None)
+            log.debug("answer to request %r arrived after it was cancelled; dropped", msg_id)
+            return
+        super()._handle_response(msg_id, result, error)
+
+    def _refuse_malformed(self, message: _Malformed) -> None:
+        data, error = message.data, message.error
+        method = data.get("method")
+        msg_id = data.get("id")
+        detail = _cause(error)
+        if method is None:  # a response to one of our requests that does not validate
+            future = self._request_futures.pop(msg_id, None) if isinstance(msg_id, (str, int)) else None
+            log.warning("malformed response to request %r: %s", msg_id, detail)
+            if future is not None and not future.done():
+                future.set_exception(JsonRpcInvalidParams(f"malformed response: {detail}"))
+            return
+        if isinstance(msg_id, (str, int)) and not isinstance(msg_id, bool):
+            log.warning("%s request %r refused, invalid params: %s", method, msg_id, detail)
+            if self._shutdown:
+                err = JsonRpcInvalidRequest(f"{method}: the server is shutting down")
+            elif self._workspace is None and method != t.INITIALIZE:
+                err = JsonRpcServerNotInitialized(f"{method}: the server is not initialized yet")
+            else:
+                err = JsonRpcInvalidParams(f"{method}: invalid params: {detail}")
+            self._send_response(msg_id, error=err.to_response_error())
+            return
+        log.warning("%s notification dropped, invalid params: %s", method, detail)
+        if method in (t.TEXT_DOCUMENT_DID_CHANGE, t.TEXT_DOCUMENT_DID_OPEN) and \
+                self._workspace is not None and not self._shutdown:
+            params = data.get("params")
+            ident = params.get("textDocument") if isinstance(params, dict) else None
+            uri = ident.get("uri") if isinstance(ident, dict) else None
+            if not isinstance(uri, str):
+                return
+            if method == t.TEXT_DOCUMENT_DID_OPEN:
+                # known to be open, text unknown: say so rather than stay silent about it
+                self._server.documents.open(uri, "", None, "")
+            if self._server.documents.lose(uri):
+                self._server.on_document_lost(uri, detail)
+
+    def send_notification_json(self, method: str, params_json: str) -> None:
+        """Send a notification whose params are JSON text already (hot path: diagnostics).
+
+        Mirrors pygls' `_send_data`, minus serialising lsprotocol objects."""
+        if self.writer is None:
+            log.error("cannot send %s: no transport", method)
+            return
+        body = '{"jsonrpc":"2.0","method":%s,"params":%s}' % (json.dumps(method), params_json)
+        data = body.encode("utf-8")
+        if self._include_headers:
+            data = (f"Content-Length: {len(data)}\r\n"
+                    f"Content-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n").encode("ascii") + data
+        try:
+            res = self.writer.write(data)
+            if inspect.isawaitable(res):
+                asyncio.ensure_future(res)
+        except BrokenPipeError:
+            log.error("client gone: cannot send %s", method)
+            raise
+
+    @lsp_method(t.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: t.DidOpenTextDocumentParams):
+        item = params.text_document
+        self._server.documents.open(item.uri, item.text, item.version, item.language_id)
+        if (handler := self.fm.features.get(t.TEXT_DOCUMENT_DID_OPEN)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(t.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: t.DidChangeTextDocumentParams):
+        ls = self._server
+        ls.documents.change(params.text_document.uri, params.text_document.version,
+                            params.content_changes, ls.client.position_encoding)
+        if (handler := self.fm.features.get(t.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(t.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: t.DidCloseTextDocumentParams):
+        self._server.documents.close(params.text_document.uri)
+        if (handler := self.fm.features.get(t.TEXT_DOCUMENT_DID_CLOSE)) is not None:
+            yield handler, (params,), None
+
+
+def _cause(error: BaseException) -> str:
+    """The innermost validation problem of a cattrs error, in one line."""
+    while error.__cause__ is not None:
+        error = error.__cause__
+    try:
+        from cattrs import transform_error
+
+        parts = transform_error(error)  # type: ignore[arg-type]
+        if parts:
+            return "; ".join(parts[:3])
+    except Exception:  # noqa: BLE001 - only a nicer message
+        pass
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
