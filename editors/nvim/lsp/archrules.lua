@@ -7,10 +7,11 @@
 --- by `[tool.archrules] rules` in `pyproject.toml`): diagnostics with the rule id
 --- as code, hover with the rule's suggestion, and quick fixes (insert the
 --- suggested line, ignore the rule on a line or in a file). It can be installed
---- via `pip`:
+--- via `pip`, from a checkout of the repository until it is published on PyPI:
 ---
 --- ```sh
---- pip install archrules-lsp
+--- pip install /path/to/archrules-lsp    # the checkout, for now
+--- pip install archrules-lsp             # once published
 --- ```
 ---
 --- Server settings go under `settings.archrules` (the defaults are listed below):
@@ -26,28 +27,24 @@
 --- })
 --- ```
 ---
---- Commands (`:lua vim.lsp.buf.execute_command` or a code action):
+--- Commands (`Client:exec_cmd()`, or a code action):
 --- `archrules.reloadRules`, `archrules.checkWorkspace`, `archrules.fixAll`
---- (argument: a document URI), `archrules.showRule` (argument: a rule id).
+--- (argument: a document URI), `archrules.showRule` (argument: a rule id):
+---
+--- ```lua
+--- local client = vim.lsp.get_clients({ name = 'archrules' })[1]
+--- client:exec_cmd({ title = 'fix all', command = 'archrules.fixAll', arguments = { vim.uri_from_bufnr(0) } })
+--- ```
+---
+--- No `filetypes`: a rule's glob can name any file (`*.go`, `*.tsx`, ...), so the
+--- server attaches to every file buffer in a project (found by `root_markers`;
+--- `workspace_required`: none outside one) and ignores the files no rule names.
 
 ---@type vim.lsp.Config
 return {
   cmd = { 'archrules-lsp' },
-  filetypes = {
-    'python',
-    'javascript',
-    'javascriptreact',
-    'typescript',
-    'typescriptreact',
-    'vue',
-    'svelte',
-    'html',
-    'htmldjango',
-    'css',
-    'scss',
-    'yaml',
-  },
   root_markers = { '.architecture-rules', '.architecture-rules.yaml', 'pyproject.toml', '.git' },
+  workspace_required = true,
   settings = {
     archrules = {
       enable = true,
