@@ -17,11 +17,10 @@ from .comments import HASH, comment_style
 from .model import Finding, Fix, FixKind, Span, TextEdit
 from .python_source import PythonSource
 from .suppressions import Suppression
-from .text import SourceText
+from .text import SourceText, line_starts, split_lines
 
 # "Add: x = 1", "Use BackgroundTasks: ...": a short capitalised prose label before the code
 _LABEL = re.compile(r"^[A-Z][A-Za-z ]{0,40}:\s+(?=\S)")
-_TERMINATOR = re.compile(r"\r\n|\r|\n")
 _BULLET = re.compile(r"^(?:[-*+\u2022]|\d{1,2}[.)])\s+")
 _BACKTICKS = re.compile(r"`([^`]+)`")
 
@@ -31,7 +30,7 @@ def suggested_line(suggestion: str, needle: str, python: bool) -> Optional[str]:
 
     Prose lines ("Format: ...", "Add timestamp fields:") are never returned: for
     Python the candidate must parse as a statement."""
-    for raw in suggestion.splitlines():
+    for raw in split_lines(suggestion):
         line = raw.strip()
         if needle not in line:
             continue
@@ -153,30 +152,21 @@ def ignore_file_fix(src: SourceText, path: str, rule_id: str,
 # ---------------------------------------------------------------- applying
 
 
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    starts.extend(m.end() for m in _TERMINATOR.finditer(text))
-    return starts
-
-
 def apply_edits(text: str, edits: Iterable[TextEdit]) -> str:
     """Apply non-overlapping edits given in (line, code-point column) terms.
 
     Positions past a line's end or the text's end are clamped. Insertions at the
     same point keep their given order."""
-    starts = _line_starts(text)
+    starts = line_starts(text)
+    lines = split_lines(text)
     n_lines = len(starts)
 
     def offset(line: int, col: int) -> int:
         if line >= n_lines:
             return len(text)
-        start = starts[line]
-        end = starts[line + 1] if line + 1 < n_lines else len(text)
-        # the line's content ends before its terminator
-        content_end = end
-        while content_end > start and text[content_end - 1] in "\r\n":
-            content_end -= 1
-        return min(start + max(col, 0), content_end)
+        if line < 0:
+            return 0
+        return starts[line] + min(max(col, 0), len(lines[line]))
 
     resolved = []
     for i, e in enumerate(edits):

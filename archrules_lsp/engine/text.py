@@ -1,31 +1,127 @@
-"""Source text as the engine sees it: lines split on \\r\\n, \\r and \\n only.
+"""Text as the engine sees it, and the one place that says so.
 
-Form feed, \\x85 and the Unicode line separators are ordinary characters here
-(str.splitlines would break on them and put findings on the wrong line).
+Lines break on \\r\\n, \\r and \\n only. Form feed, \\x85 and the Unicode line
+separators are ordinary characters here (str.splitlines would break on them and
+put findings on the wrong line; editors speaking LSP break on the three only).
+
+This module owns: splitting into lines (`split_lines`, `line_starts`,
+`SourceText`), reading bytes as text (`decode`), and converting columns between
+code points (the engine's unit) and UTF-8/16/32 code units (an editor's).
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import cached_property
 from itertools import accumulate, repeat
 from operator import add
-from functools import cached_property
+from typing import Optional
 
-_TERMINATOR = re.compile(r"\r\n?")
-_ANY_TERMINATOR = re.compile(r"\r\n|\r|\n")
+from .model import Span
+
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_BREAK_KEPT = re.compile(r"(\r\n|\r|\n)")
+_CR_TERMINATOR = re.compile(r"\r\n?")
+_BOM = b"\xef\xbb\xbf"
+
+UTF8 = "utf-8"
+UTF16 = "utf-16"
+UTF32 = "utf-32"
+
+
+# ------------------------------------------------------------------ lines
+
+
+def split_lines(text: str) -> list[str]:
+    """Line contents without terminators (a text ending in a break has a last, empty line)."""
+    if "\r" not in text:
+        return text.split("\n")  # the common case, at C speed
+    return LINE_BREAK.split(text)
+
+
+def line_starts(text: str) -> list[int]:
+    """Index in `text` where each line starts (C-level loops only: runs on every keystroke)."""
+    if "\r" not in text:
+        lens = [n + 1 for n in map(len, text.split("\n"))]
+    else:
+        parts = _LINE_BREAK_KEPT.split(text)  # content, terminator, content, ...
+        lens = [len(c) + len(sep) for c, sep in zip(parts[0::2], parts[1::2] + [""])]
+    starts = list(accumulate(lens, initial=0))
+    starts.pop()  # the start of a line after the last one
+    return starts
+
+
+def line_of_offset(starts: list[int], offset: int) -> int:
+    """The line holding `offset`, given the line starts."""
+    return max(bisect_right(starts, offset) - 1, 0)
+
+
+# ------------------------------------------------------------------ bytes
+
+
+def decode_reporting(data: bytes) -> tuple[str, Optional[int]]:
+    """UTF-8 with a leading BOM dropped and undecodable bytes read as U+FFFD; and the
+    offset in `data` of the first undecodable byte (None when there is none)."""
+    start = 3 if data.startswith(_BOM) else 0
+    try:
+        return str(data[start:], "utf-8"), None
+    except UnicodeDecodeError as e:
+        return str(data[start:], "utf-8", "replace"), start + e.start
 
 
 def decode(data: bytes) -> str:
     """UTF-8 (a leading BOM dropped); bytes that are not UTF-8 become U+FFFD instead of failing."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("utf-8", errors="replace")
+    return decode_reporting(data)[0]
 
 
+# ------------------------------------------------------------------ columns
+
+
+def units_of(text: str, encoding: str) -> int:
+    """How many code units of `encoding` (UTF8, UTF16 or UTF32) the string takes."""
+    if encoding == UTF32 or text.isascii():
+        return len(text)
+    if encoding == UTF8:
+        return len(text.encode("utf-8", "surrogatepass"))
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def to_client_column(line: str, column: int, encoding: str) -> int:
+    """Code-point column on `line` -> code units of `encoding` (clamped to the line)."""
+    column = max(0, min(column, len(line)))
+    if encoding == UTF32 or line.isascii():
+        return column
+    return units_of(line[:column], encoding)
+
+
+def _utf8_width(c: str) -> int:
+    return 1 if c < "\x80" else 2 if c < "\u0800" else 3 if c < "\U00010000" else 4
+
+
+def _utf16_width(c: str) -> int:
+    return 2 if c >= "\U00010000" else 1
+
+
+def from_client_column(line: str, units: int, encoding: str) -> int:
+    """Code units of `encoding` on `line` -> code-point column (clamped to the line).
+
+    A position inside a character (half a surrogate pair, a byte inside a UTF-8
+    sequence) moves to the end of that character."""
+    if units <= 0:
+        return 0
+    if encoding == UTF32 or line.isascii():
+        return min(units, len(line))
+    width = _utf8_width if encoding == UTF8 else _utf16_width
+    seen = 0
+    for i, ch in enumerate(line):
+        if seen >= units:
+            return i
+        seen += width(ch)
+    return len(line)
+
+
+# ------------------------------------------------------------------ one file's text
 class SourceText:
     """One file's text with the views the checks need, each computed once."""
 
@@ -41,7 +137,7 @@ class SourceText:
         Line contents are unchanged, so (line, column) positions computed on
         it are positions in the original text."""
         t = self.text
-        return _TERMINATOR.sub("\n", t) if "\r" in t else t
+        return _CR_TERMINATOR.sub("\n", t) if "\r" in t else t
 
     @cached_property
     def lines(self) -> list[str]:
@@ -87,8 +183,6 @@ class SourceText:
 
         Never empty where the text allows it: an empty line spans up to the
         start of the next one, so an editor still has something to underline."""
-        from .model import Span
-
         lines = self.lines
         line = max(0, min(line, len(lines) - 1))
         length = len(lines[line])
@@ -99,7 +193,7 @@ class SourceText:
     @cached_property
     def newline(self) -> str:
         """The file's line terminator (its first one; \\n for a one-line file), for inserted lines."""
-        m = _ANY_TERMINATOR.search(self.text)
+        m = LINE_BREAK.search(self.text)
         return m.group() if m else "\n"
 
     def find_line(self, needle: str) -> int:

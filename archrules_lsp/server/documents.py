@@ -14,80 +14,19 @@ character past the line means the end of that line), never an error.
 
 from __future__ import annotations
 
-import re
-from itertools import accumulate
 from typing import Optional
 
 from pygls.uris import to_fs_path
 
-LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-UTF8 = "utf-8"
-UTF16 = "utf-16"
-UTF32 = "utf-32"
-
-
-# ------------------------------------------------------------------ columns
-
-
-def units_of(text: str, encoding: str) -> int:
-    """How many code units of `encoding` the string takes."""
-    if encoding == UTF32 or text.isascii():
-        return len(text)
-    if encoding == UTF8:
-        return len(text.encode("utf-8", "surrogatepass"))
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2
-
-
-def to_client_column(line: str, column: int, encoding: str) -> int:
-    """Code-point column on `line` -> code units of `encoding` (clamped to the line)."""
-    column = max(0, min(column, len(line)))
-    if encoding == UTF32 or line.isascii():
-        return column
-    return units_of(line[:column], encoding)
-
-
-def from_client_column(line: str, units: int, encoding: str) -> int:
-    """Code units of `encoding` on `line` -> code-point column (clamped to the line).
-
-    A position inside a character (half a surrogate pair, a byte inside a UTF-8
-    sequence) moves to the end of that character."""
-    if units <= 0:
-        return 0
-    if encoding == UTF32 or line.isascii():
-        return min(units, len(line))
-    if encoding == UTF8:
-        width = lambda c: 1 if c < "\x80" else 2 if c < "\u0800" else 3 if c < "\U00010000" else 4  # noqa: E731
-    else:
-        width = lambda c: 2 if c >= "\U00010000" else 1  # noqa: E731
-    seen = 0
-    for i, ch in enumerate(line):
-        if seen >= units:
-            return i
-        seen += width(ch)
-    return len(line)
-
-
-def split_lines(text: str) -> list[str]:
-    """Line contents without terminators, split like the engine (\\r\\n, \\r, \\n)."""
-    if "\r" not in text:
-        return text.split("\n")  # the common case, at C speed
-    return LINE_BREAK.split(text)
-
-
-_LINE_BREAK_KEPT = re.compile(r"(\r\n|\r|\n)")
-
-
-def line_starts(text: str) -> list[int]:
-    """Index of each line's start (C-level loops only: this runs on every keystroke)."""
-    if "\r" not in text:
-        lens = [n + 1 for n in map(len, text.split("\n"))]
-    else:
-        parts = _LINE_BREAK_KEPT.split(text)  # content, terminator, content, ...
-        lens = [len(c) + len(sep) for c, sep in zip(parts[0::2], parts[1::2] + [""])]
-    starts = list(accumulate(lens, initial=0))
-    starts.pop()  # the start of a line after the last one
-    return starts
+# The engine's text module owns line splitting and column conversion; the names
+# are re-exported here for the server's modules.
+from ..engine.text import (  # noqa: F401
+    LINE_BREAK,
+    from_client_column,
+    line_starts,
+    split_lines,
+    to_client_column,
+)
 
 
 # ------------------------------------------------------------------ documents

@@ -11,6 +11,7 @@ from typing import Callable, Optional, Sequence
 import yaml
 
 from ..model import Rule, RuleError, RuleSet, Severity, Span
+from ..text import decode, decode_reporting
 from . import yaml_nodes
 from .rules import BuiltRule, build_rules
 from .recovery import recover
@@ -200,13 +201,10 @@ def _read(path: str, read_text: Optional[Callable[[str], str]]) -> tuple[Optiona
 
 def _decode(data: bytes, path: str) -> tuple[str, Optional[RuleError]]:
     """UTF-8 (BOM dropped); on bad bytes, U+FFFD and a warning at the first one."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError as e:
-        text = data.decode("utf-8", errors="replace")
-        before = data[: e.start].decode("utf-8", errors="replace")
-        line, col = Positions(before).at(len(before))
-        message = f"the rule file is not valid UTF-8 (byte 0x{data[e.start]:02x}); undecodable bytes were replaced"
-        return text, RuleError(path, Span(line, col, line, col + 1), message, None, Severity.WARNING)
+    text, bad = decode_reporting(data)
+    if bad is None:
+        return text, None
+    before = decode(data[:bad])
+    line, col = Positions(before).at(len(before))
+    message = f"the rule file is not valid UTF-8 (byte 0x{data[bad]:02x}); undecodable bytes were replaced"
+    return text, RuleError(path, Span(line, col, line, col + 1), message, None, Severity.WARNING)

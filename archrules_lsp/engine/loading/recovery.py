@@ -15,19 +15,17 @@ many rules in a row fail.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from dataclasses import replace
 from typing import Callable, Optional
 
 import yaml
 from yaml.nodes import Node
 
-from dataclasses import replace
-
 from ..model import RuleError, Span
+from ..text import line_of_offset, line_starts, split_lines
 from .yaml_nodes import compose_documents
 
 MAX_RECOVERIES = 20
-_LINE_BREAK = re.compile(r"\r\n?|\n")
 _ITEM_START = re.compile(r"^([ \t]*)-(?:[ \t]|$)")
 
 
@@ -88,15 +86,14 @@ def recover(
 
     Returns (roots, the text they were parsed from, every syntax error found, the
     group key lines whose items were blanked), or None when the file cannot be recovered."""
-    starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+    starts = line_starts(text)
     chars = list(text)
     errors = [first_error]
     blanked: set[int] = set()
     groups: set[int] = set()
     error, exc = first_error, first_exception
     for _ in range(MAX_RECOVERIES):
-        current = "".join(chars)
-        lines = [current[a:b].rstrip("\r\n") for a, b in zip(starts, starts[1:] + [len(current)])]
+        lines = split_lines("".join(chars))
         item = rule_item_lines(lines, error.span.line)
         if item is None:
             return None
@@ -143,4 +140,4 @@ def _context_line(exc: Exception, starts: list[int]) -> Optional[int]:
     index = getattr(mark, "index", None)
     if not isinstance(index, int):
         return None
-    return bisect_right(starts, index) - 1
+    return line_of_offset(starts, index)

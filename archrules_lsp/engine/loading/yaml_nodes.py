@@ -11,14 +11,13 @@ also break on U+2028 / U+0085 and disagree with the editor and `SourceText`.
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
 from typing import Iterator, Optional
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..model import Span
+from ..text import line_of_offset, line_starts
 
 # libyaml is ~10x faster; both give the same nodes and code-point mark indexes.
 LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -28,8 +27,6 @@ STR, NULL, SEQ, MAP, MERGE = TAG + "str", TAG + "null", TAG + "seq", TAG + "map"
 # Tags a rule file may contain (implicit or written): plain data only.
 SCALAR_TAGS = frozenset(TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
 ALLOWED_TAGS = SCALAR_TAGS | {SEQ, MAP, MERGE}
-
-_LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
 def compose_documents(text: str) -> list[Node]:
@@ -51,7 +48,7 @@ class Positions:
 
     def __init__(self, text: str, first_line_shift: int = 0):
         self.text = text
-        self._starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+        self._starts = line_starts(text)
         self._shift = first_line_shift
 
     @property
@@ -60,7 +57,7 @@ class Positions:
 
     def at(self, index: int) -> tuple[int, int]:
         index = max(0, min(index, len(self.text)))
-        line = bisect_right(self._starts, index) - 1
+        line = line_of_offset(self._starts, index)
         return line, index - self._starts[line]
 
     def line_text(self, line: int) -> str:
