@@ -15,12 +15,12 @@ from typing import Iterator, Optional
 
 import re2
 
+from .re2_compat import UNANCHORED, span_matcher
 from .text import SourceText
 
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False  # RE2 would print parse errors to stderr; we report them ourselves
 _OPTIONS.never_nl = True
-_UNANCHORED = re2._Anchor.UNANCHORED
 
 # \A and \z mean "start/end of the searched text": keep their per-line meaning by
 # searching such patterns line by line (rare in practice).
@@ -77,9 +77,7 @@ class LineRegex:
             self._rx = re2.compile((prefix + source).encode("utf-8", errors="surrogatepass"), _OPTIONS)
         except re2.error as e:  # noqa: PERF203
             raise RegexError(_readable(e, source)) from None
-        # The binding's own search builds a generator and a Match object per call; the
-        # hot loop calls the compiled RE2 object underneath and reads the spans.
-        self._match = self._rx._regexp.Match
+        self._match = span_matcher(self._rx)
         self._names = {(k.decode() if isinstance(k, bytes) else k): v for k, v in self._rx.groupindex.items()}
 
     def __repr__(self) -> str:
@@ -112,7 +110,7 @@ class LineRegex:
         line_of, starts = src.line_of_byte, None
         at = 0
         while at <= n:
-            spans = match(_UNANCHORED, data, at, n)
+            spans = match(UNANCHORED, data, at, n)
             start, end = spans[0]
             if start < 0:
                 return
