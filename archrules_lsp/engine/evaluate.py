@@ -151,8 +151,8 @@ class Checker:
         if antis:
             matching = self._regex_set.matching(src)
             for i in antis:
-                if i in matching:
-                    s = self._antis[i]
+                s = self._antis[i]
+                if i in matching and ctx.affordable(s.rule, s.anti.regex):
                     raw.extend(anti_pattern(ctx, s.rule, s.anti))
 
         suppressions = find_suppressions(src)

@@ -94,6 +94,11 @@ class LineRegex:
         """The pattern for a whole-text RegexSet prefilter (None: cannot be prefiltered)."""
         return None if self._per_line else self._rx.pattern
 
+    @property
+    def program_size(self) -> int:
+        """RE2's instruction count for the pattern (about one per literal character or class)."""
+        return self._rx.programsize
+
     def matches_empty(self) -> bool:
         return self._rx.search(b"") is not None
 
@@ -172,38 +177,120 @@ class LineRegex:
                          src.data, spans, self._names)
 
 
+# The work one rule may do on one file, in RE2 program instructions times bytes
+# scanned: a deterministic bound on RE2's worst case (its NFA fallback costs about
+# one step per instruction per byte). 128 instructions fit a 1 MiB file.
+SCAN_BUDGET = 128 << 20
+
+# A set holds patterns of at most this many instructions in all (RE2 needs about
+# 64 bytes of max_mem per instruction to compile one), and its DFA gets this much
+# cache per pattern: with RE2's default 8 MiB a few hundred patterns thrash it.
+_SET_PROGRAM_LIMIT = 40_000
+# A pattern bigger than this is searched on its own: within SCAN_BUDGET it can only
+# run on small files, where a prefilter saves nothing, and each set costs a compile.
+_SET_MEMBER_LIMIT = 4096
+_SET_MEMORY_PER_PATTERN = 128 << 10
+_SET_MEMORY_PER_INSTRUCTION = 128
+_SET_MEMORY_MIN, _SET_MEMORY_MAX = 8 << 20, 256 << 20
+
+
+def scan_cost(rx: LineRegex, src: SourceText) -> int:
+    """The work `rx` may cost on `src`, in the units of SCAN_BUDGET."""
+    return rx.program_size * len(src.data)
+
+
+class _Member:
+    __slots__ = ("index", "source", "program")
+
+    def __init__(self, index: int, source: bytes, program: int):
+        self.index, self.source, self.program = index, source, program
+
+
 class RegexSet:
-    """Which of many LineRegexes match anywhere in a text, in one RE2 pass.
+    """Which of many LineRegexes may match in a text, in a few RE2 passes.
 
-    Used as a prefilter: only the members reported here are scanned line by line."""
+    A prefilter: only the members reported here are scanned line by line. Members
+    are grouped by program size (within a factor of two) into sets of bounded
+    program, each with its memory sized from its patterns; a set RE2 cannot
+    compile is split in two, and a pattern no set takes (or too big for one) is
+    always reported: it is then scanned on its own. A set whose largest pattern would be over
+    SCAN_BUDGET on a text is not run on it: its members are all reported, and the
+    caller skips the ones over budget."""
 
-    __slots__ = ("_set", "_always")
+    __slots__ = ("_sets", "_always")
 
     def __init__(self, regexes: list[LineRegex]):
         self._always: list[int] = []
-        members: list[int] = []
-        s = re2.Set.SearchSet(_OPTIONS)
+        members: list[_Member] = []
         for i, rx in enumerate(regexes):
             src = rx.set_source
-            if src is None:
+            if src is None or rx.program_size > _SET_MEMBER_LIMIT:
                 self._always.append(i)
-                continue
-            s.Add(src)
-            members.append(i)
-        if members:
-            s.Compile()
-            self._set = (s, members)
+            else:
+                members.append(_Member(i, src, rx.program_size))
+        self._sets: list[tuple[object, list[int], int]] = []  # (RE2 set, member indexes, largest program)
+        for group in _groups(members):
+            self._compile(group)
+
+    def _compile(self, group: list[_Member]) -> None:
+        compiled = _compile_set(group)
+        if compiled is not None:
+            self._sets.append((compiled, [m.index for m in group], max(m.program for m in group)))
+        elif len(group) == 1:
+            self._always.append(group[0].index)
         else:
-            self._set = None
+            half = len(group) // 2
+            self._compile(group[:half])
+            self._compile(group[half:])
 
     def matching(self, src: SourceText) -> set[int]:
         out = set(self._always)
-        if self._set is not None:
-            s, members = self._set
-            hit = s.Match(src.data)
+        data = src.data
+        for rset, members, program in self._sets:
+            if program * len(data) > SCAN_BUDGET:
+                out.update(members)
+                continue
+            hit = rset.Match(data)
             if hit:
                 out.update(members[i] for i in hit)
         return out
+
+
+def _groups(members: list[_Member]) -> list[list[_Member]]:
+    """Members by program size class (powers of two), each class cut at _SET_PROGRAM_LIMIT."""
+    out: list[list[_Member]] = []
+    by_class: dict[int, list[_Member]] = {}
+    for m in members:
+        by_class.setdefault(m.program.bit_length(), []).append(m)
+    for _, group in sorted(by_class.items()):
+        current: list[_Member] = []
+        total = 0
+        for m in group:
+            if current and total + m.program > _SET_PROGRAM_LIMIT:
+                out.append(current)
+                current, total = [], 0
+            current.append(m)
+            total += m.program
+        out.append(current)
+    return out
+
+
+def _compile_set(group: list[_Member]):
+    """An RE2 search set of the group's patterns, or None when RE2 refuses it."""
+    program = sum(m.program for m in group)
+    memory = _SET_MEMORY_PER_INSTRUCTION * program + _SET_MEMORY_PER_PATTERN * len(group)
+    options = re2.Options()
+    options.log_errors = False
+    options.never_nl = True
+    options.max_mem = max(_SET_MEMORY_MIN, min(memory, _SET_MEMORY_MAX))
+    rset = re2.Set.SearchSet(options)
+    try:
+        for m in group:
+            rset.Add(m.source)
+        rset.Compile()
+    except re2.error:
+        return None
+    return rset
 
 
 def _readable(err: Exception, source: str) -> str:
@@ -216,4 +303,11 @@ def _readable(err: Exception, source: str) -> str:
         hint = " (look-ahead and look-behind are not supported: rules use RE2, which runs in linear time)"
     elif "invalid escape sequence" in msg and re.search(r"\\[1-9]", source):
         hint = " (back-references are not supported: rules use RE2, which runs in linear time)"
-    return f"invalid regex {source!r}: {msg}{hint}"
+    elif "pattern too large" in msg:
+        hint = " (its compiled program is over RE2's limit for one regex: simplify it or split it into several)"
+    return f"invalid regex {_shortened(source)!r}: {_shortened(msg)}{hint}"
+
+
+def _shortened(text: str, limit: int = 120) -> str:
+    """A pattern (or an RE2 message quoting one) as a message shows it: at most `limit` characters."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"

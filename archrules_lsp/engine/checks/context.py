@@ -8,6 +8,7 @@ from typing import Optional
 
 from ..model import Fix, Note, Rule, Span
 from ..python_source import PythonSource, is_python
+from ..regex import SCAN_BUDGET, LineRegex, scan_cost
 from ..text import SourceText
 
 
@@ -24,6 +25,7 @@ class FileContext:
         self.path = path
         self.src = src
         self.notes: list[Note] = []
+        self._over_budget: set[str] = set()  # rules already noted as skipped
 
     @cached_property
     def python(self) -> Optional[PythonSource]:
@@ -43,3 +45,19 @@ class FileContext:
 
     def line_span(self, line: int) -> Span:
         return self.src.line_span(line)
+
+    def affordable(self, rule: Rule, rx: LineRegex) -> bool:
+        """May `rx` be searched on this file within SCAN_BUDGET? If not, the rule's
+        skip is noted (once per rule): a skipped check is never a silent miss."""
+        cost = scan_cost(rx, self.src)
+        if cost <= SCAN_BUDGET:
+            return True
+        if rule.id not in self._over_budget:
+            self._over_budget.add(rule.id)
+            pattern = rx.source if len(rx.source) <= 60 else rx.source[:60] + "..."
+            self.notes.append(Note(
+                f"rule {rule.id} skipped: too slow on this file (regex {pattern!r} is {rx.program_size:,} "
+                f"RE2 instructions x {len(self.src.data):,} bytes = {cost:,}, over the budget of "
+                f"{SCAN_BUDGET:,} per rule and file)",
+                self.line_span(0), rule.id))
+        return False

@@ -57,7 +57,7 @@ def must_reference(ctx: FileContext, rule: Rule, entry: PatternEntry) -> Iterato
 
 def should_match(ctx: FileContext, rule: Rule, entry: PatternEntry) -> Iterator[RawFinding]:
     rx = entry.should_match
-    if rx is None:
+    if rx is None or not ctx.affordable(rule, rx):
         return
     for _ in rx.finditer(ctx.src):
         return
