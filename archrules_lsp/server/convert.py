@@ -133,8 +133,9 @@ def finding_diagnostic(finding, rule, lines: Lines, features, link: Optional[dic
         "code": finding.rule_id,
         "source": SOURCE,
         "message": finding.message,
-        "data": {"ruleId": finding.rule_id, "span": span_json(finding.span),
-                 "fixes": [fix_json(f) for f in finding.fixes]},
+        # what a code action request echoes back to find the finding again; its fixes are
+        # computed then, from the current text, not on every keystroke
+        "data": {"ruleId": finding.rule_id, "span": span_json(finding.span)},
     }
     if unused and features.unnecessary_tag:
         diag["tags"] = [int(t.DiagnosticTag.Unnecessary)]
@@ -156,6 +157,20 @@ def notice_diagnostic(message: str) -> dict:
         "source": SOURCE,
         "message": message,
     }
+
+
+def note_diagnostic(note, lines: Lines) -> dict:
+    """An engine note (checks skipped: the file does not parse, a rule too slow on it) where
+    the user sees it, not only in the log."""
+    diag: dict[str, Any] = {
+        "range": range_json(lines, note.span),
+        "severity": int(t.DiagnosticSeverity.Information),
+        "source": SOURCE,
+        "message": f"archrules: {note.message}",
+    }
+    if note.rule_id:
+        diag["code"] = note.rule_id
+    return diag
 
 
 def rule_location_range(location, lines: Optional[Lines] = None) -> t.Range:

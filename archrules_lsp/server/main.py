@@ -62,8 +62,12 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
 
 
 def setup_logging(level_name: Optional[str]) -> None:
+    """stderr gets warnings and errors unless --log-level asks for more: editors record
+    the server's stderr as errors (Neovim's :LspLog marks every line [ERROR]); the
+    client's log (window/logMessage) gets the logLevel setting's level."""
     level = getattr(logging, (level_name or "info").upper())
     handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(level if level_name else logging.WARNING)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
@@ -94,13 +98,9 @@ def protocol_streams():
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
     setup_logging(args.log_level)
-    from .features import configuration
-
-    configuration.CLI_LEVEL = args.log_level
-
     from .app import create_server
 
-    server = create_server()
+    server = create_server(args.log_level)
     client_handler = ClientLogHandler(server)
     client_handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
     logging.getLogger("archrules_lsp").addHandler(client_handler)

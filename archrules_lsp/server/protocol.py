@@ -6,10 +6,11 @@ loudly when a pinned upgrade changes what it relies on).
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import json
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from lsprotocol import types as t
 from pygls.exceptions import (
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from .app import ArchrulesServer
 
 log = logging.getLogger("archrules_lsp.server")
+_T = TypeVar("_T")
 
 
 class _Malformed:
@@ -129,9 +131,9 @@ class ArchrulesProtocol(LanguageServerProtocol):
                 return
             if method == t.TEXT_DOCUMENT_DID_OPEN:
                 # known to be open, text unknown: say so rather than stay silent about it
-                self._server.documents.open(uri, "", None, "")
-            if self._server.documents.lose(uri):
-                self._server.on_document_lost(uri, detail)
+                self._server.session.documents.open(uri, "", None, "")
+            if self._server.session.documents.lose(uri):
+                self._server.session.on_document_lost(uri, detail)
 
     def send_notification_json(self, method: str, params_json: str) -> None:
         """Send a notification whose params are JSON text already (hot path: diagnostics).
@@ -156,21 +158,21 @@ class ArchrulesProtocol(LanguageServerProtocol):
     @lsp_method(t.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: t.DidOpenTextDocumentParams):
         item = params.text_document
-        self._server.documents.open(item.uri, item.text, item.version, item.language_id)
+        self._server.session.documents.open(item.uri, item.text, item.version, item.language_id)
         if (handler := self.fm.features.get(t.TEXT_DOCUMENT_DID_OPEN)) is not None:
             yield handler, (params,), None
 
     @lsp_method(t.TEXT_DOCUMENT_DID_CHANGE)
     def lsp_text_document__did_change(self, params: t.DidChangeTextDocumentParams):
-        ls = self._server
-        ls.documents.change(params.text_document.uri, params.text_document.version,
-                            params.content_changes, ls.client.position_encoding)
+        session = self._server.session
+        session.documents.change(params.text_document.uri, params.text_document.version,
+                                 params.content_changes, session.client.position_encoding)
         if (handler := self.fm.features.get(t.TEXT_DOCUMENT_DID_CHANGE)) is not None:
             yield handler, (params,), None
 
     @lsp_method(t.TEXT_DOCUMENT_DID_CLOSE)
     def lsp_text_document__did_close(self, params: t.DidCloseTextDocumentParams):
-        self._server.documents.close(params.text_document.uri)
+        self._server.session.documents.close(params.text_document.uri)
         if (handler := self.fm.features.get(t.TEXT_DOCUMENT_DID_CLOSE)) is not None:
             yield handler, (params,), None
 
@@ -188,3 +190,15 @@ def _cause(error: BaseException) -> str:
     except Exception:  # noqa: BLE001 - only a nicer message
         pass
     return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
+@functools.cache
+def _converter():
+    from pygls.protocol import default_converter
+
+    return default_converter()
+
+
+def structure(data: Any, type_: type[_T]) -> _T:
+    """LSP JSON -> an lsprotocol object, with a converter like pygls' own (public API)."""
+    return _converter().structure(data, type_)

@@ -145,48 +145,6 @@ async def test_quickfix_only_request_has_no_source_action(client):
     doc.close()
 
 
-# ---------------------------------------------------------------- without resolve support (in-process)
-
-
-def test_eager_edits_when_the_client_cannot_resolve():
-    from archrules_lsp.engine import load_rule_text
-    from archrules_lsp.server.documents import DocumentStore
-    from archrules_lsp.server.features.code_actions import code_actions
-    from archrules_lsp.server.features.diagnostics import Diagnostics
-    from archrules_lsp.server.session.capabilities import ClientFeatures
-
-    class Folder:
-        def __init__(self):
-            self.rules, _ = load_rule_text(RULES, "/r/demo.yaml")
-
-        def rule(self, rule_id):
-            return next((r for r in self.rules if r.id == rule_id), None)
-
-    class Stub:
-        client = ClientFeatures(resolve_edit=False, document_changes=False)
-        documents = DocumentStore()
-        folders = type("F", (), {"for_path": staticmethod(lambda p: Folder())})()
-
-    from archrules_lsp.engine import Checker, RuleSet
-
-    ls = Stub()
-    doc = ls.documents.open("file:///w/app/x.py", "time.sleep(1)\n", 3, "python")
-    folder = Folder()
-    from archrules_lsp.server.convert import Lines
-
-    finding = Checker(RuleSet(rules=tuple(folder.rules))).check("app/x.py", doc.text).findings[0]
-    ls.diagnostics = type("D", (), {"result_for": lambda self, d: type("R", (), {"findings": (finding,)})()})()
-    wire = Diagnostics.to_diagnostics(type("D", (), {"ls": ls})(), [finding], folder, Lines.of_document(doc, "utf-16"))
-    from pygls.protocol import default_converter
-
-    diags = [default_converter().structure(d, t.Diagnostic) for d in wire]
-    actions = code_actions(ls, t.CodeActionParams(
-        text_document=t.TextDocumentIdentifier(uri=doc.uri), range=diags[0].range,
-        context=t.CodeActionContext(diagnostics=diags)))
-    assert actions[0].edit.changes[doc.uri][0].new_text == "await asyncio.sleep("
-    assert actions[0].data is None
-
-
 async def test_diagnostic_echoed_without_data_still_gets_its_fixes(client):
     # ALE and some other clients rebuild the context diagnostic from their own list:
     # range, code and message, no `source` and no `data`.

@@ -14,11 +14,16 @@ the response.
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from lsprotocol import types as t
 
 from ..convert import Lines, fix_from_json, fix_json, minimal_edit, span_json, text_edits, workspace_edit
+
+if TYPE_CHECKING:
+    from ..app import ArchrulesServer
+    from ..documents import Document
+    from ..session.session import Session
 
 log = logging.getLogger("archrules_lsp.server")
 
@@ -29,29 +34,30 @@ SHOW_RULE = "archrules.showRule"
 def _wants(only, kind: str) -> bool:
     if not only:
         return kind == t.CodeActionKind.QuickFix.value
-    return any(kind == str(getattr(k, "value", k)) or kind.startswith(str(getattr(k, "value", k)) + ".")
-               for k in only)
+    # lsprotocol gives a CodeActionKind for the kinds it knows, a str for others
+    names = [k.value if isinstance(k, t.CodeActionKind) else str(k) for k in only]
+    return any(kind == name or kind.startswith(f"{name}.") for name in names)
 
 
-def fix_all_edit(ls, doc) -> Optional[t.WorkspaceEdit]:
+def fix_all_edit(session: Session, doc: Document) -> Optional[t.WorkspaceEdit]:
     from ...engine import apply_safe_fixes
 
-    result = ls.diagnostics.result_for(doc)
+    result = session.diagnostics.result_for(doc)
     new_text, count = apply_safe_fixes(doc.text, result.findings)
     if not count or new_text == doc.text:
         return None
-    lines = Lines.of_document(doc, ls.client.position_encoding)
-    return workspace_edit(doc.uri, doc.version, minimal_edit(doc.text, new_text, lines), ls.client)
+    lines = Lines.of_document(doc, session.client.position_encoding)
+    return workspace_edit(doc.uri, doc.version, minimal_edit(doc.text, new_text, lines), session.client)
 
 
-def _fix_edit(ls, doc, fix) -> t.WorkspaceEdit:
-    lines = Lines.of_document(doc, ls.client.position_encoding)
-    return workspace_edit(doc.uri, doc.version, text_edits(fix_from_json(fix)["edits"], lines), ls.client)
+def _fix_edit(session: Session, doc: Document, fix: list) -> t.WorkspaceEdit:
+    lines = Lines.of_document(doc, session.client.position_encoding)
+    return workspace_edit(doc.uri, doc.version, text_edits(fix_from_json(fix)["edits"], lines), session.client)
 
 
-def _targets(ls, doc, params: t.CodeActionParams) -> list[tuple[Any, Optional[t.Diagnostic]]]:
+def _targets(session: Session, doc: Document, params: t.CodeActionParams) -> list[tuple[Any, Optional[t.Diagnostic]]]:
     """(current finding, the client's diagnostic for it or None) pairs the request is about."""
-    findings = ls.diagnostics.result_for(doc).findings
+    findings = session.diagnostics.result_for(doc).findings
     by_key = {(f.rule_id, tuple(span_json(f.span))): f for f in findings}
     out: list = []
     seen: set[int] = set()
@@ -77,7 +83,7 @@ def _targets(ls, doc, params: t.CodeActionParams) -> list[tuple[Any, Optional[t.
             if f.rule_id == code and f.span.line == diag.range.start.line:
                 add(f, diag)
     if not context:
-        lines = Lines.of_document(doc, ls.client.position_encoding)
+        lines = Lines.of_document(doc, session.client.position_encoding)
         start, end = params.range.start, params.range.end
         for f in findings:
             r = lines.range(f.span)
@@ -87,17 +93,17 @@ def _targets(ls, doc, params: t.CodeActionParams) -> list[tuple[Any, Optional[t.
     return out
 
 
-def code_actions(ls, params: t.CodeActionParams) -> list[t.CodeAction]:
-    doc = ls.documents.get(params.text_document.uri)
+def code_actions(session: Session, params: t.CodeActionParams) -> list[t.CodeAction]:
+    doc = session.documents.get(params.text_document.uri)
     if doc is None:
         return []
     only = params.context.only
-    lazy = ls.client.resolve_edit
+    lazy = session.client.resolve_edit
     actions: list[t.CodeAction] = []
     if _wants(only, t.CodeActionKind.QuickFix.value):
-        folder = ls.folders.for_path(doc.path) if doc.path else None
+        folder = session.folders.for_path(doc.path) if doc.path else None
         shown: set[str] = set()
-        for finding, diag in _targets(ls, doc, params):
+        for finding, diag in _targets(session, doc, params):
             rule_id = finding.rule_id
             for fix in finding.fixes:
                 raw = fix_json(fix)
@@ -108,7 +114,7 @@ def code_actions(ls, params: t.CodeActionParams) -> list[t.CodeAction]:
                 if lazy:
                     action.data = {"uri": doc.uri, "version": doc.version, "fix": raw}
                 else:
-                    action.edit = _fix_edit(ls, doc, raw)
+                    action.edit = _fix_edit(session, doc, raw)
                 actions.append(action)
             if rule_id and rule_id not in shown and folder is not None and folder.rule(rule_id) is not None:
                 shown.add(rule_id)
@@ -118,30 +124,30 @@ def code_actions(ls, params: t.CodeActionParams) -> list[t.CodeAction]:
                     command=t.Command(title=f"Show rule {rule_id}", command=SHOW_RULE, arguments=[rule_id])))
     if only and _wants(only, FIX_ALL_KIND):
         if lazy:
-            result = ls.diagnostics.result_for(doc)
+            result = session.diagnostics.result_for(doc)
             if any(f.rule_fix is not None and f.rule_fix.safe for f in result.findings):
                 actions.append(t.CodeAction(title="archrules: fix all safe fixes", kind=FIX_ALL_KIND,
                                             data={"uri": doc.uri, "version": doc.version, "fixAll": True}))
         else:
-            edit = fix_all_edit(ls, doc)
+            edit = fix_all_edit(session, doc)
             if edit is not None:
                 actions.append(t.CodeAction(title="archrules: fix all safe fixes", kind=FIX_ALL_KIND, edit=edit))
     return actions
 
 
-def resolve(ls, action: t.CodeAction) -> t.CodeAction:
+def resolve(session: Session, action: t.CodeAction) -> t.CodeAction:
     data: Any = action.data
     if not isinstance(data, dict) or action.edit is not None:
         return action
-    doc = ls.documents.get(str(data.get("uri")))
+    doc = session.documents.get(str(data.get("uri")))
     if doc is None or doc.lost or data.get("version") != doc.version:
         log.info("code action %r is out of date; not resolved", action.title)
         return action
     if data.get("fixAll"):
-        action.edit = fix_all_edit(ls, doc) or t.WorkspaceEdit(changes={})
+        action.edit = fix_all_edit(session, doc) or t.WorkspaceEdit(changes={})
     elif isinstance(data.get("fix"), list):
         try:
-            action.edit = _fix_edit(ls, doc, data["fix"])
+            action.edit = _fix_edit(session, doc, data["fix"])
         except (ValueError, TypeError, IndexError, KeyError) as e:
             from pygls.exceptions import JsonRpcInvalidParams
 
@@ -149,14 +155,16 @@ def resolve(ls, action: t.CodeAction) -> t.CodeAction:
     return action
 
 
-def register(server) -> None:
+def register(server: ArchrulesServer) -> None:
+    session = server.session
+
     @server.feature(t.TEXT_DOCUMENT_CODE_ACTION, t.CodeActionOptions(
         code_action_kinds=[t.CodeActionKind.QuickFix, FIX_ALL_KIND], resolve_provider=True))
-    async def on_code_action(ls, params: t.CodeActionParams):
-        await ls.wait_ready()
-        return code_actions(ls, params)
+    async def on_code_action(params: t.CodeActionParams) -> list[t.CodeAction]:
+        await session.wait_ready()
+        return code_actions(session, params)
 
     @server.feature(t.CODE_ACTION_RESOLVE)
-    async def on_resolve(ls, action: t.CodeAction):
-        await ls.wait_ready()
-        return resolve(ls, action)
+    async def on_resolve(action: t.CodeAction) -> t.CodeAction:
+        await session.wait_ready()
+        return resolve(session, action)

@@ -6,12 +6,16 @@ Arguments come raw (`*args`) and are checked here: a wrong shape is InvalidParam
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from lsprotocol import types as t
 from pygls.exceptions import JsonRpcInvalidParams
 
 from ..convert import Lines, path_to_uri, rule_location_range
+
+if TYPE_CHECKING:
+    from ..app import ArchrulesServer
+    from ..session.session import Session
 
 log = logging.getLogger("archrules_lsp.server")
 
@@ -36,10 +40,10 @@ def _one_string(command: str, args: tuple, optional: bool = False) -> Optional[s
     return args[0]
 
 
-async def show_rule(ls, rule_id: Optional[str]) -> bool:
+async def show_rule(session: Session, rule_id: Optional[str]) -> bool:
     """Open the rule's YAML at the rule (without an id: the first rule file)."""
     target = None
-    for folder in ls.folders:
+    for folder in session.folders:
         if folder.ruleset is None:
             continue
         if rule_id is None:
@@ -59,60 +63,62 @@ async def show_rule(ls, rule_id: Optional[str]) -> bool:
     uri = path_to_uri(path)
     selection = None
     if location is not None:
-        doc = ls.documents.get(uri)
-        enc = ls.client.position_encoding
+        doc = session.documents.get(uri)
+        enc = session.client.position_encoding
         try:
-            lines = Lines.of_document(doc, enc) if doc is not None else Lines.of_text(ls.rule_files.read_text(path), enc)
+            lines = Lines.of_document(doc, enc) if doc is not None else Lines.of_text(session.rule_files.read_text(path), enc)
         except OSError:
             lines = None
         selection = rule_location_range(location, lines)
-    if not ls.client.show_document:
+    if not session.client.show_document:
         log.info("client cannot show documents; rule %s is at %s:%s", rule_id, path,
                  (location.span.line + 1) if location else 1)
         return False
-    result = await ls.window_show_document_async(
+    result = await session.server.window_show_document_async(
         t.ShowDocumentParams(uri=uri, take_focus=True, selection=selection))
     return bool(getattr(result, "success", False))
 
 
-async def fix_all(ls, uri: str) -> bool:
+async def fix_all(session: Session, uri: str) -> bool:
     from .code_actions import fix_all_edit
 
-    doc = ls.documents.get(uri)
+    doc = session.documents.get(uri)
     if doc is None:
         raise _invalid(f"{uri} is not open")
-    edit = fix_all_edit(ls, doc)
+    edit = fix_all_edit(session, doc)
     if edit is None:
         return False
-    if not ls.client.apply_edit:
+    if not session.client.apply_edit:
         log.info("client cannot apply edits (workspace.applyEdit); use the source.fixAll action")
         return False
-    result = await ls.workspace_apply_edit_async(
+    result = await session.server.workspace_apply_edit_async(
         t.ApplyWorkspaceEditParams(edit=edit, label="archrules: fix all"))
     return bool(getattr(result, "applied", False))
 
 
-def register(server) -> None:
+def register(server: ArchrulesServer) -> None:
+    session = server.session
+
     @server.command(RELOAD_RULES)
-    async def reload_rules(ls, *args: Any):
-        await ls.wait_ready()
-        ls.rule_files.reload_all("reloadRules command")
-        return {"ruleCount": sum(len(f.ruleset.rules) for f in ls.folders if f.ruleset is not None)}
+    async def reload_rules(*args: Any) -> dict:
+        await session.wait_ready()
+        session.refresh(None, "reloadRules command")
+        return {"ruleCount": sum(len(f.ruleset.rules) for f in session.folders if f.ruleset is not None)}
 
     @server.command(CHECK_WORKSPACE)
-    async def check_workspace(ls, *args: Any):
-        await ls.wait_ready()
-        for folder in ls.folders:
+    async def check_workspace(*args: Any) -> bool:
+        await session.wait_ready()
+        for folder in session.folders:
             if folder.settings.enable:
-                ls.scanner.start(folder, forced=True)
+                session.scanner.start(folder)
         return True
 
     @server.command(FIX_ALL)
-    async def fix_all_command(ls, *args: Any):
-        await ls.wait_ready()
-        return await fix_all(ls, _one_string(FIX_ALL, args))
+    async def fix_all_command(*args: Any) -> bool:
+        await session.wait_ready()
+        return await fix_all(session, _one_string(FIX_ALL, args))
 
     @server.command(SHOW_RULE)
-    async def show_rule_command(ls, *args: Any):
-        await ls.wait_ready()
-        return await show_rule(ls, _one_string(SHOW_RULE, args, optional=True))
+    async def show_rule_command(*args: Any) -> bool:
+        await session.wait_ready()
+        return await show_rule(session, _one_string(SHOW_RULE, args, optional=True))

@@ -7,8 +7,12 @@ with errors, workspace-mode results) are always pushed.
 
 Each edit restarts a per-URI debounce task (`debounceMs`; 0 = at once). The check
 itself runs inline on the loop: it takes milliseconds, and a thread would only
-fight the GIL. A result is published only if the document is still at the
-version it was computed for, so a stale result never reaches the client.
+fight the GIL. A result belongs to one exact text (the document's text object,
+not only its version: a client may repeat a version) under one rules epoch, and
+is published only while the document still holds that text.
+
+One `UriRecord` per URI holds everything kept about it; a record with nothing
+left in it is dropped, so nothing grows with the number of edits or files seen.
 """
 
 from __future__ import annotations
@@ -16,332 +20,387 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 from dataclasses import dataclass, field
-from typing import Optional
+from itertools import count
+from typing import TYPE_CHECKING, Any, Optional
 
 from lsprotocol import types as t
 
-from ..convert import Lines, finding_diagnostic, notice_diagnostic, path_to_uri, rule_error_diagnostic
-from ..documents import canonical_uri
+from ..convert import Lines, finding_diagnostic, note_diagnostic, notice_diagnostic, path_to_uri, rule_error_diagnostic
+from ..documents import Document, canonical_uri
+
+if TYPE_CHECKING:
+    from ...engine.model import Finding
+    from ..app import ArchrulesServer
+    from ..session.folders import Folder
+    from ..session.session import Session
 
 log = logging.getLogger("archrules_lsp.server")
 
 
 @dataclass
 class DocResult:
-    """The check of one document version under one rules epoch."""
+    """The check of one document text under one rules epoch."""
 
-    version: Optional[int]
+    text: Optional[str]  # the exact text checked (identity: the cache key)
     epoch: int
     result_id: str
-    findings: tuple = ()
-    diagnostics: list = field(default_factory=list)  # LSP JSON dicts
-    wire: Optional[list] = None  # the same as JSON texts (cached per finding)
-    folder: object = None
-    rel: Optional[str] = None
+    folder: Optional[Folder] = None
+    findings: tuple[Finding, ...] = ()
+    diagnostics: list[dict] = field(default_factory=list)  # LSP JSON dicts
+    wire: list[str] = field(default_factory=list)  # the same as JSON texts
+    # finding key -> (diagnostic dict, its JSON text): reused by the next check of this URI
+    cache: dict[tuple, tuple[dict, str]] = field(default_factory=dict)
+
+
+@dataclass
+class UriRecord:
+    result: Optional[DocResult] = None  # the last result for the open document
+    task: Optional[asyncio.Task] = None  # a pending (debounced) publish
+    pushed: bool = False  # the last publish for this URI was non-empty
+    disk: Optional[list[str]] = None  # a closed file's diagnostics (JSON texts)
+    disk_folder: Optional[Folder] = None  # the folder whose scan or rules produced `disk`
+
+    def empty(self) -> bool:
+        return self.result is None and self.task is None and not self.pushed and self.disk is None
 
 
 class Diagnostics:
-    def __init__(self, ls) -> None:
-        self.ls = ls
-        self.results: dict[str, DocResult] = {}  # uri -> last result for an open document
-        self._tasks: dict[str, asyncio.Task] = {}
-        self.pushed: set[str] = set()  # uris we published non-empty diagnostics for
-        # workspace mode / rule files: diagnostics of files that are not open, by uri
-        self.disk: dict[str, list[dict]] = {}
-        self.disk_folder: dict[str, object] = {}
-        # uri -> {cache key: (diagnostic dict, its JSON text)}, rebuilt on every check so it
-        # holds only the current findings; keys carry the epoch (rules/settings) too
-        self._wire: dict[str, dict] = {}
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.records: dict[str, UriRecord] = {}
+        self._result_ids = count(1)
+
+    def _record(self, uri: str) -> UriRecord:
+        record = self.records.get(uri)
+        if record is None:
+            record = self.records[uri] = UriRecord()
+        return record
+
+    def _tidy(self, uri: str) -> None:
+        record = self.records.get(uri)
+        if record is not None and record.empty():
+            del self.records[uri]
 
     # ------------------------------------------------------------ computing
 
-    def result_for(self, doc) -> DocResult:
+    def result_for(self, doc: Document) -> DocResult:
         """The current result for an open document, computed if stale."""
-        ls = self.ls
-        cached = self.results.get(doc.uri)
-        if cached is not None and cached.version == doc.version and cached.epoch == ls.epoch:
+        session = self.session
+        record = self._record(doc.uri)
+        cached = record.result
+        if cached is not None and cached.text is doc.text and cached.epoch == session.epoch:
             return cached
-        result = self._compute(doc)
-        if result.epoch != ls.epoch:  # rules were loaded on the way (a new implicit folder)
-            result = self._compute(doc)
-        self.results[doc.uri] = result
+        result = self._compute(doc, cached)
+        if result.epoch != session.epoch:  # rules were loaded on the way (a new implicit folder)
+            result = self._compute(doc, cached)
+        record.result = result
         return result
 
-    def _compute(self, doc) -> DocResult:
-        ls = self.ls
-        folder = ls.folder_for_path(doc.path) if doc.path else None
-        rid = f"{ls.epoch}.{doc.version}" if not doc.lost else f"{ls.epoch}.{doc.version}.lost"
-        result = DocResult(doc.version, ls.epoch, rid, folder=folder)
+    def _compute(self, doc: Document, previous: Optional[DocResult]) -> DocResult:
+        session = self.session
+        folder = session.folder_for_path(doc.path) if doc.path else None
+        result = DocResult(doc.text, session.epoch, f"{session.epoch}.{next(self._result_ids)}", folder)
         if folder is None:
             return result
         if doc.lost:
-            result.diagnostics = [notice_diagnostic(
+            return self._finish(result, [notice_diagnostic(
                 "archrules: not checked: a change to this file could not be applied (see the log); "
-                "close and reopen it")]
-            return result
+                "close and reopen it")])
         if folder.is_rule_file(doc.path):
             # a rule file: its own errors, never linted as source
-            errors = ls.rule_files.errors_for(doc.path)
-            if folder.settings.enable:
-                lines = Lines.of_document(doc, ls.client.position_encoding)
-                result.diagnostics = [rule_error_diagnostic(e, lines) for e in errors]
-            return result
+            if not folder.settings.enable:
+                return result
+            lines = Lines.of_document(doc, session.client.position_encoding)
+            return self._finish(result, [rule_error_diagnostic(e, lines)
+                                         for e in session.rule_files.errors_for(doc.path)])
         reason = folder.skip_reason(doc.path, doc.text)
         if reason is not None:
             log.debug("%s not checked: %s", doc.uri, reason)
             notice = _skip_notice(reason, doc.text, folder)
-            if notice is not None:
-                result.diagnostics = [notice_diagnostic(notice)]
-            return result
-        rel = folder.relative(doc.path)
-        result.rel = rel
-        check = folder.checker.check(rel, doc.text)
-        for note in check.notes:
-            log.debug("%s:%d: %s", rel, note.span.line + 1, note.message)
+            return self._finish(result, [notice_diagnostic(notice)] if notice else [])
+        check = folder.checker.check(folder.relative(doc.path), doc.text)
         result.findings = check.findings
-        self._convert_cached(doc, folder, result)
+        self._convert_cached(doc, folder, result, previous)
+        if check.notes:
+            lines = Lines.of_document(doc, session.client.position_encoding)
+            self._finish(result, result.diagnostics + [note_diagnostic(n, lines) for n in check.notes])
         return result
 
-    def _convert_cached(self, doc, folder, result: DocResult) -> None:
+    @staticmethod
+    def _finish(result: DocResult, diagnostics: list[dict]) -> DocResult:
+        result.diagnostics = diagnostics
+        result.wire = [json.dumps(d) for d in diagnostics]
+        return result
+
+    def _convert_cached(self, doc: Document, folder: Folder, result: DocResult,
+                        previous: Optional[DocResult]) -> None:
         """Findings -> diagnostics, reusing the JSON of findings unchanged since the last check.
 
         A finding is reusable when it is equal (rule, span, message, fixes) under the same
         epoch, and its lines' text is the same where the text is not ASCII (columns move)."""
-        features = self.ls.client
+        features = self.session.client
         lines = Lines.of_document(doc, features.position_encoding)
         text_lines = doc.lines
-        count = len(text_lines)
-        old = self._wire.get(doc.uri, {})
-        new: dict = {}
-        diags: list = []
-        wire: list = []
-        epoch = result.epoch
-        dumps = json.dumps
-        links = getattr(folder, "rule_links", {})
+        last = len(text_lines)
+        old = previous.cache if previous is not None and previous.epoch == result.epoch else {}
+        new = result.cache
+        links = folder.rule_links
         for f in result.findings:
             span = f.span
-            a = text_lines[span.line] if span.line < count else ""
-            b = text_lines[span.end_line] if span.end_line < count else ""
-            key = (f, epoch, None if a.isascii() else a, None if b.isascii() else b)
+            a = text_lines[span.line] if span.line < last else ""
+            b = text_lines[span.end_line] if span.end_line < last else ""
+            key = (f, None if a.isascii() else a, None if b.isascii() else b)
             hit = old.get(key) or new.get(key)
             if hit is None:
                 d = finding_diagnostic(f, folder.rule(f.rule_id), lines, features, links.get(f.rule_id))
-                hit = (d, dumps(d))
+                hit = (d, json.dumps(d))
             new[key] = hit
-            diags.append(hit[0])
-            wire.append(hit[1])
-        self._wire[doc.uri] = new
-        result.diagnostics = diags
-        result.wire = wire
+            result.diagnostics.append(hit[0])
+            result.wire.append(hit[1])
 
-    def to_diagnostics(self, findings, folder, lines: Lines) -> list[dict]:
-        features = self.ls.client
-        links = getattr(folder, "rule_links", {})
+    def render(self, findings: Any, folder: Folder, lines: Lines) -> list[dict]:
+        features = self.session.client
+        links = folder.rule_links
         return [finding_diagnostic(f, folder.rule(f.rule_id), lines, features, links.get(f.rule_id))
                 for f in findings]
 
     # ------------------------------------------------------------ document events
 
-    def on_open(self, doc) -> None:
+    def on_open(self, doc: Document) -> None:
         self.release_disk_result(doc)
         self.schedule(doc.uri, 0)
 
-    def release_disk_result(self, doc) -> None:
+    def release_disk_result(self, doc: Document) -> None:
         """A closed file's pushed result gives way to the live one of the document just opened:
         cleared for pull clients (pull takes over), and wherever it went out under another
         spelling of the URI than the client's (the live result goes to the client's)."""
         for key in dict.fromkeys((doc.uri, canonical_uri(doc.uri))):
-            if key in self.disk and (self.ls.client.pull_diagnostics or key != doc.uri):
-                self.disk.pop(key, None)
-                self.disk_folder.pop(key, None)
+            record = self.records.get(key)
+            if record is not None and record.disk is not None and (
+                    self.session.client.pull_diagnostics or key != doc.uri):
+                record.disk = record.disk_folder = None
                 self._push(key, None, [])
 
-    def on_change(self, doc) -> None:
-        from .workspace_scan import TYPING_PAUSE
-
-        self.ls.scanner.typing_until = time.monotonic() + TYPING_PAUSE
-        folder = self.ls.folders.for_path(doc.path) if doc.path else None
+    def on_change(self, doc: Document) -> None:
+        session = self.session
+        session.note_typing()
+        folder = session.folders.for_path(doc.path) if doc.path else None
         delay = folder.settings.debounce_ms if folder is not None else 150
         self.schedule(doc.uri, delay / 1000.0)
 
     def on_close(self, uri: str, path: Optional[str]) -> None:
-        task = self._tasks.pop(uri, None)
-        if task is not None:
-            task.cancel()
-        self.results.pop(uri, None)
-        self._wire.pop(uri, None)
-        folder = self.ls.folders.for_path(path) if path else None
-        if folder is not None and folder.is_rule_file(path):
-            return  # the rule files feature republishes rule errors from disk
-        if folder is not None and folder.settings.workspace_mode and folder.settings.enable and path:
-            if uri in self.pushed and canonical_uri(uri) != uri:
+        session = self.session
+        record = self.records.get(uri)
+        if record is not None:
+            if record.task is not None:
+                record.task.cancel()
+            record.task = record.result = None
+        folder = session.folders.for_path(path) if path else None
+        if folder is not None and path and folder.is_rule_file(path):
+            pass  # the rule files feature republishes rule errors from disk
+        elif folder is not None and path and folder.settings.workspace_mode and folder.settings.enable:
+            if record is not None and record.pushed and canonical_uri(uri) != uri:
                 self._push(uri, None, [])  # the result from disk goes out under the server's spelling
             self.check_disk_file(folder, path)  # workspace mode keeps closed files' results
-            return
-        if not self.ls.client.pull_diagnostics or uri in self.pushed:
+        elif not session.client.pull_diagnostics or (record is not None and record.pushed):
             self._push(uri, None, [])
+        self._tidy(uri)
 
     def on_lost(self, uri: str) -> None:
         """The document is out of sync (a change could not be applied): say so, drop its findings."""
-        self._wire.pop(uri, None)
-        self.results.pop(uri, None)
-        if self.ls.client.pull_diagnostics:
-            if self.ls.client.diagnostic_refresh:
-                self.ls.workspace_diagnostic_refresh(None)
+        session = self.session
+        record = self.records.get(uri)
+        if record is not None:
+            record.result = None
+        if session.client.pull_diagnostics:
+            if session.client.diagnostic_refresh:
+                session.server.workspace_diagnostic_refresh(None)
             return
         self.schedule(uri, 0)
 
     def schedule(self, uri: str, delay: float) -> None:
-        old = self._tasks.pop(uri, None)
-        if old is not None:
-            old.cancel()
-        if self.ls.client.pull_diagnostics:
-            return  # the client asks when it wants them
-        doc = self.ls.documents.get(uri)
-        if doc is None:
-            return
-        self._tasks[uri] = asyncio.ensure_future(self._publish_later(uri, doc.version, delay))
+        record = self.records.get(uri)
+        if record is not None and record.task is not None:
+            record.task.cancel()
+            record.task = None
+        doc = self.session.documents.get(uri)
+        if self.session.client.pull_diagnostics or doc is None:
+            self._tidy(uri)
+            return  # pull: the client asks when it wants them
+        self._record(uri).task = asyncio.ensure_future(self._publish_later(uri, doc.text, delay))
 
-    async def _publish_later(self, uri: str, version, delay: float) -> None:
-        ls = self.ls
+    async def _publish_later(self, uri: str, text: str, delay: float) -> None:
+        session = self.session
         try:
-            await ls.wait_ready()
+            await session.wait_ready()
             if delay > 0:
                 await asyncio.sleep(delay)
-            doc = ls.documents.get(uri)
-            if doc is None or doc.version != version:
+            doc = session.documents.get(uri)
+            if doc is None or doc.text is not text:
                 return  # a newer edit has its own task
             result = self.result_for(doc)
-            # no await between computing and publishing: the version is still current
+            # no await between computing and publishing: the text is still current
             self._push(uri, doc.version, result.diagnostics, result.wire)
         except asyncio.CancelledError:
             pass
         except Exception:  # noqa: BLE001 - one bad document must not stop the others
             log.exception("checking %s failed", uri)
         finally:
-            if self._tasks.get(uri) is asyncio.current_task():
-                self._tasks.pop(uri, None)
+            record = self.records.get(uri)
+            if record is not None and record.task is asyncio.current_task():
+                record.task = None
 
-    def _push(self, uri: str, version, diagnostics: list, wire: Optional[list] = None) -> None:
-        """publishDiagnostics, its JSON assembled from the diagnostics' cached JSON texts."""
-        if diagnostics:
-            self.pushed.add(uri)
-        else:
-            self.pushed.discard(uri)
+    def _push(self, uri: str, version: Optional[int], diagnostics: list[dict],
+              wire: Optional[list[str]] = None) -> None:
+        """publishDiagnostics, its JSON assembled from the diagnostics' JSON texts."""
         if wire is None:
             wire = [json.dumps(d) for d in diagnostics]
+        if wire:
+            self._record(uri).pushed = True
+        elif uri in self.records:
+            self.records[uri].pushed = False
+            self._tidy(uri)
         params = '{"uri":%s,"version":%s,"diagnostics":[%s]}' % (
             json.dumps(uri), "null" if version is None else int(version), ",".join(wire))
-        self.ls.protocol.send_notification_json(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, params)
+        self.session.server.protocol.send_notification_json(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, params)
 
-    def publish_file(self, uri: str, diagnostics: list, folder=None, from_buffer: bool = False) -> None:
-        """Diagnostics for a file the client may not have open (rule files, workspace mode).
+    def publish_file(self, uri: str, diagnostics: list[dict], folder: Optional[Folder] = None,
+                     from_buffer: bool = False) -> None:
+        """Diagnostics for a file the client may not have open (rule files, workspace mode)."""
+        self.publish_file_wire(uri, [json.dumps(d) for d in diagnostics], folder, from_buffer)
 
-        When it is open, its live result owns it: results from disk are dropped (a
+    def publish_file_wire(self, uri: str, wire: list[str], folder: Optional[Folder] = None,
+                          from_buffer: bool = False) -> None:
+        """`publish_file` with the diagnostics as JSON texts already.
+
+        When the file is open, its live result owns it: results from disk are dropped (a
         workspace scan must not overwrite or clear what the open document shows);
         `from_buffer` results (a rule file's errors read from its buffer) are pushed."""
-        doc = self.ls.documents.get(uri)
+        doc = self.session.documents.get(uri)
+        key = canonical_uri(uri)  # one key per file, however the event spelled it
+        record = self.records.get(key)
         if doc is not None:
-            key = canonical_uri(uri)
-            self.disk.pop(key, None)
-            self.disk_folder.pop(key, None)
-            if not from_buffer or self.ls.client.pull_diagnostics:
-                return  # pull clients ask again after a refresh
-            self._push(doc.uri, doc.version, diagnostics)  # the client's spelling of the URI
-            return
-        uri = canonical_uri(uri)  # one key per file, however the event spelled it
-        if diagnostics:
-            self.disk[uri] = diagnostics
-            if folder is not None:
-                self.disk_folder[uri] = folder
-        else:
-            self.disk.pop(uri, None)
-            self.disk_folder.pop(uri, None)
-        if diagnostics or uri in self.pushed:
-            self._push(uri, None, diagnostics)
+            if record is not None:
+                record.disk = record.disk_folder = None
+                self._tidy(key)
+            if from_buffer and not self.session.client.pull_diagnostics:
+                self._push(doc.uri, doc.version, [], wire)  # the client's spelling of the URI
+            return  # pull clients ask again after a refresh
+        was_pushed = record is not None and record.pushed
+        if wire:
+            record = self._record(key)
+            record.disk, record.disk_folder = wire, folder or record.disk_folder
+        elif record is not None:
+            record.disk = record.disk_folder = None
+        if wire or was_pushed:
+            self._push(key, None, [], wire)
+        self._tidy(key)
 
     def recheck_open_documents(self) -> None:
         """After a rules or settings change: new results for every open document."""
-        ls = self.ls
-        if ls.client.pull_diagnostics:
-            if ls.client.diagnostic_refresh:
-                ls.workspace_diagnostic_refresh(None)
+        session = self.session
+        if session.client.pull_diagnostics:
+            if session.client.diagnostic_refresh:
+                session.server.workspace_diagnostic_refresh(None)
             return
-        for doc in ls.documents:
+        for doc in session.documents:
             self.schedule(doc.uri, 0)
 
     def cancel_all(self) -> None:
-        for task in self._tasks.values():
-            task.cancel()
-        self._tasks.clear()
+        for record in self.records.values():
+            if record.task is not None:
+                record.task.cancel()
+                record.task = None
 
     # ------------------------------------------------------------ files on disk
 
-    def check_disk_file(self, folder, path: str) -> None:
+    def on_disk_change(self, folder: Folder, uri: str, path: str, deleted: bool) -> None:
+        """A watched file other than rules or settings changed: workspace mode keeps its results current."""
+        if not folder.settings.workspace_mode or not folder.settings.enable:
+            return
+        if deleted:
+            self.publish_file(uri, [], folder)
+        elif folder.checker is not None and self.session.documents.get(uri) is None:
+            try:
+                self.check_disk_file(folder, path)
+            except Exception:  # noqa: BLE001
+                log.exception("checking %s failed", path)
+
+    def check_disk_file(self, folder: Folder, path: str) -> None:
         """Check a closed file from disk (workspace mode) and push the result."""
         from ...project.files import Skip, read_source
 
         uri = path_to_uri(path)
-        if self.ls.documents.get(uri) is not None:
+        if self.session.documents.get(uri) is not None:
             return
         reason = folder.skip_reason(path)
         text = read_source(path, folder.config.max_file_size, folder.root) if reason is None else None
         if text is None or isinstance(text, Skip):
             self.publish_file(uri, [], folder)
             return
-        rel = folder.relative(path)
-        check = folder.checker.check(rel, text)
-        lines = Lines.of_text(text, self.ls.client.position_encoding)
-        self.publish_file(uri, self.to_diagnostics(check.findings, folder, lines), folder)
+        check = folder.checker.check(folder.relative(path), text)
+        lines = Lines.of_text(text, self.session.client.position_encoding)
+        self.publish_file(uri, self.render(check.findings, folder, lines), folder)
 
-    def clear_disk_results(self, folder) -> None:
-        for uri, owner in list(self.disk_folder.items()):
-            if owner is folder:
-                self.publish_file(uri, [], folder)
+    def forget_rule_file(self, uri: str) -> None:
+        """A rule file was closed: its errors come from the file on disk again."""
+        record = self.records.get(uri)
+        if record is not None:
+            if record.task is not None:
+                record.task.cancel()
+            record.task = record.result = None
+            self._tidy(uri)
 
-    def forget_folder(self, folder) -> None:
-        self.clear_disk_results(folder)
+    def disk_uris(self, folder: Folder) -> list[str]:
+        return [uri for uri, r in self.records.items() if r.disk is not None and r.disk_folder is folder]
+
+    def clear_disk_results(self, folder: Folder) -> None:
+        for uri in self.disk_uris(folder):
+            self.publish_file_wire(uri, [], folder)
 
     # ------------------------------------------------------------ pull
 
-    async def pull_document(self, params: t.DocumentDiagnosticParams):
-        ls = self.ls
-        await ls.wait_ready()
+    async def pull_document(self, params: t.DocumentDiagnosticParams) -> dict:
+        session = self.session
+        await session.wait_ready()
         uri = params.text_document.uri
-        doc = ls.documents.get(uri)
+        doc = session.documents.get(uri)
+        if doc is not None and doc.path:
+            await session.rule_files.settled(doc.path)  # a rule file: its reload first
+            doc = session.documents.get(uri)
         if doc is None:
             # not open: nothing to say (closed files' results are pushed)
-            return {"kind": "full", "resultId": f"{ls.epoch}.closed", "items": []}
+            return {"kind": "full", "resultId": f"{session.epoch}.closed", "items": []}
         result = self.result_for(doc)
         if params.previous_result_id == result.result_id:
             return {"kind": "unchanged", "resultId": result.result_id}
         # a plain dict: the response's union type lets pygls send it as it is
         return {"kind": "full", "resultId": result.result_id, "items": result.diagnostics}
 
-    async def pull_workspace(self, params: t.WorkspaceDiagnosticParams):
-        ls = self.ls
-        await ls.wait_ready()
+    async def pull_workspace(self, params: t.WorkspaceDiagnosticParams) -> t.WorkspaceDiagnosticReport:
+        from ..protocol import structure
+
+        session = self.session
+        await session.wait_ready()
         previous = {p.uri: p.value for p in (params.previous_result_ids or [])}
         items: list = []
-        for doc in ls.documents:
+        for doc in session.documents:
             await asyncio.sleep(0)  # a cancel lands here
-            if ls.documents.get(doc.uri) is None:
+            if session.documents.get(doc.uri) is None:
                 continue
             result = self.result_for(doc)
             if previous.get(doc.uri) == result.result_id:
                 items.append(t.WorkspaceUnchangedDocumentDiagnosticReport(
                     uri=doc.uri, version=doc.version, result_id=result.result_id))
             else:
-                structure = ls.protocol._converter.structure  # rare path: typed objects are fine
                 items.append(t.WorkspaceFullDocumentDiagnosticReport(
                     uri=doc.uri, version=doc.version, result_id=result.result_id,
                     items=[structure(d, t.Diagnostic) for d in result.diagnostics]))
         return t.WorkspaceDiagnosticReport(items=items)
 
 
-def _skip_notice(reason: str, text: str, folder) -> Optional[str]:
+def _skip_notice(reason: str, text: str, folder: Folder) -> Optional[str]:
     """What to tell the user about an open file that is not checked (None: nothing)."""
     from ...project.files import describe_size
     from ..session.folders import SKIP_BINARY, SKIP_TOO_BIG
@@ -355,44 +414,39 @@ def _skip_notice(reason: str, text: str, folder) -> Optional[str]:
     return None
 
 
-def register(server) -> None:
-    server.diagnostics = Diagnostics(server)
+def register(server: ArchrulesServer) -> None:
+    session = server.session
 
     @server.feature(t.TEXT_DOCUMENT_DID_OPEN)
-    def on_open(ls, params: t.DidOpenTextDocumentParams):
-        doc = ls.documents.get(params.text_document.uri)
-        if doc is None:
-            return
-        if ls.rule_files.on_document_event(doc, "open"):
-            return
-        ls.diagnostics.on_open(doc)
+    def on_open(params: t.DidOpenTextDocumentParams) -> None:
+        doc = session.documents.get(params.text_document.uri)
+        if doc is not None and not session.rule_files.on_document_event(doc, "open"):
+            session.diagnostics.on_open(doc)
 
     @server.feature(t.TEXT_DOCUMENT_DID_CHANGE)
-    def on_change(ls, params: t.DidChangeTextDocumentParams):
-        doc = ls.documents.get(params.text_document.uri)
+    def on_change(params: t.DidChangeTextDocumentParams) -> None:
+        doc = session.documents.get(params.text_document.uri)
         if doc is None:
             log.warning("didChange for %s, which is not open; ignored", params.text_document.uri)
-            return
-        if ls.rule_files.on_document_event(doc, "change"):
-            return
-        ls.diagnostics.on_change(doc)
+        elif not session.rule_files.on_document_event(doc, "change"):
+            session.diagnostics.on_change(doc)
 
     @server.feature(t.TEXT_DOCUMENT_DID_CLOSE)
-    def on_close(ls, params: t.DidCloseTextDocumentParams):
+    def on_close(params: t.DidCloseTextDocumentParams) -> None:
         from pygls.uris import to_fs_path
 
         uri = params.text_document.uri
         path = to_fs_path(uri)
-        if path and ls.rule_files.on_close(uri, path):
-            ls.diagnostics.results.pop(uri, None)
+        if path and session.rule_files.on_close(path):
+            session.diagnostics.forget_rule_file(uri)
             return
-        ls.diagnostics.on_close(uri, path)
+        session.diagnostics.on_close(uri, path)
 
     @server.feature(t.TEXT_DOCUMENT_DIAGNOSTIC, t.DiagnosticOptions(
         identifier="archrules", inter_file_dependencies=True, workspace_diagnostics=True))
-    async def on_pull(ls, params: t.DocumentDiagnosticParams):
-        return await ls.diagnostics.pull_document(params)
+    async def on_pull(params: t.DocumentDiagnosticParams) -> dict:
+        return await session.diagnostics.pull_document(params)
 
     @server.feature(t.WORKSPACE_DIAGNOSTIC)
-    async def on_pull_workspace(ls, params: t.WorkspaceDiagnosticParams):
-        return await ls.diagnostics.pull_workspace(params)
+    async def on_pull_workspace(params: t.WorkspaceDiagnosticParams) -> t.WorkspaceDiagnosticReport:
+        return await session.diagnostics.pull_workspace(params)

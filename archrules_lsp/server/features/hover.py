@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from lsprotocol import types as t
+
+if TYPE_CHECKING:
+    from ..app import ArchrulesServer
+    from ..session.session import Session
 
 log = logging.getLogger("archrules_lsp.server")
 
@@ -27,7 +31,7 @@ def fence_for(doc) -> str:
 
 
 def rule_markdown(rule, fence: str, severity=None, message: Optional[str] = None) -> str:
-    sev = str(getattr(severity or rule.severity, "value", severity or rule.severity))
+    sev = (severity or rule.severity).value
     title = f"**{rule.id}**: {rule.name}" if rule.name else f"**{rule.id}**"
     if rule.url:
         title += f" ([docs]({rule.url}))"
@@ -55,15 +59,15 @@ def _covers(span, line: int, col: int) -> bool:
     return True
 
 
-def hover(ls, params: t.HoverParams) -> Optional[t.Hover]:
-    doc = ls.documents.get(params.text_document.uri)
+def hover(session: Session, params: t.HoverParams) -> Optional[t.Hover]:
+    doc = session.documents.get(params.text_document.uri)
     if doc is None or doc.lost:
         return None
     line, col = doc.code_point_position(params.position.line, params.position.character,
-                                        ls.client.position_encoding)
+                                        session.client.position_encoding)
     if line != params.position.line:
         return None  # past the end of the document
-    result = ls.diagnostics.result_for(doc)
+    result = session.diagnostics.result_for(doc)
     folder = result.folder
     if folder is None or folder.ruleset is None:
         return None
@@ -99,17 +103,19 @@ def hover(ls, params: t.HoverParams) -> Optional[t.Hover]:
     if not sections:
         return None
     value = "\n\n---\n\n".join(sections)
-    kind = t.MarkupKind.Markdown if ls.client.markdown_hover else t.MarkupKind.PlainText
+    kind = t.MarkupKind.Markdown if session.client.markdown_hover else t.MarkupKind.PlainText
     rng = None
     if first_span is not None:
         from ..convert import Lines
 
-        rng = Lines.of_document(doc, ls.client.position_encoding).range(first_span)
+        rng = Lines.of_document(doc, session.client.position_encoding).range(first_span)
     return t.Hover(contents=t.MarkupContent(kind=kind, value=value), range=rng)
 
 
-def register(server) -> None:
+def register(server: ArchrulesServer) -> None:
+    session = server.session
+
     @server.feature(t.TEXT_DOCUMENT_HOVER)
-    async def on_hover(ls, params: t.HoverParams):
-        await ls.wait_ready()
-        return hover(ls, params)
+    async def on_hover(params: t.HoverParams) -> Optional[t.Hover]:
+        await session.wait_ready()
+        return hover(session, params)

@@ -1,8 +1,9 @@
 """Workspace mode (`diagnosticMode: workspace`): every file of a folder, checked in
-the background with `project.scan.scan` in a thread (worker processes for large
-folders), so the event loop keeps answering. Work-done progress is reported when
-the client supports it and the scan stops when the user cancels it. Results are
-pushed per file; open documents keep their live results.
+the background with `project.scan.scan` (the CLI's scan: worker processes for large
+folders, else a thread), so the event loop keeps answering. Diagnostics are rendered
+where the file was checked, as the CLI's workers render their output: the event loop
+only publishes JSON texts. Work-done progress is reported when the client supports it
+and the scan stops when the user cancels it. Open documents keep their live results.
 """
 
 from __future__ import annotations
@@ -13,13 +14,20 @@ import os
 import threading
 import time
 import uuid
-from typing import Optional
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Optional
 
 from lsprotocol import types as t
 
-from ..convert import Lines, path_to_uri
+from ..convert import Lines, finding_diagnostic, path_to_uri
+
+if TYPE_CHECKING:
+    from ..session.capabilities import ClientFeatures
+    from ..session.folders import Folder
+    from ..session.session import Session
 
 log = logging.getLogger("archrules_lsp.server")
+
 
 # Worker processes: one per core but one, which stays with the editor (with 2 cores
 # that is one job: scan then checks in this thread, which measured faster and kinder
@@ -33,37 +41,63 @@ def _default_jobs() -> int:
 
 
 SCAN_JOBS = int(os.environ.get("ARCHRULES_LSP_SCAN_JOBS") or 0)
-# While the user types, an in-thread scan pauses between files (it would take the GIL
-# from the checks of the open document): this long after the last edit.
-TYPING_PAUSE = 0.3
 # Seconds to sleep per file: a seam for tests of cancellation (a real scan is too quick to catch).
 _DELAY_PER_FILE = float(os.environ.get("ARCHRULES_LSP_SCAN_DELAY") or 0)
 
 
+class DiagnosticRenderer:
+    """The scan's per-file transform: a checked file's findings -> (uri, diagnostics as
+    JSON texts), computed in the worker. Columns need the line text, which the worker
+    reads back only for files with findings."""
+
+    def __init__(self, folder: Folder, features: ClientFeatures) -> None:
+        import json
+
+        self.root = str(folder.root)
+        self.rules = {r.id: r for r in folder.ruleset.rules} if folder.ruleset is not None else {}
+        self.links = dict(folder.rule_links)
+        self.features = features
+        self.max_file_size = folder.config.max_file_size
+        self._dumps = json.dumps
+
+    def __call__(self, rel: str, outcome: Any) -> tuple[str, list[str]]:
+        from ...project.files import Skip, read_source
+
+        path = os.path.join(self.root, rel)
+        findings = getattr(outcome, "findings", None)
+        if not findings:
+            return path_to_uri(path), []
+        text = read_source(path, self.max_file_size, self.root)
+        lines = Lines.of_text("" if isinstance(text, Skip) else text, self.features.position_encoding)
+        return path_to_uri(path), [
+            self._dumps(finding_diagnostic(f, self.rules.get(f.rule_id), lines, self.features,
+                                           self.links.get(f.rule_id)))
+            for f in findings]
+
+
 class Scan:
-    def __init__(self, folder) -> None:
+    def __init__(self, folder: Folder) -> None:
         self.folder = folder
         self.stop = threading.Event()
         self.task: Optional[asyncio.Task] = None
-        self.done = asyncio.Event()
+        self.token: Optional[str] = None  # work-done progress, once the client has it
+        self.seen = 0
 
 
 class WorkspaceScanner:
-    def __init__(self, ls) -> None:
-        self.ls = ls
+    def __init__(self, session: Session) -> None:
+        self.session = session
         self._scans: dict[str, Scan] = {}
-        self.completed = 0  # scans that ran to the end (tests, status)
-        self.typing_until = 0.0  # monotonic time; set by document edits
 
-    def start(self, folder, forced: bool = False) -> Scan:
+    def start(self, folder: Folder) -> Scan:
         """(Re)start the scan of a folder; a running one is stopped first."""
         self.cancel(folder)
         scan = Scan(folder)
         self._scans[folder.uri] = scan
-        scan.task = asyncio.ensure_future(self._run(scan, forced))
+        scan.task = asyncio.ensure_future(self._run(scan))
         return scan
 
-    def cancel(self, folder) -> None:
+    def cancel(self, folder: Folder) -> None:
         scan = self._scans.pop(folder.uri, None)
         if scan is not None:
             scan.stop.set()
@@ -74,132 +108,120 @@ class WorkspaceScanner:
         for scan in list(self._scans.values()):
             self.cancel(scan.folder)
 
-    async def _run(self, scan: Scan, forced: bool) -> None:
-        ls = self.ls
+    async def _run(self, scan: Scan) -> None:
         folder = scan.folder
-        token = None
+        outcome = "failed"
         try:
-            await ls.wait_ready()
+            await self.session.wait_ready()
             await asyncio.sleep(0.05)  # let the first open document's check go first
             if folder.checker is None or folder.selector is None:
                 return
-            if ls.client.work_done_progress:
-                # `token` is set only once the client has the token and `begin` follows at once:
-                # a scan cancelled while `create` is pending must not send `end` for it
-                new_token = f"archrules-scan-{uuid.uuid4()}"
-                try:
-                    await asyncio.wait_for(ls.work_done_progress.create_async(new_token), 10)
-                    token = new_token
-                except Exception as e:  # noqa: BLE001 - no progress, still scan
-                    log.debug("progress create failed: %s", e)
-            progress = ls.work_done_progress
-            if token:
-                progress.begin(token, t.WorkDoneProgressBegin(
-                    title="archrules", message=f"checking {folder.name}", percentage=0, cancellable=True))
-            loop = asyncio.get_running_loop()
-            rels = await loop.run_in_executor(None, lambda: list(folder.selector.walk()))
-            total = max(1, len(rels))
-            results: asyncio.Queue = asyncio.Queue()
-
-            def should_stop() -> bool:
-                return scan.stop.is_set() or bool(token and _cancelled(progress, token))
-
-            jobs = SCAN_JOBS or _default_jobs()
-
-            def work() -> None:
-                from ...project.scan import scan as run_scan
-
-                try:
-                    for item in run_scan(folder.root, rels, folder.checker, jobs=jobs,
-                                         max_file_size=folder.config.max_file_size, should_stop=should_stop):
-                        loop.call_soon_threadsafe(results.put_nowait, item)
-                        while time.monotonic() < self.typing_until and not should_stop():
-                            time.sleep(0.02)
-                        if _DELAY_PER_FILE:
-                            time.sleep(_DELAY_PER_FILE)
-                        if should_stop():
-                            break
-                except Exception as e:  # noqa: BLE001
-                    loop.call_soon_threadsafe(results.put_nowait, e)
-                finally:
-                    loop.call_soon_threadsafe(results.put_nowait, None)
-
-            worker = loop.run_in_executor(None, work)
-            seen = 0
-            last_pct = -1
-            found: set[str] = set()
-            while True:
-                item = await results.get()
-                if item is None:
-                    break
-                if isinstance(item, Exception):
-                    log.error("workspace scan of %s failed: %s", folder.name, item)
-                    continue
-                rel, outcome = item
-                seen += 1
-                self._publish(folder, rel, outcome, found)
-                # Queue.get() does not yield while items are waiting: yield here, so that
-                # edits to open documents are handled between the scan's files
-                await asyncio.sleep(0)
-                pct = min(99, seen * 100 // total)
-                if token and pct != last_pct:
-                    last_pct = pct
-                    progress.report(token, t.WorkDoneProgressReport(
-                        message=f"{seen} file(s) checked", percentage=pct))
-                if should_stop():
-                    scan.stop.set()
-            await worker
-            cancelled = should_stop()
+            await self._begin_progress(scan)
+            found = await self._scan_files(scan)
+            cancelled = self._should_stop(scan)
             if not cancelled:
                 # files that had results before and now have none (fixed, excluded, gone)
-                for uri, owner in list(ls.diagnostics.disk_folder.items()):
-                    if owner is folder and uri not in found:
-                        ls.diagnostics.publish_file(uri, [], folder)
-                self.completed += 1
-            if token:
-                progress.end(token, t.WorkDoneProgressEnd(
-                    message="cancelled" if cancelled else f"{seen} file(s) checked"))
-                token = None
-            log.info("workspace scan of %s: %d file(s)%s", folder.name, seen, " (cancelled)" if cancelled else "")
+                for uri in self.session.diagnostics.disk_uris(folder):
+                    if uri not in found:
+                        self.session.diagnostics.publish_file_wire(uri, [], folder)
+            outcome = "cancelled" if cancelled else f"{scan.seen} file(s) checked"
+            log.info("workspace scan of %s: %s", folder.name, outcome)
         except asyncio.CancelledError:
             scan.stop.set()
-            if token:
-                ls.work_done_progress.end(token, t.WorkDoneProgressEnd(message="cancelled"))
+            outcome = "cancelled"
         except Exception:  # noqa: BLE001
             log.exception("workspace scan of %s failed", folder.name)
-            if token:
-                ls.work_done_progress.end(token, t.WorkDoneProgressEnd(message="failed"))
         finally:
-            scan.done.set()
+            self._end_progress(scan, outcome)
             if self._scans.get(folder.uri) is scan:
                 self._scans.pop(folder.uri, None)
 
-    def _publish(self, folder, rel: str, outcome, found: set) -> None:
-        ls = self.ls
-        path = os.path.join(folder.root, rel)
-        uri = path_to_uri(path)
-        if ls.documents.get(uri) is not None:
-            return  # open: the live result wins
-        findings = getattr(outcome, "findings", None)
-        if not findings:
-            if uri in ls.diagnostics.disk:
-                ls.diagnostics.publish_file(uri, [], folder)
+    async def _begin_progress(self, scan: Scan) -> None:
+        session = self.session
+        if not session.client.work_done_progress:
             return
+        # `token` is set only once the client has the token and `begin` follows at once:
+        # a scan cancelled while `create` is pending must not send `end` for it
+        token = f"archrules-scan-{uuid.uuid4()}"
+        progress = session.server.work_done_progress
         try:
-            from ...project.files import Skip, read_source
+            await asyncio.wait_for(progress.create_async(token), 10)
+        except Exception as e:  # noqa: BLE001 - no progress, still scan
+            log.debug("progress create failed: %s", e)
+            return
+        scan.token = token
+        progress.begin(token, t.WorkDoneProgressBegin(
+            title="archrules", message=f"checking {scan.folder.name}", percentage=0, cancellable=True))
 
-            text = read_source(path, folder.config.max_file_size, folder.root)
-            lines = Lines.of_text("" if isinstance(text, Skip) else text, ls.client.position_encoding)
-        except OSError:
-            lines = Lines.of_text("", ls.client.position_encoding)
-        found.add(uri)
-        ls.diagnostics.publish_file(uri, ls.diagnostics.to_diagnostics(findings, folder, lines), folder)
+    def _end_progress(self, scan: Scan, message: str) -> None:
+        if scan.token:
+            self.session.server.work_done_progress.end(scan.token, t.WorkDoneProgressEnd(message=message))
+            scan.token = None
 
+    def _should_stop(self, scan: Scan) -> bool:
+        if scan.stop.is_set():
+            return True
+        future = self.session.server.work_done_progress.tokens.get(scan.token) if scan.token else None
+        return bool(future is not None and future.cancelled())
 
-def _cancelled(progress, token) -> bool:
-    future = progress.tokens.get(token)
-    return bool(future is not None and future.cancelled())
+    async def _scan_files(self, scan: Scan) -> set[str]:
+        """Run the scan in a thread (which feeds worker processes for many files) and
+        publish each file's result as it comes; the URIs with findings."""
+        folder = scan.folder
+        loop = asyncio.get_running_loop()
+        rels = await loop.run_in_executor(None, lambda: list(folder.selector.walk()))
+        results: asyncio.Queue = asyncio.Queue()
+        worker = loop.run_in_executor(None, self._work, scan, rels, lambda item: loop.call_soon_threadsafe(
+            results.put_nowait, item))
+        found: set[str] = set()
+        last_pct = -1
+        while (item := await results.get()) is not None:
+            if isinstance(item, Exception):
+                log.error("workspace scan of %s failed: %s", folder.name, item)
+                continue
+            scan.seen += 1
+            self._publish(folder, item[1], found)
+            # Queue.get() does not yield while items are waiting: yield here, so that
+            # edits to open documents are handled between the scan's files
+            await asyncio.sleep(0)
+            pct = min(99, scan.seen * 100 // max(1, len(rels)))
+            if scan.token and pct != last_pct:
+                last_pct = pct
+                self.session.server.work_done_progress.report(scan.token, t.WorkDoneProgressReport(
+                    message=f"{scan.seen} file(s) checked", percentage=pct))
+            if self._should_stop(scan):
+                scan.stop.set()
+        await worker
+        return found
 
+    def _work(self, scan: Scan, rels: list[str], put: Callable[[Any], None]) -> None:
+        """In a thread: the scan, pausing while the user types (it would take the GIL
+        from the checks of the open document)."""
+        from ...project.scan import scan as run_scan
 
-def register(server) -> None:
-    server.scanner = WorkspaceScanner(server)
+        folder = scan.folder
+        session = self.session
+        try:
+            for item in run_scan(folder.root, rels, folder.checker, jobs=SCAN_JOBS or _default_jobs(),
+                                 max_file_size=folder.config.max_file_size,
+                                 should_stop=lambda: self._should_stop(scan),
+                                 transform=DiagnosticRenderer(folder, session.client)):
+                put(item)
+                while time.monotonic() < session.typing_until and not self._should_stop(scan):
+                    time.sleep(0.02)
+                if _DELAY_PER_FILE:
+                    time.sleep(_DELAY_PER_FILE)
+                if self._should_stop(scan):
+                    break
+        except Exception as e:  # noqa: BLE001
+            put(e)
+        finally:
+            put(None)
+
+    def _publish(self, folder: Folder, rendered: tuple[str, list[str]], found: set[str]) -> None:
+        uri, wire = rendered
+        if self.session.documents.get(uri) is not None:
+            return  # open: the live result wins
+        if wire:
+            found.add(uri)
+        self.session.diagnostics.publish_file_wire(uri, wire, folder)

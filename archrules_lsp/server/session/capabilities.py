@@ -29,7 +29,7 @@ class ClientFeatures:
     dynamic_configuration: bool = False  # may register workspace/didChangeConfiguration
     dynamic_watched_files: bool = False
     relative_patterns: bool = False
-    resolve_edit: bool = False  # codeAction/resolve may fill in `edit`
+    resolve_edit: bool = False  # codeAction/resolve may fill in `edit` (and `data` comes back)
     document_changes: bool = False  # WorkspaceEdit.documentChanges
     apply_edit: bool = False
     work_done_progress: bool = False
@@ -58,7 +58,8 @@ class ClientFeatures:
             dynamic_configuration=bool(_get(ws, "did_change_configuration", "dynamic_registration")),
             dynamic_watched_files=bool(_get(ws, "did_change_watched_files", "dynamic_registration")),
             relative_patterns=bool(_get(ws, "did_change_watched_files", "relative_pattern_support")),
-            resolve_edit="edit" in tuple(resolve_props or ()),
+            # the lazy edit needs the action's `data` back too (LSP ties it to dataSupport)
+            resolve_edit="edit" in tuple(resolve_props or ()) and bool(_get(td, "code_action", "data_support")),
             document_changes=bool(_get(ws, "workspace_edit", "document_changes")),
             apply_edit=bool(_get(ws, "apply_edit")),
             work_done_progress=bool(_get(window, "work_done_progress")),

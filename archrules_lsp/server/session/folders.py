@@ -74,7 +74,7 @@ class Folder:
         self.checker = None
         self.selector = None
         self._good_rules: dict[str, tuple] = {}
-        self._error_files: set[str] = set()
+        self._listed_files: set[str] = set()  # files with problems published
         self._broken: set[str] = set()  # files whose breakage was announced already
         self.generation = 0
         self.loaded = False
@@ -117,6 +117,30 @@ class Folder:
     def is_config_file(self, path: str) -> bool:
         return norm(path) == norm(self.root / "pyproject.toml")
 
+    def loads_rule_file(self, path: str) -> bool:
+        return norm(path) in self._rule_path_set
+
+    def _configured_rule_entries(self) -> tuple[str, ...]:
+        return tuple(self.settings.rules) or tuple(self.project_config.rules)
+
+    def in_configured_rules(self, path: str) -> bool:
+        """A new .yaml in a configured rules folder (not loaded yet, so not in rule_paths)."""
+        if not path.endswith(YAML_SUFFIXES):
+            return False
+        parent = norm(os.path.dirname(path))
+        return any(norm(os.path.join(self.root, entry)) == parent for entry in self._configured_rule_entries())
+
+    def rule_watch_globs(self) -> list[str]:
+        """File-watcher globs for the rule paths configured in settings or pyproject."""
+        globs = []
+        for entry in self._configured_rule_entries():
+            name = os.path.basename(entry.rstrip("/\\"))
+            if name.endswith(YAML_SUFFIXES):
+                globs.append(f"**/{name}")
+            elif name:
+                globs.append(f"**/{name}/*.{{yaml,yml}}")
+        return globs
+
     # ------------------------------------------------------------ rules
 
     def load_rules(self, read_text: Callable[[str], str]) -> RulesReport:
@@ -130,55 +154,9 @@ class Folder:
         self._rule_path_set = {norm(p) for p in self.rule_paths}
         names = [str(p) for p in self.rule_paths]
         loaded = load_rule_files(names, read_text=read_text)
-
-        rules_by_file: dict[str, list] = {}
-        for rule in loaded.rules:
-            key = norm(rule.location.path) if rule.location else ""
-            rules_by_file.setdefault(key, []).append(rule)
-        errors_by_file: dict[str, list] = {}
-        for err in loaded.errors:
-            errors_by_file.setdefault(norm(err.path), []).append(err)
-
         report = RulesReport(files=names)
-        rules: list = list(rules_by_file.pop("", []))
-        good: dict[str, tuple] = {}
-        for name in names:
-            key = norm(name)
-            fresh = rules_by_file.pop(key, [])
-            errs = errors_by_file.get(key, [])
-            previous = self._good_rules.get(key)
-            if errs and not fresh and previous and os.path.exists(name):
-                good[key] = previous
-                report.kept_files.append(name)
-            elif fresh:
-                if previous and os.path.exists(name) and any(_is_error(e) for e in errs):
-                    # a broken file that still loads some rules (the loader recovers past a
-                    # YAML error): the rules it lost keep their last good version
-                    fresh_ids = {r.id for r in fresh}
-                    lost = [r for r in previous if r.id not in fresh_ids]
-                    if lost:
-                        by_id = {r.id: r for r in fresh}
-                        prev_ids = {r.id for r in previous}
-                        fresh = [by_id.get(r.id, r) for r in previous] + [r for r in fresh if r.id not in prev_ids]
-                        report.kept_rules[name] = [r.id for r in lost]
-                good[key] = tuple(fresh)
-            if key in good:
-                rules.extend(good[key])
-        for leftover in rules_by_file.values():  # rules located in files we did not name
-            rules.extend(leftover)
-        self._good_rules = good
-
-        # errors, keyed by the path as we named it (for URIs)
-        by_name = {norm(n): n for n in names}
-        for key, errs in errors_by_file.items():
-            report.errors_by_file[by_name.get(key, errs[0].path)] = errs
-        now_error = {norm(p) for p in report.errors_by_file}
-        report.cleared_files = [by_name.get(k, k) for k in self._error_files - now_error]
-        for path, errs in report.errors_by_file.items():
-            if norm(path) not in self._broken:
-                report.newly_broken.append((path, len(errs)))
-        self._broken = now_error
-        self._error_files = now_error
+        rules = self._rules_with_last_good(names, loaded, report)
+        self._report_problems(names, loaded.errors, report)
 
         self.ruleset = RuleSet(rules=tuple(rules), errors=loaded.errors, files=loaded.files)
         cfg = self.config
@@ -193,6 +171,67 @@ class Folder:
         report.rule_count = len(rules)
         report.error_count = len(loaded.errors)
         return report
+
+    def _rules_with_last_good(self, names: list[str], loaded, report: RulesReport) -> list:
+        """The loaded rules, with the last good version of what a broken file lost."""
+        from ...engine.model import Severity
+
+        rules_by_file: dict[str, list] = {}
+        for rule in loaded.rules:
+            rules_by_file.setdefault(norm(rule.location.path) if rule.location else "", []).append(rule)
+        erring = {norm(e.path) for e in loaded.errors if e.severity is Severity.ERROR}
+        rules: list = list(rules_by_file.pop("", []))
+        good: dict[str, tuple] = {}
+        for name in names:
+            key = norm(name)
+            fresh = rules_by_file.pop(key, [])
+            previous = self._good_rules.get(key)
+            broken = key in erring and previous is not None and os.path.exists(name)
+            if broken and not fresh:
+                good[key] = previous
+                report.kept_files.append(name)
+            elif fresh:
+                if broken:
+                    # a broken file that still loads some rules (the loader recovers past a
+                    # YAML error): the rules it lost keep their last good version
+                    fresh = self._keep_lost_rules(name, list(previous), fresh, report)
+                good[key] = tuple(fresh)
+            rules.extend(good.get(key, ()))
+        for leftover in rules_by_file.values():  # rules located in files we did not name
+            rules.extend(leftover)
+        self._good_rules = good
+        return rules
+
+    @staticmethod
+    def _keep_lost_rules(name: str, previous: list, fresh: list, report: RulesReport) -> list:
+        fresh_ids = {r.id for r in fresh}
+        lost = [r for r in previous if r.id not in fresh_ids]
+        if not lost:
+            return fresh
+        by_id = {r.id: r for r in fresh}
+        prev_ids = {r.id for r in previous}
+        report.kept_rules[name] = [r.id for r in lost]
+        return [by_id.get(r.id, r) for r in previous] + [r for r in fresh if r.id not in prev_ids]
+
+    def _report_problems(self, names: list[str], problems, report: RulesReport) -> None:
+        """Problems by file (keyed by the path as we named it, for URIs); which files are newly
+        broken (errors, not warnings) and which are clean again."""
+        from ...engine.model import Severity
+
+        by_name = {norm(n): n for n in names}
+        for problem in problems:
+            report.errors_by_file.setdefault(by_name.get(norm(problem.path), problem.path), []).append(problem)
+        now_listed = {norm(p) for p in report.errors_by_file}
+        report.cleared_files = [by_name.get(k, k) for k in self._listed_files - now_listed]
+        now_broken = set()
+        for path, errs in report.errors_by_file.items():
+            count = sum(1 for e in errs if e.severity is Severity.ERROR)
+            if count:
+                now_broken.add(norm(path))
+                if norm(path) not in self._broken:
+                    report.newly_broken.append((path, count))
+        self._broken = now_broken
+        self._listed_files = now_listed
 
     def rule(self, rule_id: str):
         return self.ruleset.get(rule_id) if self.ruleset is not None else None
@@ -219,10 +258,6 @@ class Folder:
             if "\0" in text[:BINARY_SNIFF_CHARS]:  # as the CLI and the workspace scan skip it
                 return SKIP_BINARY
         return None
-
-
-def _is_error(error) -> bool:
-    return str(getattr(error.severity, "value", error.severity)) == "error"
 
 
 class FolderRegistry:
