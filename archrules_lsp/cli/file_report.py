@@ -9,7 +9,13 @@ rendering is spread over the workers instead of piling up in the parent.
 
 from __future__ import annotations
 
-from typing import Any, Callable, NamedTuple, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Optional, Sequence, Union
+
+from ..project.conventions import Skip
+from ..project.scan import FixOutcome
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..engine import CheckResult
 
 # render(rel, findings sorted by position, notes sorted by position) -> payload for Format.file
 Renderer = Callable[[str, Sequence[Any], Sequence[Any]], Any]
@@ -20,13 +26,12 @@ class FileReport(NamedTuple):
     findings: int
     payload: Any  # the format's rendering of this file; None if it renders nothing per file
     fixes_applied: int = 0
-    fix_error: Optional[str] = None
+    unwritten: Optional[str] = None  # --fix: why the fixes were not written (see scan.FixOutcome)
+    write_failed: bool = False
 
 
 class SkipReport(NamedTuple):
     reason: str
-    fixes_applied: int = 0
-    fix_error: Optional[str] = None
 
 
 def one_based(span) -> tuple[int, int, int, int]:
@@ -40,17 +45,17 @@ class ReportTransform:
     def __init__(self, render: Optional[Renderer] = None):
         self.render = render
 
-    def __call__(self, rel: str, outcome) -> Union[FileReport, SkipReport]:
-        applied, error = 0, None
-        if hasattr(outcome, "fixes_applied"):  # a FixOutcome
-            applied, error, outcome = outcome.fixes_applied, outcome.error, outcome.result
-        if not hasattr(outcome, "findings"):  # a Skip
-            return SkipReport(outcome.reason, applied, error)
-        findings = sorted(outcome.findings, key=lambda f: (f.span.line, f.span.column, f.rule_id))
-        notes = sorted(outcome.notes, key=lambda n: (n.span.line, n.span.column))
+    def __call__(self, rel: str, outcome: Union["CheckResult", "Skip", "FixOutcome"]) -> Union[FileReport, SkipReport]:
+        fixing = outcome if isinstance(outcome, FixOutcome) else FixOutcome(outcome)
+        result = fixing.result
+        if isinstance(result, Skip):
+            return SkipReport(result.reason)
+        findings = sorted(result.findings, key=lambda f: (f.span.line, f.span.column, f.rule_id))
+        notes = sorted(result.notes, key=lambda n: (n.span.line, n.span.column))
         counts: dict[tuple[str, str], int] = {}
         for f in findings:
             key = (f.rule_id, f.severity.value)
             counts[key] = counts.get(key, 0) + 1
         payload = self.render(rel, findings, notes) if self.render is not None else None
-        return FileReport(tuple((r, s, n) for (r, s), n in counts.items()), len(findings), payload, applied, error)
+        return FileReport(tuple((r, s, n) for (r, s), n in counts.items()), len(findings), payload,
+                          fixing.fixes_applied, fixing.unwritten, fixing.write_failed)

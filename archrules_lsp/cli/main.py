@@ -12,16 +12,18 @@ import sys
 from typing import Optional, Sequence
 
 from .. import __version__
+from .exit_codes import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_USAGE
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FORMATS = ("text", "json", "jsonl", "sarif", "github")
-SEVERITY_THRESHOLDS = ("error", "warning", "info")
+FAIL_ON = ("error", "warning", "info")  # the engine's severities that can fail a run (hints never do)
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # argparse exits 2 as well; keep its message short
+        from .console import printable
+
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {printable(message)}\n")
 
 
 def _common_project_options(p: argparse.ArgumentParser) -> None:
@@ -50,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     check.add_argument("--fix", action="store_true", help="apply the rules' safe fixes, then report what remains")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings (not with errors)")
-    check.add_argument("--fail-on", choices=SEVERITY_THRESHOLDS, default="error",
+    check.add_argument("--fail-on", choices=FAIL_ON, default="error",
                        help="lowest severity that makes the exit status 1 (default: error)")
     check.add_argument("-q", "--quiet", action="store_true", help="print findings only: no summary, no skipped files")
     check.add_argument("--statistics", action="store_true", help="print the number of findings per rule instead of each finding")
@@ -84,17 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _size(value: str) -> int:
-    units = {"": 1, "B": 1, "KB": 1_000, "K": 1_000, "MB": 1_000_000, "M": 1_000_000, "GB": 1_000_000_000}
-    text = value.strip().upper().replace(" ", "")
-    number = text.rstrip("KMGB")
-    unit = text[len(number):]
+    from ..project.conventions import SizeError, parse_size
+
     try:
-        size = int(float(number) * units[unit])
-    except (ValueError, KeyError):
-        raise argparse.ArgumentTypeError(f"not a size: {value!r} (bytes, or with KB / MB)") from None
-    if size <= 0:
-        raise argparse.ArgumentTypeError("the size must be positive")
-    return size
+        return parse_size(value)
+    except SizeError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -124,7 +121,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return _exit(run(args))
     except KeyboardInterrupt:
         sys.stderr.write("archrules: interrupted\n")
-        return _exit(130)
+        return _exit(EXIT_INTERRUPTED)
     except FileNotFoundError as e:
         if e.filename is not None:
             raise
@@ -151,10 +148,9 @@ def _is_path(arg: str) -> bool:
     return os.path.lexists(arg)
 
 
-def _exit(code) -> int:
-    if isinstance(code, int) or code is None:
-        raise SystemExit(code or 0)
-    raise SystemExit(code)
+def _exit(code: Optional[int]) -> int:
+    """Exit with `code` (the console script's entry point returns nothing)."""
+    raise SystemExit(code or 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,7 +1,8 @@
 """What every subcommand starts with: the root, [tool.archrules], the rule files, the rules.
 
-Problems found here (bad config, missing rule paths, rule-file errors) are collected,
-not raised: `check` still runs the valid rules and exits 2 at the end.
+Problems found here (bad config, missing rule paths, rule files skipped or with errors)
+are collected, not raised: `check` still runs the valid rules and exits 2 at the end.
+Every output format shows them from the one list `Project.load_problems`.
 """
 
 from __future__ import annotations
@@ -10,19 +11,32 @@ import argparse
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 from ..project.config import ProjectConfig, read_project_config
-from ..project.discovery import discover_rule_paths, find_root
+from ..project.discovery import DiscoveryWarning, discover_rules, find_root
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..engine import RuleError, RuleSet
+    from ..engine import RuleSet
 
 NO_RULES = "no rule files found: create .architecture-rules/ or pass --rules"
 
 
 class UsageError(Exception):
     """Bad command-line input: message on stderr, exit status 2."""
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    """A problem found before any file is checked, in the form every output format shows."""
+
+    message: str
+    severity: str  # "error" (exit status 2) or "warning"
+    path: Optional[str] = None  # absolute: a rule file, pyproject.toml
+    line: Optional[int] = None  # 1-based, with column
+    column: Optional[int] = None
+    rule_id: Optional[str] = None
+    about: str = "rule file"  # or "configuration": what the problem is in, for titles
 
 
 @dataclass
@@ -33,15 +47,31 @@ class Project:
     rule_paths: list[Path]
     ruleset: "RuleSet"
     missing_rule_paths: list[Path] = field(default_factory=list)
+    discovery_warnings: list[DiscoveryWarning] = field(default_factory=list)
 
     @property
-    def rule_errors(self) -> list["RuleError"]:
-        """Rule-file problems of severity error (warnings do not fail a run)."""
-        return [e for e in self.ruleset.errors if getattr(e.severity, "value", e.severity) == "error"]
+    def load_problems(self) -> list[LoadProblem]:
+        pyproject = str(self.root / "pyproject.toml")
+        out = [LoadProblem(_without_prefix(p, pyproject), "error", pyproject, about="configuration") for p in self.config_problems]
+        out += [LoadProblem("rule file not found", "error", str(p)) for p in self.missing_rule_paths]
+        out += [LoadProblem(w.message, "warning", str(w.path)) for w in self.discovery_warnings]
+        out += [LoadProblem(e.message, e.severity.value, e.path, e.span.line + 1, e.span.column + 1, e.rule_id)
+                for e in self.ruleset.errors]
+        return out
+
+    @property
+    def error_count(self) -> int:
+        """Load problems of severity error (warnings do not fail a run)."""
+        return sum(1 for p in self.load_problems if p.severity == "error")
 
     @property
     def has_errors(self) -> bool:
-        return bool(self.config_problems or self.rule_errors or self.missing_rule_paths)
+        return self.error_count > 0
+
+
+def _without_prefix(problem: str, path: str) -> str:
+    """read_project_config's problems start with the file's path; the formats place the path themselves."""
+    return problem[len(path) + 2:] if problem.startswith(path + ": ") else problem
 
 
 def resolve_root(args: argparse.Namespace) -> Path:
@@ -58,32 +88,38 @@ def load_project(args: argparse.Namespace) -> Project:
     root = resolve_root(args)
     config, problems = read_project_config(root)
     configured = [os.path.abspath(p) for p in getattr(args, "rules", []) or []]
-    rule_paths = discover_rule_paths(root, configured, config)
-    if not rule_paths:
-        raise UsageError(NO_RULES if not configured else f"no rule files (*.yaml, *.yml) in {', '.join(args.rules)}")
-    missing = [p for p in rule_paths if not p.exists()]
-    present = [p for p in rule_paths if p.exists()]
+    found = discover_rules(root, configured, config)
+    if not found.paths:
+        from .console import display_path
+
+        skipped = "".join(f"; {display_path(str(w.path))}: {w.message}" for w in found.warnings)
+        raise UsageError((NO_RULES if not configured else f"no rule files (*.yaml, *.yml) in {', '.join(args.rules)}")
+                         + skipped)
+    missing = [p for p in found.paths if not p.exists()]
+    present = [p for p in found.paths if p.exists()]
     if not present:
         raise UsageError("; ".join(f"rule file not found: {p}" for p in missing))
     from ..engine import load_rule_files
 
     ruleset = load_rule_files([str(p) for p in present])
-    return Project(root, config, problems, present, ruleset, missing)
+    return Project(root, config, problems, present, ruleset, missing, found.warnings)
 
 
 def print_load_problems(project: Project, painter=None) -> None:
-    """Config problems, missing rule files and rule-file errors, on stderr as `path:line:col: error: ...`."""
-    from .console import display_path, err
+    """Every load problem on stderr, as `path:line:col: error: [RULE] message`."""
+    from .console import err
 
     paint = painter or (lambda text, style: text)
-    for problem in project.config_problems:
-        err(f"{paint('error', 'bold_red')}: {problem}")
-    for p in project.missing_rule_paths:
-        err(f"{display_path(str(p))}: {paint('error', 'bold_red')}: rule file not found")
-    for e in project.ruleset.errors:
-        level = getattr(e.severity, "value", str(e.severity))
-        style = "bold_red" if level == "error" else "yellow"
-        where = f"{display_path(e.path)}:{e.span.line + 1}:{e.span.column + 1}"
-        rule = f" [{e.rule_id}]" if e.rule_id else ""
-        err(f"{where}: {paint(level, style)}:{rule} {e.message}")
+    for problem in project.load_problems:
+        err(format_load_problem(problem, paint))
 
+
+def format_load_problem(problem: LoadProblem, paint) -> str:
+    from .console import display_path, printable
+
+    where = display_path(problem.path) if problem.path else "archrules"
+    if problem.line is not None:
+        where += f":{problem.line}:{problem.column}"
+    level = paint(problem.severity, "bold_red" if problem.severity == "error" else "yellow")
+    rule = f" [{printable(problem.rule_id)}]" if problem.rule_id else ""
+    return f"{where}: {level}:{rule} {printable(problem.message)}"

@@ -13,27 +13,28 @@ import collections
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Optional
 
+from ..engine.model import UNUSED_SUPPRESSION, Severity
 from .file_report import FileReport, Renderer
-from .selection import UNUSED_SUPPRESSION
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import RuleSet
     from .project_setup import Project
 
-THRESHOLD_RANK = {"error": 3, "warning": 2, "info": 1}
-RANK = {"error": 3, "warning": 2, "info": 1, "hint": 0}
-
-
-def severity_name(severity) -> str:
-    return getattr(severity, "value", str(severity))
-
 
 def counts_toward_exit(rule_id: str, severity: str, fail_on: str) -> bool:
     """Findings at or above --fail-on count; hints and unused suppressions never do."""
-    if rule_id == UNUSED_SUPPRESSION:
+    if rule_id == UNUSED_SUPPRESSION or severity == Severity.HINT:
         return False
-    rank = RANK.get(severity, 0)
-    return rank > 0 and rank >= THRESHOLD_RANK[fail_on]
+    return Severity(severity).rank >= Severity(fail_on).rank
+
+
+@dataclass(frozen=True)
+class FixProblem:
+    """A file whose fixes were not written: on purpose (a warning), or because writing failed (an error)."""
+
+    rel: str
+    message: str
+    is_error: bool
 
 
 @dataclass
@@ -51,7 +52,7 @@ class RunState:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (rel, reason)
     fixed: int = 0
     files_fixed: int = 0
-    fix_errors: list[tuple[str, str]] = field(default_factory=list)
+    fix_problems: list[FixProblem] = field(default_factory=list)
     fixing: bool = False
 
     @property
@@ -83,10 +84,14 @@ class RunState:
             "files_checked": self.files_checked,
             "files_with_findings": self.files_with_findings,
             "files_skipped": len(self.skipped),
-            "rule_errors": len(project.rule_errors) + len(project.missing_rule_paths) + len(project.config_problems),
+            "rule_errors": project.error_count,
             "fixed": self.fixed,
             "failing": self.failing,
         }
+
+    def fixed_line(self) -> str:
+        return (f"Fixed {self.fixed} finding{'' if self.fixed == 1 else 's'} in "
+                f"{self.files_fixed} file{'' if self.files_fixed == 1 else 's'}.")
 
     def summary_line(self) -> str:
         if not self.total:
@@ -110,10 +115,10 @@ class Format:
     load_problems_on_stderr = True
     skipped_on_stderr = True
 
-    def __init__(self, state: RunState, out, options):
+    def __init__(self, state: RunState, out, options: Any):
         self.state = state
         self.out = out
-        self.options = options
+        self.options = options  # the parsed command line
 
     def renderer(self) -> Optional[Renderer]:
         """A picklable `render(rel, findings, notes) -> payload`, run where the file was checked."""

@@ -21,8 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
-SEVERITY_NAMES = ("error", "warning", "info", "hint", "off")
-DEFAULT_MAX_FILE_SIZE = 1_000_000
+from .conventions import DEFAULT_MAX_FILE_SIZE, SizeError, parse_size, severity_setting_names
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ class ProjectConfig:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
 
 
-def _load_toml(text: str) -> dict:
+def load_toml(text: str) -> dict:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10
@@ -58,7 +57,7 @@ def read_project_config(root: Path) -> tuple[ProjectConfig, list[str]]:
     if "archrules" not in text:
         return ProjectConfig(), []
     try:
-        data = _load_toml(text)
+        data = load_toml(text)
     except Exception as e:  # tomllib.TOMLDecodeError (message carries line and column)
         return ProjectConfig(), [f"{path}: invalid TOML: {e}"]
     table = data.get("tool", {})
@@ -87,11 +86,10 @@ def parse_config_table(table: Mapping[str, Any], where: str = "[tool.archrules]"
             if overrides is not None:
                 values[key] = overrides
         elif key == "max_file_size":
-            size = parse_size(value)
-            if size is None:
-                problems.append(f"{where}: '{raw_key}' must be a positive integer (bytes) or a size like \"2MB\"")
-            else:
-                values[key] = size
+            try:
+                values[key] = parse_size(value)
+            except SizeError as e:
+                problems.append(f"{where}: '{raw_key}': {e}")
         else:
             import difflib
 
@@ -102,28 +100,6 @@ def parse_config_table(table: Mapping[str, Any], where: str = "[tool.archrules]"
 
 
 _KEYS = ("rules", "include", "exclude", "select", "ignore", "severity_overrides", "max_file_size")
-_SIZE_UNITS = {"": 1, "B": 1, "K": 1_000, "KB": 1_000, "M": 1_000_000, "MB": 1_000_000, "G": 1_000_000_000,
-               "GB": 1_000_000_000}
-
-
-def parse_size(value: Any) -> int | None:
-    """Bytes from an integer or a string like "500KB" / "2MB" (as on the command line); None if invalid."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if value > 0 else None
-    if not isinstance(value, str):
-        return None
-    text = value.strip().upper().replace(" ", "")
-    number = text.rstrip("KMGB")
-    unit = text[len(number):]
-    try:
-        size = int(float(number) * _SIZE_UNITS[unit])
-    except (ValueError, KeyError, OverflowError):
-        return None
-    return size if size > 0 else None
-
-
 def _string_list(value: Any) -> tuple[str, ...] | None:
     if isinstance(value, str):
         value = [value]
@@ -137,11 +113,10 @@ def _severity_overrides(value: Any, raw_key: str, where: str, problems: list[str
         problems.append(f"{where}: '{raw_key}' must be a table of rule id = severity")
         return None
     good: dict[str, str] = {}
+    names = severity_setting_names()
     for rule_id, severity in value.items():
-        if isinstance(severity, str) and severity.lower() in SEVERITY_NAMES:
+        if isinstance(severity, str) and severity.lower() in names:
             good[str(rule_id)] = severity.lower()
         else:
-            problems.append(
-                f"{where}: '{raw_key}' for {rule_id}: {severity!r} is not one of {', '.join(SEVERITY_NAMES)}"
-            )
+            problems.append(f"{where}: '{raw_key}' for {rule_id}: {severity!r} is not one of {', '.join(names)}")
     return good

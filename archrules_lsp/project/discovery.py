@@ -2,22 +2,46 @@
 
 The root is the nearest folder, going up, that holds rules (`.architecture-rules/`,
 `.architecture-rules.yaml`/`.yml`), a pyproject.toml with `[tool.archrules]`, or `.git`.
+
+Rule files found by convention (not configured) are loaded only when they lie inside
+the root, symlinks resolved: a repository cannot make a checkout load rules from
+elsewhere on the machine. Such a link is skipped with a warning (data, not a print:
+both shells show it). Configured rule paths (`--rules`, `[tool.archrules] rules`, the
+editor's setting) are loaded wherever they are.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
+
+from .conventions import RULE_DIR, RULE_FILE_NAMES, RULE_MARKERS, RULE_SUFFIXES, resolves_inside
 
 if TYPE_CHECKING:  # pragma: no cover
     from .config import ProjectConfig
 
-RULE_MARKERS = (".architecture-rules", ".architecture-rules.yaml", ".architecture-rules.yml")
-RULE_SUFFIXES = (".yaml", ".yml")
-
 _TOOL_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*archrules\s*[\].]", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class DiscoveryWarning:
+    """A rule file (or the rules folder) found but not loaded: `path` as found, and why."""
+
+    path: Path
+    message: str
+
+
+@dataclass(frozen=True)
+class RuleDiscovery:
+    paths: list[Path] = field(default_factory=list)  # the rule files to load, in order
+    warnings: list[DiscoveryWarning] = field(default_factory=list)
+
+
+OUTSIDE_ROOT_WARNING = ("a symlink to outside the project: not loaded "
+                        "(name its target in --rules or [tool.archrules] rules to load it)")
 
 
 def _has_tool_table(pyproject: Path) -> bool:
@@ -30,9 +54,9 @@ def _has_tool_table(pyproject: Path) -> bool:
     if _TOOL_TABLE.search(text):
         return True
     try:  # dotted keys or inline tables: `tool.archrules.rules = [...]`
-        from .config import _load_toml
+        from .config import load_toml
 
-        tool = _load_toml(text).get("tool")
+        tool = load_toml(text).get("tool")
         return isinstance(tool, dict) and "archrules" in tool
     except Exception:
         return False
@@ -79,32 +103,47 @@ def _expand(root: Path, entries: Sequence[str]) -> list[Path]:
     return out
 
 
-def discover_rule_paths(
-    root: Path, configured: Sequence[str] = (), config: "ProjectConfig | None" = None
-) -> list[Path]:
-    """The rule files of the project at `root`, in load order.
+def discover_rules(root: Path, configured: Sequence[str] = (), config: "ProjectConfig | None" = None) -> RuleDiscovery:
+    """The rule files of the project at `root`, in load order, and the ones skipped.
 
     `configured` (the command line's --rules or an editor setting; files or folders,
     relative to root) wins; else `[tool.archrules] rules`; else every *.yaml/*.yml
     in `.architecture-rules/` (sorted); else `.architecture-rules.yaml` / `.yml`;
     else nothing. A folder contributes its *.yaml/*.yml files sorted by name."""
     root = Path(root)
-    if configured:
-        found = _expand(root, configured)
-    else:
-        if config is None:
-            from .config import read_project_config
+    if config is None and not configured:
+        from .config import read_project_config
 
-            config, _ = read_project_config(root)
-        if config.rules:
-            found = _expand(root, config.rules)
-        else:
-            # a `.architecture-rules/` folder without any rule file in it (a README, say)
-            # does not hide `.architecture-rules.yaml`
-            found = rule_files_in(root / RULE_MARKERS[0]) if (root / RULE_MARKERS[0]).is_dir() else []
-            if not found:
-                found = [root / m for m in RULE_MARKERS[1:] if (root / m).is_file()]
+        config, _ = read_project_config(root)
+    entries = configured or (config.rules if config is not None else ())
+    found = RuleDiscovery(_expand(root, entries)) if entries else _by_convention(root)
     unique: dict[str, Path] = {}
-    for p in found:
+    for p in found.paths:
         unique.setdefault(os.path.normcase(os.path.abspath(p)), p)
-    return list(unique.values())
+    return RuleDiscovery(list(unique.values()), found.warnings)
+
+
+def discover_rule_paths(root: Path, configured: Sequence[str] = (), config: "ProjectConfig | None" = None) -> list[Path]:
+    """`discover_rules(...).paths` (the server's call until it shows the warnings too)."""
+    return discover_rules(root, configured, config).paths
+
+
+def _by_convention(root: Path) -> RuleDiscovery:
+    """`.architecture-rules/*.y*ml`, else `.architecture-rules.y*ml`: inside the root only."""
+    warnings: list[DiscoveryWarning] = []
+
+    def inside(path: Path) -> bool:
+        if resolves_inside(path, root):
+            return True
+        warnings.append(DiscoveryWarning(path, OUTSIDE_ROOT_WARNING))
+        return False
+
+    folder = root / RULE_DIR
+    found: list[Path] = []
+    # a `.architecture-rules/` folder without any rule file in it (a README, say)
+    # does not hide `.architecture-rules.yaml`
+    if folder.is_dir() and inside(folder):
+        found = [p for p in rule_files_in(folder) if inside(p)]
+    if not found:
+        found = [root / name for name in RULE_FILE_NAMES if (root / name).is_file() and inside(root / name)]
+    return RuleDiscovery(found, warnings)

@@ -15,11 +15,21 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Union
 
 from .config import ProjectConfig
+from .conventions import (
+    NOT_REGULAR,
+    OUTSIDE_ROOT,
+    Skip,
+    content_skip,
+    describe_size,  # noqa: F401 - the server imports it from here until it uses .conventions
+    looks_like_rule_file,
+    resolves_inside,
+    root_relative,
+    too_big,
+)
 from .gitignore import GitIgnores
 
 DEFAULT_EXCLUDED_DIRS = frozenset(
@@ -33,24 +43,6 @@ DEFAULT_EXCLUDED_DIRS = frozenset(
     }
 )
 DEFAULT_EXCLUDED_SUFFIXES = (".egg-info",)
-
-
-@dataclass(frozen=True)
-class Skip:
-    """A file that was not checked, and why (`over the 1 MB limit`, `binary`, ...)."""
-
-    reason: str
-
-
-_RULE_FILE_NAMES = (".architecture-rules.yaml", ".architecture-rules.yml")
-
-
-def looks_like_rule_file(rel: str) -> bool:
-    """Named like a rule file: `.architecture-rules.yaml`/`.yml`, or a YAML file in `.architecture-rules/`."""
-    if not rel.endswith((".yaml", ".yml")):
-        return False
-    parts = rel.rsplit("/", 2)
-    return parts[-1] in _RULE_FILE_NAMES or (len(parts) > 1 and parts[-2] == ".architecture-rules")
 
 
 def _compile(patterns: Iterable[str]):
@@ -102,16 +94,7 @@ class FileSelector:
 
     def relative(self, path: Union[str, os.PathLike]) -> str | None:
         """`path` (absolute, or relative to the cwd) as a root-relative posix path; None if outside."""
-        absolute = os.path.abspath(path)
-        try:
-            rel = os.path.relpath(absolute, self.root)
-        except ValueError:  # another drive on Windows
-            return None
-        if rel == os.curdir:
-            return ""
-        if rel.startswith(os.pardir + os.sep) or rel == os.pardir:
-            return None
-        return rel.replace(os.sep, "/")
+        return root_relative(path, self.root)
 
     # ------------------------------------------------------------ decisions
 
@@ -200,26 +183,8 @@ class FileSelector:
                 yield rel
 
 
-def describe_size(size: int) -> str:
-    """1_000_000 -> '1 MB', 512_000 -> '512 KB', 1234 -> '1234 bytes'."""
-    if size >= 1_000_000 and size % 100_000 == 0:
-        return f"{size / 1_000_000:g} MB"
-    if size >= 1_000 and size % 1_000 == 0:
-        return f"{size // 1_000} KB"
-    return f"{size} bytes"
-
-
-BINARY_SNIFF_BYTES = 8192
-
-
-OUTSIDE_ROOT = "a symlink to a file outside the project"
-
-
-def resolves_inside(path: Union[str, os.PathLike], root: Union[str, os.PathLike]) -> bool:
-    """Does `path`, symlinks resolved, lie inside `root` (symlinks resolved too)?"""
-    real_root = os.path.realpath(root)
-    real = os.path.realpath(path)
-    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+SYMLINK_OUTSIDE_ROOT = Skip("a symlink to a file outside the project", OUTSIDE_ROOT)
+_GROWTH_CHUNK = 1 << 20
 
 
 def read_source(path: Union[str, os.PathLike], max_size: int,
@@ -232,18 +197,34 @@ def read_source(path: Union[str, os.PathLike], max_size: int,
 
     try:
         if root is not None and stat.S_ISLNK(os.lstat(path).st_mode) and not resolves_inside(path, root):
-            return Skip(OUTSIDE_ROOT)
+            return SYMLINK_OUTSIDE_ROOT
         st = os.stat(path)
         if not stat.S_ISREG(st.st_mode):  # a FIFO would block the read, a device never end
-            return Skip("a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file")
+            return Skip("a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file", NOT_REGULAR)
         if st.st_size > max_size:
-            return Skip(f"over the {describe_size(max_size)} limit")
+            return too_big(max_size)
         with open(path, "rb") as fh:
-            data = fh.read(max_size + 1)
+            data = _read_at_most(fh, st.st_size, max_size)
     except OSError as e:
         return Skip(f"unreadable: {e.strerror or e}")
-    if len(data) > max_size:  # grew while we read it
-        return Skip(f"over the {describe_size(max_size)} limit")
-    if b"\0" in data[:BINARY_SNIFF_BYTES]:
-        return Skip("binary")
-    return decode(data)
+    except MemoryError:
+        return Skip("unreadable: not enough memory")
+    skip = content_skip(data, max_size)
+    return skip if skip is not None else decode(data)
+
+
+def _read_at_most(fh, expected: int, max_size: int) -> bytes:
+    """Up to max_size + 1 bytes (one more says "too big"). Reads `expected` + 1 first:
+    a read buffer as large as max_size itself would be allocated whole."""
+    data = fh.read(expected + 1)
+    if len(data) <= expected:
+        return data
+    chunks = [data]  # grew since stat(): read on, in chunks, up to the limit
+    total = len(data)
+    while total <= max_size:
+        chunk = fh.read(min(_GROWTH_CHUNK, max_size + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, Sequence, Union
 
-from .config import DEFAULT_MAX_FILE_SIZE
-from .files import Skip, read_source
+from .conventions import DEFAULT_MAX_FILE_SIZE, Skip
+from .files import read_source
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import CheckOptions, CheckResult, Checker
@@ -56,11 +56,19 @@ class CheckerSpec:
 
 @dataclass(frozen=True)
 class FixOutcome:
-    """In fix mode: what remains after the safe fixes, and how many were applied."""
+    """In fix mode: what remains after the safe fixes, and how many were applied.
+
+    `unwritten` says why fixes were found but not written: on purpose (a file that is
+    not UTF-8, or changed meanwhile) or, with `write_failed`, because writing failed
+    (a read-only file or folder: an error)."""
 
     result: Union["CheckResult", Skip]
     fixes_applied: int = 0
-    error: Optional[str] = None  # the fixed file could not be written
+    unwritten: Optional[str] = None
+    write_failed: bool = False
+
+
+MAX_FIX_PASSES = 100  # an anti-pattern reports one match per line: a pass fixes one each
 
 
 def default_jobs() -> int:
@@ -81,52 +89,83 @@ def check_file(checker: "Checker", root: str, rel: str, max_file_size: int) -> O
 
 
 def fix_file(checker: "Checker", root: str, rel: str, max_file_size: int) -> FixOutcome:
-    """Apply every safe fix (again on the result, up to 10 rounds, until none is left),
-    write the file if it changed (line endings and a UTF-8 BOM kept), and check it again.
+    """Apply every safe fix (see `fix_text`), write the file if it changed (line endings
+    and a UTF-8 BOM kept), and check it again.
 
-    A file that is not valid UTF-8 is checked but never rewritten."""
-    from ..engine import apply_safe_fixes
-
+    A file that is not valid UTF-8, or that is read-only, is checked but never rewritten."""
     path = os.path.join(root, rel)
-    text = read_source(path, max_file_size, root)
-    if isinstance(text, Skip):
-        return FixOutcome(text)
-    original = text
-    result = checker.check(rel, text)
-    applied = 0
-    for _ in range(10):
-        fixable = _fixable(result)
-        if not fixable:
-            break
-        new_text, fixed = apply_safe_fixes(text, result.findings)
-        if not fixed or new_text == text:
-            break
-        new_result = checker.check(rel, new_text)
-        if applied and _fixable(new_result) >= fixable:
-            # no progress: a fix whose text matches its own pattern again (`foo` -> `foofoo`)
-            # would otherwise be applied round after round
-            break
-        applied += fixed
-        text = new_text
-        result = new_result
+    original = read_source(path, max_file_size, root)
+    if isinstance(original, Skip):
+        return FixOutcome(original)
+    text, result, applied = fix_text(checker, rel, original)
     if text == original:
-        return FixOutcome(result, 0)
+        return FixOutcome(result)
     try:
         with open(path, "rb") as fh:
             data = fh.read()
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            return FixOutcome(checker.check(rel, original), 0, "not valid UTF-8: fixes not written")
-        bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
-        if data[len(bom):].decode("utf-8") != original:
-            # saved by someone else (an editor) since it was checked: writing the fixes of
-            # the old text would throw that work away
-            return FixOutcome(checker.check(rel, original), 0, "changed while being fixed: fixes not written")
-        _write_atomically(path, bom + text.encode("utf-8", errors="surrogatepass"))
+        unwritten = _unwritable_reason(path, data, original)
+        if unwritten is None:
+            bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
+            _write_atomically(path, bom + text.encode("utf-8", errors="surrogatepass"))
+            return FixOutcome(result, applied)
+        return FixOutcome(checker.check(rel, original), 0, unwritten, unwritten == READ_ONLY)
     except OSError as e:
-        return FixOutcome(checker.check(rel, original), 0, f"cannot write: {e.strerror or e}")
-    return FixOutcome(result, applied)
+        return FixOutcome(checker.check(rel, original), 0, f"cannot write: {e.strerror or e}", True)
+
+
+def fix_text(checker: "Checker", rel: str, text: str) -> tuple[str, "CheckResult", int]:
+    """(fixed text, its CheckResult, fixes applied): safe fixes applied pass after pass
+    until the text stops changing, at most MAX_FIX_PASSES passes.
+
+    A fix whose result its own rule flags again at the same place without the text
+    getting shorter (`foo` -> `foofoo`) would grow the file every pass: it is applied
+    once. A fix that undoes another (a cycle of texts) stops the passes too."""
+    from ..engine import apply_safe_fixes
+
+    result = checker.check(rel, text)
+    applied = 0
+    seen = {hash(text)}
+    for _ in range(MAX_FIX_PASSES):
+        sites = _fix_sites(result)
+        if not sites:
+            break
+        new_text, fixed = apply_safe_fixes(text, result.findings)
+        if not fixed or hash(new_text) in seen:
+            break
+        seen.add(hash(new_text))
+        grew = len(new_text) >= len(text)
+        text, result, applied = new_text, checker.check(rel, new_text), applied + fixed
+        if grew and sites & _fix_sites(result):
+            break
+    return text, result, applied
+
+
+def _fix_sites(result: "CheckResult") -> set[tuple[str, int, int]]:
+    """Where the safe rule fixes of `result` apply: (rule id, line, column)."""
+    return {(f.rule_id, f.span.line, f.span.column) for f in result.findings
+            if f.rule_fix is not None and f.rule_fix.safe}
+
+
+READ_ONLY = "cannot write: the file is read-only"
+
+
+def _unwritable_reason(path: str, data: bytes, checked: str) -> Optional[str]:
+    """Why the fixes of `checked` (the text as read) must not replace `data` (the file's
+    bytes now) at `path`; None if they may."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "not valid UTF-8: fixes not written"
+    bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
+    if data[len(bom):].decode("utf-8") != checked:
+        # saved by someone else (an editor) since it was checked: writing the fixes of
+        # the old text would throw that work away
+        return "changed while being fixed: fixes not written"
+    st = os.stat(path)
+    # root may write anything: the permission bits say what the owner meant
+    if not os.access(path, os.W_OK) or not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        return READ_ONLY
+    return None
 
 
 def _write_atomically(path: str, data: bytes) -> None:
@@ -154,10 +193,6 @@ def _write_atomically(path: str, data: bytes) -> None:
         except OSError:
             pass
         raise
-
-
-def _fixable(result) -> int:
-    return sum(1 for f in result.findings if f.rule_fix is not None and f.rule_fix.safe)
 
 
 # ---------------------------------------------------------------- workers

@@ -26,14 +26,15 @@ def project(tmp_path):
 STRICT = {"PYTHONIOENCODING": "utf-8:strict"}  # what a UTF-8 terminal locale gives
 
 
-def test_text_and_github_print_the_name_as_its_bytes(project):
+def test_text_and_github_show_the_byte_that_is_not_utf8_escaped(project):
     env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
     env.update(STRICT)
     for fmt in ("text", "github"):
         proc = subprocess.run([str(ARCHRULES), "check", "--format", fmt], cwd=project, env=env, capture_output=True)
         assert proc.returncode == 0, proc.stderr
         assert b"Traceback" not in proc.stderr and b"BG-010" in proc.stdout
-        assert b"app/bad\xff name.py" in proc.stdout
+        assert b"app/bad\\xff name.py" in proc.stdout  # `\xff` as four characters: the output stays UTF-8
+        proc.stdout.decode("utf-8")
 
 
 def test_json_formats_stay_valid(project):

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from archrules_lsp.project.config import ProjectConfig
-from archrules_lsp.project.files import FileSelector, Skip, describe_size, read_source
+from archrules_lsp.project.conventions import BINARY, OUTSIDE_ROOT, TOO_BIG, Skip, describe_size
+from archrules_lsp.project.files import FileSelector, read_source
 
 
 def make(root: Path, files: dict[str, str | bytes]) -> None:
@@ -177,13 +178,13 @@ def test_non_utf8_is_decoded_with_replacement(tmp_path):
 
 def test_too_large_is_skipped(tmp_path):
     make(tmp_path, {"big.py": "x" * 2001})
-    assert read_source(tmp_path / "big.py", 2000) == Skip("over the 2 KB limit")
+    assert read_source(tmp_path / "big.py", 2000) == Skip("over the 2 KB limit", TOO_BIG)
     assert read_source(tmp_path / "big.py", 2001) == "x" * 2001
 
 
 def test_binary_is_skipped(tmp_path):
     make(tmp_path, {"img.png": b"\x89PNG\r\n\x1a\n\x00\x00\x00"})
-    assert read_source(tmp_path / "img.png", 1000) == Skip("binary")
+    assert read_source(tmp_path / "img.png", 1000) == Skip("binary", BINARY)
 
 
 def test_unreadable_is_skipped(tmp_path):
@@ -205,7 +206,7 @@ def test_symlink_to_a_file_outside_the_root_is_not_read(tmp_path):
     make(outside, {"s.py": "secret = 1\n"})
     (root / "out.py").symlink_to(outside / "s.py")
     (root / "in.py").symlink_to(root / "inside.py")
-    assert read_source(root / "out.py", 1000, root) == Skip("a symlink to a file outside the project")
+    assert read_source(root / "out.py", 1000, root) == Skip("a symlink to a file outside the project", OUTSIDE_ROOT)
     assert read_source(root / "in.py", 1000, root) == "x = 1\n"  # a link inside the project is fine
     assert read_source(root / "out.py", 1000) == "secret = 1\n"  # without a root: as before
 

@@ -6,7 +6,7 @@ import pytest
 from archrules_lsp.engine import CheckOptions, CheckResult, Checker, load_rule_text
 from archrules_lsp.engine.model import RuleSet
 from archrules_lsp.project import scan as scan_module
-from archrules_lsp.project.files import Skip
+from archrules_lsp.project.conventions import Skip
 from archrules_lsp.project.scan import CheckerSpec, FixOutcome, scan, scan_and_fix
 
 RULES = """
@@ -87,8 +87,8 @@ def test_skips_come_back_as_skip(tmp_path, rules_file):
     (root / "app" / "big.py").write_text("x = 1\n" * 100)
     (root / "app" / "bin.py").write_bytes(b"\0abc")
     got = dict(scan(root, ["app/big.py", "app/bin.py", "app/gone.py"], checker_for(rules_file), max_file_size=100))
-    assert got["app/big.py"] == Skip("over the 100 bytes limit")
-    assert got["app/bin.py"] == Skip("binary")
+    assert got["app/big.py"].reason == "over the 100 bytes limit"
+    assert got["app/bin.py"].reason == "binary"
     assert got["app/gone.py"].reason.startswith("unreadable")
 
 
@@ -183,7 +183,7 @@ def test_fix_keeps_the_file_mode_and_a_symlink(tmp_path, rules_file):
     os.chmod(script, 0o755)
     (root / "app" / "link.py").symlink_to("run.py")
     outcome = scan_module.fix_file(checker_for(rules_file), str(root), "app/link.py", 10_000)
-    assert outcome.fixes_applied == 1 and outcome.error is None
+    assert outcome.fixes_applied == 1 and outcome.unwritten is None
     assert (root / "app" / "link.py").is_symlink()  # written through, not replaced by a file
     assert script.read_text() == 'status = "running"\n'
     assert os.stat(script).st_mode & 0o777 == 0o755
@@ -203,5 +203,5 @@ def test_fix_does_not_overwrite_a_file_saved_meanwhile(tmp_path, rules_file):
             return checker.check(rel, text)
 
     outcome = scan_module.fix_file(SavingChecker(), str(root), "app/a.py", 10_000)
-    assert outcome.fixes_applied == 0 and "changed while being fixed" in outcome.error
+    assert outcome.fixes_applied == 0 and "changed while being fixed" in outcome.unwritten
     assert path.read_text() == 'status = "processing"\nnew_work = 1\n'

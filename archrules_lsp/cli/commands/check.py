@@ -4,10 +4,10 @@ Files named on the command line are checked even when .gitignore or `exclude`
 would skip them (like ruff), unless --force-exclude; folders are walked with all
 exclusions. Paths must lie under the project root.
 
-Exit status: 2 for usage errors and for any rule-file or configuration error (the
-valid rules still run and their findings are printed), else 1 when a finding is at
-or above --fail-on (hints, unused suppressions included, never count), else 0.
---exit-zero turns 1 into 0.
+Exit status: 2 for usage errors, for any rule-file or configuration error (the valid
+rules still run and their findings are printed) and for fixes that could not be
+written, else 1 when a finding is at or above --fail-on (hints, unused suppressions
+included, never count), else 0. --exit-zero turns 1 into 0.
 """
 
 from __future__ import annotations
@@ -16,16 +16,73 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
 
-from ..console import Painter, display_path, err, wants_color
-from ..main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
-from ..project_setup import UsageError, load_project, print_load_problems
-from ..report import RunState
-from ..selection import resolve, split_ids
-from ...project.files import resolves_inside
+from ...project.conventions import resolve_selection, resolves_inside
+from ..console import Painter, display_path, err, printable, wants_color
+from ..exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from ..file_report import FileReport
+from ..project_setup import Project, UsageError, load_project, print_load_problems
+from ..report import Format, FixProblem, RunState
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ...engine import Checker, CheckOptions
+    from ...project.files import FileSelector
+
+SKIPPED_LISTED = 20  # the skipped-file line names this many, then counts the rest
 
 
-def collect_paths(args, selector, root: Path) -> list[str]:
+def run(args: argparse.Namespace) -> int:
+    stderr_paint = Painter(wants_color(sys.stderr, args.color))
+    try:
+        project = load_project(args)
+        checker, options, unmatched = build_checker(args, project)
+        from ...project.files import FileSelector
+
+        selector = FileSelector(project.root, project.config, project.rule_paths)
+        rels = collect_paths(args, selector, project.root)
+    except UsageError as e:
+        err(f"archrules: {stderr_paint('error', 'bold_red')}: {printable(str(e))}")
+        return EXIT_USAGE
+
+    state = RunState(project=project, cwd=os.getcwd(), fail_on=args.fail_on, fixing=args.fix)
+    from ..formats import get as get_format
+
+    fmt = get_format(args.format)(state, sys.stdout, args)
+    if fmt.load_problems_on_stderr:
+        print_load_problems(project, stderr_paint)
+    for token in unmatched:
+        err(f"archrules: {stderr_paint('warning', 'yellow')}: no rule matches '{printable(token)}' (--select / --ignore)")
+    run_scan(args, project, checker, options, rels, state, fmt)
+    report_after_scan(args, state, fmt, stderr_paint)
+    return exit_status(args, project, state)
+
+
+def split_ids(values: Iterable[str]) -> list[str]:
+    """['BG-001,BG-002', 'BG-1'] -> ['BG-001', 'BG-002', 'BG-1']"""
+    return [t.strip() for v in values for t in v.split(",") if t.strip()]
+
+
+def build_checker(args: argparse.Namespace, project: Project) -> tuple["Checker", "CheckOptions", tuple[str, ...]]:
+    """The Checker for this run, its options, and the --select / --ignore tokens that matched no rule.
+    --select replaces the config's `select`; --ignore adds to its `ignore`."""
+    from ...engine import UNUSED_SUPPRESSION, CheckOptions, Checker
+
+    config = project.config
+    selection = resolve_selection(split_ids(args.select) or config.select,
+                                  [*config.ignore, *split_ids(args.ignore)],
+                                  [r.id for r in project.ruleset.rules])
+    options = CheckOptions(
+        select=selection.select,
+        ignore=selection.ignore,
+        severity_overrides=dict(config.severity_overrides),
+        unused_suppressions=not args.no_unused_suppressions and UNUSED_SUPPRESSION not in selection.ignore,
+        suppression_fixes=False,  # editor quick fixes; no output format carries them
+    )
+    return Checker(project.ruleset, options), options, selection.unmatched
+
+
+def collect_paths(args: argparse.Namespace, selector: "FileSelector", root: Path) -> list[str]:
     """Root-relative files to check, sorted and unique. Raises UsageError for bad paths."""
     if not args.paths:
         return list(selector.walk())
@@ -51,98 +108,63 @@ def collect_paths(args, selector, root: Path) -> list[str]:
     return sorted(rels)
 
 
-def run(args: argparse.Namespace) -> int:
-    stderr_paint = Painter(wants_color(sys.stderr, args.color))
-    try:
-        project = load_project(args)
-    except UsageError as e:
-        err(f"archrules: {stderr_paint('error', 'bold_red')}: {e}")
-        return EXIT_USAGE
-
-    from ...engine import UNUSED_SUPPRESSION, CheckOptions, Checker
-    from ...project.files import FileSelector
+def run_scan(args: argparse.Namespace, project: Project, checker: "Checker", options: "CheckOptions",
+             rels: list[str], state: RunState, fmt: Format) -> None:
+    """Check (or fix) the files, feeding each file's report to the format and the counters."""
     from ...project.scan import CheckerSpec, scan, scan_and_fix
-    from ..formats import get as get_format
-    from ..file_report import ReportTransform, SkipReport
+    from ..file_report import ReportTransform
 
-    config = project.config
-    rule_ids = [r.id for r in project.ruleset.rules]
-    select_tokens = split_ids(args.select) or list(config.select)
-    ignore_tokens = list(config.ignore) + split_ids(args.ignore)
-    select, ignore, unmatched = resolve(select_tokens, ignore_tokens, rule_ids)
-    options = CheckOptions(
-        select=select,
-        ignore=ignore,
-        severity_overrides=dict(config.severity_overrides),
-        unused_suppressions=not args.no_unused_suppressions and UNUSED_SUPPRESSION not in ignore,
-        suppression_fixes=False,  # editor quick fixes; no output format carries them
-    )
-    checker = Checker(project.ruleset, options)
-    selector = FileSelector(project.root, config, project.rule_paths)
-    try:
-        rels = collect_paths(args, selector, project.root)
-    except UsageError as e:
-        err(f"archrules: {stderr_paint('error', 'bold_red')}: {e}")
-        return EXIT_USAGE
-
-    state = RunState(project=project, cwd=os.getcwd(), fail_on=args.fail_on, fixing=args.fix)
-    _survive_undecodable_names(args.format)
-    fmt = get_format(args.format)(state, sys.stdout, args)
-    if fmt.load_problems_on_stderr:
-        print_load_problems(project, stderr_paint)
-    for token in unmatched:
-        err(f"archrules: {stderr_paint('warning', 'yellow')}: no rule matches {token!r} (--select / --ignore)")
-
-    max_size = args.max_file_size or config.max_file_size
-    run_scan = scan_and_fix if args.fix else scan
-    fmt.begin()
-    transform = ReportTransform(fmt.renderer())
+    _survive_undecodable_names()
     spec = CheckerSpec(tuple(str(p) for p in project.rule_paths), options)  # for spawned workers only
-    for rel, report in run_scan(project.root, rels, checker, jobs=args.jobs, max_file_size=max_size,
-                                transform=transform, spec=spec):
-        if report.fix_error:
-            state.fix_errors.append((rel, report.fix_error))
+    run = scan_and_fix if args.fix else scan
+    fmt.begin()
+    for rel, report in run(project.root, rels, checker, jobs=args.jobs,
+                           max_file_size=args.max_file_size or project.config.max_file_size,
+                           transform=ReportTransform(fmt.renderer()), spec=spec):
+        if not isinstance(report, FileReport):  # a SkipReport
+            state.skipped.append((rel, report.reason))
+            continue
+        if report.unwritten:
+            state.fix_problems.append(FixProblem(rel, report.unwritten, report.write_failed))
         if report.fixes_applied:
             state.fixed += report.fixes_applied
             state.files_fixed += 1
-        if isinstance(report, SkipReport):
-            state.skipped.append((rel, report.reason))
-        else:
-            state.record(report)
-            fmt.file(rel, report.payload)
+        state.record(report)
+        fmt.file(rel, report.payload)
     fmt.end()
     sys.stdout.flush()
 
-    if not args.quiet:
-        _report_skipped(state, fmt)
-        for rel, problem in state.fix_errors:
-            err(f"{display_path(str(project.root / rel))}: {stderr_paint('warning', 'yellow')}: {problem}")
-        if args.fix and args.format != "text":
-            err(f"Fixed {state.fixed} finding{'' if state.fixed == 1 else 's'} in "
-                f"{state.files_fixed} file{'' if state.files_fixed == 1 else 's'}.")
 
-    if project.has_errors:
+def report_after_scan(args: argparse.Namespace, state: RunState, fmt: Format, paint: Painter) -> None:
+    """On stderr: fixes not written (errors even with --quiet), skipped files, the fix count."""
+    for problem in state.fix_problems:
+        if problem.is_error or not args.quiet:
+            level = paint("error", "bold_red") if problem.is_error else paint("warning", "yellow")
+            err(f"{display_path(str(state.project.root / problem.rel))}: {level}: {printable(problem.message)}")
+    if args.quiet:
+        return
+    if state.skipped and fmt.skipped_on_stderr:
+        n = len(state.skipped)
+        listed = ", ".join(f"{display_path(str(state.project.root / rel), state.cwd)} ({printable(reason)})"
+                           for rel, reason in state.skipped[:SKIPPED_LISTED])
+        more = f", and {n - SKIPPED_LISTED} more" if n > SKIPPED_LISTED else ""
+        err(f"skipped {n} file{'' if n == 1 else 's'}: {listed}{more}")
+    if args.fix and args.format != "text":  # text prints it on stdout, above its summary
+        err(state.fixed_line())
+
+
+def exit_status(args: argparse.Namespace, project: Project, state: RunState) -> int:
+    if project.has_errors or any(p.is_error for p in state.fix_problems):
         return EXIT_USAGE
     if state.failing and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_OK
 
 
-def _survive_undecodable_names(fmt: str) -> None:
-    """A file name that is not valid UTF-8 must not crash the output: text and github
-    print the name's own bytes; the JSON formats (which encode names as valid text
-    themselves) replace anything left rather than write invalid UTF-8."""
+def _survive_undecodable_names() -> None:
+    """Text and github escape what they print; the JSON formats encode names as valid
+    text themselves. Should anything unencodable be left, replace it rather than crash."""
     try:
-        sys.stdout.reconfigure(errors="surrogateescape" if fmt in ("text", "github") else "replace")
+        sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
     except (AttributeError, ValueError):  # not a TextIOWrapper (tests, wrappers)
         pass
-
-
-def _report_skipped(state: RunState, fmt) -> None:
-    if not state.skipped or not fmt.skipped_on_stderr:
-        return
-    n = len(state.skipped)
-    listed = ", ".join(f"{display_path(str(state.project.root / rel), state.cwd)} ({reason})"
-                       for rel, reason in state.skipped[:20])
-    more = f", and {n - 20} more" if n > 20 else ""
-    err(f"skipped {n} file{'' if n == 1 else 's'}: {listed}{more}")

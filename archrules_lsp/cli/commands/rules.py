@@ -5,12 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import textwrap
 
-from ..console import Painter, SEVERITY_STYLE, display_path, err, wants_color
-from ..main import EXIT_OK, EXIT_USAGE
+from ..console import SEVERITY_STYLE, Painter, display_path, err, printable, wants_color
+from ..exit_codes import EXIT_OK, EXIT_USAGE
 from ..project_setup import UsageError, load_project, print_load_problems
-from ..report import severity_name
 
 
 def _load(args):
@@ -18,7 +16,7 @@ def _load(args):
     try:
         project = load_project(args)
     except UsageError as e:
-        err(f"archrules: {paint('error', 'bold_red')}: {e}")
+        err(f"archrules: {paint('error', 'bold_red')}: {printable(str(e))}")
         return None
     print_load_problems(project, paint)
     return project
@@ -31,7 +29,7 @@ def _defined_at(rule) -> tuple[str, int] | None:
 
 def rule_record(rule) -> dict:
     where = _defined_at(rule)
-    return {"id": rule.id, "name": rule.name, "severity": severity_name(rule.severity),
+    return {"id": rule.id, "name": rule.name, "severity": rule.severity.value,
             "enabled": rule.enabled, "description": rule.description.strip(), "files": list(rule.files),
             "suggestion": rule.suggestion.strip(), "url": rule.url, "group": rule.group,
             "path": where[0] if where else None, "line": where[1] if where else None}
@@ -50,12 +48,12 @@ def run_list(args: argparse.Namespace) -> int:
         paint = Painter(wants_color(out))
         id_w = max((len(r.id) for r in rules), default=2)
         for r in rules:
-            sev = severity_name(r.severity)
+            sev = r.severity.value
             disabled = " (disabled)" if not r.enabled else ""
-            out.write(f"{paint(r.id.ljust(id_w), 'bold')}  {paint(sev.ljust(7), SEVERITY_STYLE[sev])}  "
-                      f"{r.name}{disabled}\n")
+            out.write(f"{paint(printable(r.id).ljust(id_w), 'bold')}  {paint(sev.ljust(7), SEVERITY_STYLE[sev])}  "
+                      f"{printable(r.name)}{disabled}\n")
             if r.files:
-                out.write(f"{' ' * id_w}  {' ' * 7}  {paint('files: ' + ', '.join(r.files), 'dim')}\n")
+                out.write(f"{' ' * id_w}  {' ' * 7}  {paint('files: ' + printable(', '.join(r.files)), 'dim')}\n")
         out.write(f"{len(rules)} rule{'' if len(rules) == 1 else 's'} from {len(project.rule_paths)} "
                   f"file{'' if len(project.rule_paths) == 1 else 's'}.\n")
     return EXIT_USAGE if project.has_errors else EXIT_OK
@@ -105,25 +103,33 @@ def run_explain(args: argparse.Namespace) -> int:
         ids = [r.id for r in project.ruleset.rules]
         close = difflib.get_close_matches(wanted.upper(), ids, n=3, cutoff=0.5)
         hint = f" (did you mean {' or '.join(close)}?)" if close else ""
-        err(f"archrules: error: unknown rule {wanted!r}{hint}")
+        err(f"archrules: error: unknown rule '{printable(wanted)}'{printable(hint)}")
         return EXIT_USAGE
-    out = sys.stdout
+    _write_explanation(rule, sys.stdout)
+    return EXIT_OK
+
+
+def _write_explanation(rule, out) -> None:
     paint = Painter(wants_color(out))
-    sev = severity_name(rule.severity)
-    out.write(f"{paint(rule.id, 'bold')}: {rule.name}\n\n")
+    sev = rule.severity.value
+    out.write(f"{paint(printable(rule.id), 'bold')}: {printable(rule.name)}\n\n")
     out.write(f"severity:   {paint(sev, SEVERITY_STYLE[sev])}{'' if rule.enabled else ' (disabled)'}\n")
     where = _defined_at(rule)
     if where:
         out.write(f"defined at: {display_path(where[0])}:{where[1]}\n")
     if rule.url:
-        out.write(f"docs:       {rule.url}\n")
+        out.write(f"docs:       {printable(rule.url)}\n")
     if rule.files:
-        out.write(f"files:      {', '.join(rule.files)}\n")
+        out.write(f"files:      {printable(', '.join(rule.files))}\n")
     if rule.description.strip():
-        out.write("\ndescription:\n" + textwrap.indent(rule.description.strip(), "  ") + "\n")
+        out.write("\ndescription:\n" + _block(rule.description))
     checks = describe_checks(rule)
     if checks:
-        out.write("\nchecks:\n" + "".join(f"  - {c}\n" for c in checks))
+        out.write("\nchecks:\n" + "".join(f"  - {printable(c)}\n" for c in checks))
     if rule.suggestion.strip():
-        out.write("\nsuggestion:\n" + textwrap.indent(rule.suggestion.strip(), "  ") + "\n")
-    return EXIT_OK
+        out.write("\nsuggestion:\n" + _block(rule.suggestion))
+
+
+def _block(text: str) -> str:
+    """A multi-line text from a rule file, indented, each line printable."""
+    return "".join(f"  {printable(line)}\n" if line.strip() else "\n" for line in text.strip().splitlines())

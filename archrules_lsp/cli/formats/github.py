@@ -1,53 +1,54 @@
 """GitHub Actions workflow commands: `::error file=...,line=...,col=...,endLine=...,endColumn=...,title=BG-001::message`.
 
 error -> `::error`, warning -> `::warning`, info and hint -> `::notice`. Paths are
-relative to the current folder (the workspace root in a workflow). Rule-file errors
-are annotations on the rule file."""
+relative to the current folder (the workspace root in a workflow). Rule-file problems
+are annotations on the rule file, here only (not as text on stderr as well: a workflow
+log shows both streams).
+
+Escaping, so that no file name or rule text can end a command early or start another:
+control characters first (`printable`, as every human-readable format), then GitHub's
+own rules: `%`, CR and LF in the message; also `:` and `,` in properties."""
 
 from __future__ import annotations
 
 import os
 
-from ..console import display_path
+from ..console import display_path, printable
 from ..file_report import one_based
-from ..report import Format, severity_name
+from ..report import Format
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice", "hint": "notice"}
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(text, keep_line_breaks=True).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(level: str, path: str, line: int, col: int, end_line: int | None, end_col: int | None,
-               title: str, message: str) -> str:
-    props = [f"file={escape_property(path)}", f"line={line}", f"col={col}"]
-    if end_line is not None:
-        props.append(f"endLine={end_line}")
-    if end_col is not None:
-        props.append(f"endColumn={end_col}")
+def annotation(level: str, path: str | None, line: int | None, col: int | None, end_line: int | None,
+               end_col: int | None, title: str, message: str) -> str:
+    """One workflow command; `path` is printed as given (already relative), None for no file."""
+    props = [] if path is None else [f"file={escape_property(path)}"]
+    for name, value in (("line", line), ("col", col), ("endLine", end_line), ("endColumn", end_col)):
+        if value is not None:
+            props.append(f"{name}={value}")
     props.append(f"title={escape_property(title)}")
     return f"::{level} {','.join(props)}::{escape_data(message)}\n"
 
 
 class GithubFormat(Format):
-    # rule-file problems: annotations on stdout, and text on stderr (the log) as usual
+    load_problems_on_stderr = False  # begin() annotates them
 
     def begin(self) -> None:
-        project = self.state.project
-        for problem in project.config_problems:
-            self.out.write(f"::error title=archrules configuration::{escape_data(problem)}\n")
-        for p in project.missing_rule_paths:
-            self.out.write(annotation("error", display_path(str(p), self.state.cwd), 1, 1, None, None,
-                                      "archrules rule file", "rule file not found"))
-        for e in project.ruleset.errors:
-            self.out.write(annotation(COMMAND[severity_name(e.severity)], display_path(e.path, self.state.cwd),
-                                      e.span.line + 1, e.span.column + 1, None, None,
-                                      e.rule_id or "archrules rule file", e.message))
+        for problem in self.state.project.load_problems:
+            path = display_path(problem.path, self.state.cwd) if problem.path else None
+            line = problem.line if problem.line is not None else (1 if path else None)
+            title = problem.rule_id or f"archrules {problem.about}"
+            self.out.write(annotation(COMMAND[problem.severity], path, line, problem.column, None, None,
+                                      title, problem.message))
 
     def renderer(self):
         return GithubRenderer(str(self.state.project.root), self.state.cwd)

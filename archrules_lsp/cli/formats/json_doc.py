@@ -1,14 +1,14 @@
 """One JSON document: {"version": 1, "findings", "errors", "notes", "skipped", "summary"}.
 
 Lines and columns are 1-based, ends exclusive; paths are relative to the project root
-(rule-file paths too when they are under it). Findings are encoded in the workers
+(`../rules/x.yaml` for a rule file outside it). Findings are encoded in the workers
 (records.py) and written as they arrive."""
 
 from __future__ import annotations
 
 import os
 
-from ..report import Format, severity_name
+from ..report import Format
 from .json_writer import Raw, StreamedDocument
 from .records import FindingEncoder, encode_path, note_json, valid_text
 
@@ -16,23 +16,18 @@ JSON_VERSION = 1
 
 
 def root_relative(path: str, root) -> str:
-    rel = os.path.relpath(os.path.abspath(path), root)
-    return path if rel.startswith(os.pardir) else rel.replace(os.sep, "/")
+    """`path` relative to the root, `/`-separated, `../` when outside it; valid Unicode."""
+    try:
+        rel = os.path.relpath(os.path.abspath(path), root)
+    except ValueError:  # another drive on Windows: no relative path exists
+        rel = os.path.abspath(path)
+    return valid_text(rel.replace(os.sep, "/"))
 
 
 def load_problem_records(project) -> list[dict]:
-    out = []
-    for problem in project.config_problems:
-        out.append({"path": "pyproject.toml", "line": None, "column": None, "message": problem,
-                    "rule": None, "severity": "error"})
-    for p in project.missing_rule_paths:
-        out.append({"path": root_relative(str(p), project.root), "line": None, "column": None,
-                    "message": "rule file not found", "rule": None, "severity": "error"})
-    for e in project.ruleset.errors:
-        out.append({"path": valid_text(root_relative(e.path, project.root)), "line": e.span.line + 1,
-                    "column": e.span.column + 1, "message": e.message, "rule": e.rule_id,
-                    "severity": severity_name(e.severity)})
-    return out
+    return [{"path": root_relative(p.path, project.root) if p.path else None, "line": p.line,
+             "column": p.column, "message": p.message, "rule": p.rule_id, "severity": p.severity}
+            for p in project.load_problems]
 
 
 class JsonRenderer:

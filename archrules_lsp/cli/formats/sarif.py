@@ -8,14 +8,13 @@ Results are encoded in the workers and streamed out as they arrive."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from urllib.parse import quote
 
 from ... import __version__
+from ...project.conventions import root_relative
 from ..file_report import one_based
-from ..report import Format, severity_name
-from .json_doc import root_relative
+from ..report import Format
 from .json_writer import Raw, StreamedDocument, compact
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -33,11 +32,15 @@ def region(line: int, column: int, end_line: int, end_column: int) -> dict:
     return {"startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column}
 
 
-def location(rel: str, reg: dict, base: str | None = "%SRCROOT%") -> dict:
-    artifact = {"uri": uri(rel)}
+def location(rel: str, reg: dict | None, base: str | None = "%SRCROOT%", quoted: bool = False) -> dict:
+    """A SARIF location: `rel` under `base` (a URI already when `quoted`), with a region if given."""
+    artifact = {"uri": rel if quoted else uri(rel)}
     if base:
         artifact["uriBaseId"] = base
-    return {"physicalLocation": {"artifactLocation": artifact, "region": reg}}
+    physical: dict = {"artifactLocation": artifact}
+    if reg is not None:
+        physical["region"] = reg
+    return {"physicalLocation": physical}
 
 
 def rule_descriptor(rule) -> dict:
@@ -48,7 +51,7 @@ def rule_descriptor(rule) -> dict:
         "shortDescription": {"text": rule.name},
         "fullDescription": {"text": (rule.description or rule.name).strip()},
         "help": {"text": text_help, "markdown": text_help},
-        "defaultConfiguration": {"level": LEVEL[severity_name(rule.severity)], "enabled": bool(rule.enabled)},
+        "defaultConfiguration": {"level": LEVEL[rule.severity.value], "enabled": bool(rule.enabled)},
         "properties": {"tags": ["architecture"] + ([rule.group] if rule.group else [])},
     }
     if rule.url:
@@ -110,18 +113,18 @@ class SarifFormat(Format):
         self.notes.extend(map(Raw, notes))
 
     def _configuration_notifications(self) -> list[dict]:
-        project = self.state.project
-        out = [{"level": "error", "message": {"text": p}} for p in project.config_problems]
-        for p in project.missing_rule_paths:
-            out.append({"level": "error", "message": {"text": f"rule file not found: {p}"}})
-        for e in project.ruleset.errors:
-            rel = root_relative(e.path, project.root)
-            n = {"level": LEVEL[severity_name(e.severity)], "message": {"text": e.message},
-                 "locations": [location(rel, region(*one_based(e.span)), None if os.path.isabs(rel) else "%SRCROOT%")]}
-            if os.path.isabs(rel):
-                n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] = Path(rel).as_uri()
-            if e.rule_id:
-                n["associatedRule"] = {"id": e.rule_id}
+        """Load problems; located at a root-relative URI, or an absolute one outside the root."""
+        root = self.state.project.root
+        out = []
+        for p in self.state.project.load_problems:
+            n: dict = {"level": LEVEL[p.severity], "message": {"text": p.message}}
+            if p.path is not None:
+                reg = region(p.line, p.column, p.line, p.column) if p.line is not None else None
+                rel = root_relative(p.path, root)
+                n["locations"] = ([location(Path(p.path).as_uri(), reg, None, quoted=True)] if rel is None
+                                  else [location(rel, reg)])
+            if p.rule_id:
+                n["associatedRule"] = {"id": p.rule_id}
             out.append(n)
         return out
 

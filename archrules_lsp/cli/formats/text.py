@@ -1,22 +1,23 @@
 """Human output, ruff-like: `path:line:col: BG-010 [warning] message`, then a summary line.
 
 Findings go to stdout; rule-file errors (printed first) and skipped files go to stderr.
+Everything from a file name or a rule file is printed through `printable`.
 """
 
 from __future__ import annotations
 
 import os
 
-from ..console import Painter, SEVERITY_STYLE, display_path, wants_color
-from ..report import Format, severity_name
+from ..console import SEVERITY_STYLE, Painter, display_path, printable, wants_color
+from ..report import Format
 
 
 def one_line(message: str) -> str:
     """A finding is one line of output (`path:line:col: ...`, what CI problem matchers
-    parse): a message written over several lines is joined with spaces."""
-    if "\n" not in message and "\r" not in message:
-        return message
-    return " ".join(part.strip() for part in message.splitlines() if part.strip())
+    parse): a message written over several lines is joined with spaces, then made printable."""
+    if "\n" in message or "\r" in message:
+        message = " ".join(part.strip() for part in message.splitlines() if part.strip())
+    return printable(message)
 
 
 class TextRenderer:
@@ -34,13 +35,13 @@ class TextRenderer:
         for f in findings:
             severity = f.severity.value
             out.append(f"{path}{colon}{f.span.line + 1}{colon}{f.span.column + 1}{colon} "
-                       f"{p(f.rule_id, SEVERITY_STYLE[severity])} [{severity}] {one_line(f.message)}\n")
+                       f"{p(printable(f.rule_id), SEVERITY_STYLE[severity])} [{severity}] {one_line(f.message)}\n")
             if self.show_suggestions and f.suggestion and f.rule_id not in suggested:
                 suggested.add(f.rule_id)
-                out.extend(f"    {p('|', 'dim')} {line}\n" for line in f.suggestion.rstrip().splitlines())
+                out.extend(f"    {p('|', 'dim')} {printable(line)}\n" for line in f.suggestion.rstrip().splitlines())
         for n in notes:
             out.append(f"{path}{colon}{n.span.line + 1}{colon}{n.span.column + 1}{colon} "
-                       f"{p('note', 'cyan')}: {n.message}\n")
+                       f"{p('note', 'cyan')}: {one_line(n.message)}\n")
         return "".join(out)
 
 
@@ -55,23 +56,29 @@ class TextFormat(Format):
         self.paint = Painter(wants_color(self.out, self.options.color))
 
     def end(self) -> None:
-        state, p, write = self.state, self.paint, self.out.write
-        if self.options.statistics and state.by_rule:
-            width = max(len(str(c)) for c in state.by_rule.values())
-            id_width = max(len(r) for r in state.by_rule)
-            for rule_id, count in sorted(state.by_rule.items(), key=lambda kv: (-kv[1], kv[0])):
-                rule = state.ruleset.get(rule_id)
-                severity = severity_name(rule.severity) if rule is not None else "hint"
-                name = rule.name if rule is not None else "unused suppression comment"
-                write(f"{count:>{width}}  {p(rule_id.ljust(id_width), SEVERITY_STYLE.get(severity, 'dim'))}  "
-                      f"[{severity}] {name}\n")
+        state, write = self.state, self.out.write
+        if self.options.statistics:
+            self._statistics()
         if self.options.quiet:
             return
         if state.fixing:
-            write(f"Fixed {state.fixed} finding{'' if state.fixed == 1 else 's'} in "
-                  f"{state.files_fixed} file{'' if state.files_fixed == 1 else 's'}.\n")
+            write(state.fixed_line() + "\n")
         line = state.summary_line()
-        write((p(line, "green") if not state.total else p(line, "bold")) + "\n")
+        write(self.paint(line, "bold" if state.total else "green") + "\n")
+
+    def _statistics(self) -> None:
+        """One line per rule: count, id, severity, name; most findings first."""
+        state, p = self.state, self.paint
+        if not state.by_rule:
+            return
+        width = max(len(str(c)) for c in state.by_rule.values())
+        id_width = max(len(r) for r in state.by_rule)
+        for rule_id, count in sorted(state.by_rule.items(), key=lambda kv: (-kv[1], kv[0])):
+            rule = state.ruleset.get(rule_id)
+            severity = rule.severity.value if rule is not None else "hint"
+            name = rule.name if rule is not None else "unused suppression comment"
+            self.out.write(f"{count:>{width}}  {p(printable(rule_id).ljust(id_width), SEVERITY_STYLE[severity])}  "
+                           f"[{severity}] {printable(name)}\n")
 
 
 FORMAT = TextFormat
