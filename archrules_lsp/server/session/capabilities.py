@@ -21,20 +21,17 @@ class ClientFeatures:
     position_encoding: str = "utf-16"
     pull_diagnostics: bool = False  # textDocument/diagnostic instead of publishDiagnostics
     diagnostic_refresh: bool = False  # workspace/diagnostic/refresh
-    publish_version: bool = False
     related_information: bool = False
     code_description: bool = False
     unnecessary_tag: bool = False
     configuration: bool = False  # workspace/configuration
     dynamic_configuration: bool = False  # may register workspace/didChangeConfiguration
     dynamic_watched_files: bool = False
-    relative_patterns: bool = False
     resolve_edit: bool = False  # codeAction/resolve may fill in `edit` (and `data` comes back)
     document_changes: bool = False  # WorkspaceEdit.documentChanges
     apply_edit: bool = False
     work_done_progress: bool = False
     show_document: bool = False
-    show_message: bool = True
     markdown_hover: bool = True
 
     @classmethod
@@ -50,14 +47,12 @@ class ClientFeatures:
             position_encoding=encoding,
             pull_diagnostics=_get(td, "diagnostic") is not None,
             diagnostic_refresh=bool(_get(ws, "diagnostics", "refresh_support")),
-            publish_version=bool(_get(td, "publish_diagnostics", "version_support")),
             related_information=bool(_get(td, "publish_diagnostics", "related_information")),
             code_description=bool(_get(td, "publish_diagnostics", "code_description_support")),
             unnecessary_tag=any(int(t) == 1 for t in tags),
             configuration=bool(_get(ws, "configuration")),
             dynamic_configuration=bool(_get(ws, "did_change_configuration", "dynamic_registration")),
             dynamic_watched_files=bool(_get(ws, "did_change_watched_files", "dynamic_registration")),
-            relative_patterns=bool(_get(ws, "did_change_watched_files", "relative_pattern_support")),
             # the lazy edit needs the action's `data` back too (LSP ties it to dataSupport)
             resolve_edit="edit" in tuple(resolve_props or ()) and bool(_get(td, "code_action", "data_support")),
             document_changes=bool(_get(ws, "workspace_edit", "document_changes")),

@@ -65,7 +65,6 @@ class Folder:
         self.name = name or self.root.name
         self.implicit = implicit
         self.settings = Settings()
-        self.editor_layers: tuple[Any, ...] = ()
         self.project_config = ProjectConfig()
         self.config = ProjectConfig()  # project config with the editor settings on top
         self.rule_paths: list[Path] = []
@@ -76,8 +75,6 @@ class Folder:
         self._good_rules: dict[str, tuple] = {}
         self._listed_files: set[str] = set()  # files with problems published
         self._broken: set[str] = set()  # files whose breakage was announced already
-        self.generation = 0
-        self.loaded = False
         self.rule_links: dict = {}  # rule id -> LSP Location JSON (set by the rule files feature)
 
     # ------------------------------------------------------------ settings
@@ -86,7 +83,6 @@ class Folder:
         """Recompute settings from the editor's layers and pyproject; True if anything changed."""
         from ...project.config import read_project_config
 
-        self.editor_layers = editor_layers
         settings = build_settings(*editor_layers, where=f"{self.name} settings")
         project_config, problems = read_project_config(self.root)
         for problem in problems:
@@ -166,8 +162,6 @@ class Folder:
             severity_overrides=dict(cfg.severity_overrides),
         ))
         self.selector = FileSelector(self.root, cfg, self.rule_paths)
-        self.generation += 1
-        self.loaded = True
         report.rule_count = len(rules)
         report.error_count = len(loaded.errors)
         return report
