@@ -11,13 +11,14 @@ from __future__ import annotations
 import ast
 import re
 import warnings
+from bisect import bisect_left, insort
 from typing import Iterable, Optional, Sequence
 
 from .comments import HASH, comment_style
 from .model import Finding, Fix, FixKind, Span, TextEdit
 from .python_source import PythonSource
 from .suppressions import Suppression
-from .text import SourceText, line_starts, split_lines
+from .text import LINE_BREAK, SourceText, line_starts, split_lines
 
 # "Add: x = 1", "Use BackgroundTasks: ...": a short capitalised prose label before the code
 _LABEL = re.compile(r"^[A-Z][A-Za-z ]{0,40}:\s+(?=\S)")
@@ -90,8 +91,11 @@ def class_insertion_fix(py: PythonSource, code: str, needle: str) -> Optional[Fi
     return Fix(f"Add `{code}` to class {cls.name}", (edit,), FixKind.RULE, safe=safe)
 
 
-def replacement_fix(span: Span, new_text: str) -> Fix:
+def replacement_fix(span: Span, new_text: str, newline: str) -> Fix:
+    """An anti-pattern's `fix`: the match replaced; its line breaks written as the file's (`newline`)."""
     title = f"Replace with `{new_text}`" if new_text else "Remove the match"
+    if "\n" in new_text or "\r" in new_text:
+        new_text = LINE_BREAK.sub(newline, new_text)
     return Fix(title, (TextEdit(span, new_text),), FixKind.RULE, safe=True)
 
 
@@ -153,10 +157,11 @@ def ignore_file_fix(src: SourceText, path: str, rule_id: str,
 
 
 def apply_edits(text: str, edits: Iterable[TextEdit]) -> str:
-    """Apply non-overlapping edits given in (line, code-point column) terms.
+    """Apply edits given in (line, code-point column) terms, in one pass.
 
     Positions past a line's end or the text's end are clamped. Insertions at the
-    same point keep their given order."""
+    same point keep their given order. An edit overlapping one that starts before
+    it is left out (callers pass non-overlapping edits)."""
     starts = line_starts(text)
     lines = split_lines(text)
     n_lines = len(starts)
@@ -171,51 +176,75 @@ def apply_edits(text: str, edits: Iterable[TextEdit]) -> str:
     resolved = []
     for i, e in enumerate(edits):
         a = offset(e.span.line, e.span.column)
-        b = max(a, offset(e.span.end_line, e.span.end_column))
-        resolved.append((a, b, i, e.new_text))
-    # back to front, so earlier offsets stay valid; equal starts: later edits first keeps given order
-    resolved.sort(key=lambda r: (r[0], r[1], r[2]), reverse=True)
-    out = text
+        resolved.append((a, max(a, offset(e.span.end_line, e.span.end_column)), i, e.new_text))
+    resolved.sort()
+    parts: list[str] = []
+    at = 0
     for a, b, _, new in resolved:
-        out = out[:a] + new + out[b:]
-    return out
+        if a < at:
+            continue
+        parts.append(text[at:a])
+        parts.append(new)
+        at = b
+    parts.append(text[at:])
+    return "".join(parts)
+
+
+def select_fixes(fixes: Iterable[Fix]) -> tuple[list[TextEdit], list[int]]:
+    """The edits of `fixes` (in order) that can be applied together: a fix overlapping
+    one taken earlier is left out; an edit identical to one taken is applied once.
+
+    Returns (edits, indexes of the fixes taken). O(n log n): taken ranges are kept
+    sorted, and a new range is checked against its neighbour only."""
+    taken: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    seen: set = set()
+    chosen: list[TextEdit] = []
+    used: list[int] = []
+    for index, fix in enumerate(fixes):
+        edits = [e for e in fix.edits if (e.span, e.new_text) not in seen]
+        ranges = [((e.span.line, e.span.column), (e.span.end_line, e.span.end_column)) for e in edits]
+        if any(_overlaps_taken(taken, r) for r in ranges) or _overlap_each_other(ranges):
+            continue
+        for e, r in zip(edits, ranges):
+            insort(taken, r)
+            seen.add((e.span, e.new_text))
+            chosen.append(e)
+        used.append(index)
+    return chosen, used
 
 
 def apply_safe_fixes(text: str, findings: Iterable[Finding]) -> tuple[str, int]:
-    """Apply every safe rule fix that does not overlap an earlier one.
+    """Apply every safe rule fix that does not overlap an earlier one (by position).
 
     Returns (new text, number of findings fixed). Identical edits from several
     findings are applied once."""
-    chosen: list[TextEdit] = []
-    taken: list[tuple[tuple[int, int], tuple[int, int]]] = []
-    seen: set = set()
-    fixed = 0
-    for f in sorted(findings, key=lambda f: (f.span.line, f.span.column, f.rule_id)):
-        fix = f.rule_fix
-        if fix is None or not fix.safe:
-            continue
-        edits = [e for e in fix.edits if (e.span, e.new_text) not in seen]
-        if not edits:
-            fixed += 1
-            continue
-        ranges = [((e.span.line, e.span.column), (e.span.end_line, e.span.end_column)) for e in edits]
-        if any(_overlaps(r, t) for r in ranges for t in taken):
-            continue
-        for e, r in zip(edits, ranges):
-            chosen.append(e)
-            taken.append(r)
-            seen.add((e.span, e.new_text))
-        fixed += 1
-    if not chosen:
+    ordered = sorted(findings, key=lambda f: (f.span.line, f.span.column, f.rule_id))
+    fixes = [f.rule_fix for f in ordered]
+    edits, used = select_fixes(fix for fix in fixes if fix is not None and fix.safe)
+    if not used:
         return text, 0
-    return apply_edits(text, chosen), fixed
+    return apply_edits(text, edits), len(used)
 
 
-def _overlaps(a, b) -> bool:
-    """Do two ranges overlap? An insertion overlaps only a range it falls strictly inside."""
-    (a0, a1), (b0, b1) = a, b
-    if a0 == a1:
-        return b0 < a0 < b1
-    if b0 == b1:
-        return a0 < b0 < a1
-    return a0 < b1 and b0 < a1
+_BEFORE_ALL = (-1, -1)
+
+
+def _overlaps_taken(taken: list, r) -> bool:
+    """Does range `r` overlap a range of `taken` (sorted, pairwise non-overlapping)?
+    An insertion overlaps only a range it falls strictly inside. Only the last taken
+    range starting before `r` ends can overlap it: an earlier one ends at or before
+    that one's start (an insertion never lies strictly inside a taken range)."""
+    start, end = r
+    i = bisect_left(taken, (end if end > start else start, _BEFORE_ALL))
+    if i == 0:
+        return False
+    t0, t1 = taken[i - 1]
+    if start == end:
+        return t0 < start < t1
+    return start < t0 if t0 == t1 else start < t1
+
+
+def _overlap_each_other(ranges: list) -> bool:
+    """Do the edits of one fix overlap each other (a malformed fix)?"""
+    ordered = sorted(ranges)
+    return any(_overlaps_taken([a], b) for a, b in zip(ordered, ordered[1:]))

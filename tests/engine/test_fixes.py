@@ -2,7 +2,7 @@
 
 import ast
 
-from archrules_lsp.engine import FixKind, apply_edits, apply_safe_fixes
+from archrules_lsp.engine import Finding, Fix, FixKind, Severity, Span, TextEdit, apply_edits, apply_safe_fixes
 from archrules_lsp.engine.fixes import suggested_line
 
 from .conftest import run
@@ -161,3 +161,44 @@ def test_suggested_code_in_a_bullet_or_in_backticks_is_found():
     # prose that merely mentions the name is still not code: a bare name is no statement to insert
     assert suggested_line("- Add a `created_at` column\n", "created_at", python=True) is None
     assert suggested_line("Add: created_at, updated_at\n", "created_at", python=True) is None
+
+
+def _replacement(line: int, column: int, end: int, new: str, rule: str = "R") -> Finding:
+    fix = Fix(f"Replace with {new}", (TextEdit(Span(line, column, line, end), new),))
+    return Finding(rule, Severity.WARNING, "m", Span(line, column, line, end), fixes=(fix,))
+
+
+def test_twenty_thousand_fixes_apply_in_one_pass():
+    # was quadratic (pairwise overlap checks, one string rebuild per edit): minutes for this
+    text = "".join(f"x{i} = old\n" for i in range(20_000))
+    findings = [_replacement(i, len(f"x{i} = "), len(f"x{i} = old"), "new") for i in range(20_000)]
+    new_text, count = apply_safe_fixes(text, findings)
+    assert count == 20_000 and new_text == text.replace("old", "new")
+
+
+def test_overlapping_fixes_keep_the_first_and_identical_edits_apply_once():
+    text = "abcdef\n"
+    findings = [_replacement(0, 0, 3, "X", "A"), _replacement(0, 2, 5, "Y", "B"), _replacement(0, 0, 3, "X", "C"),
+                _replacement(0, 3, 3, "+", "D"), _replacement(0, 4, 4, "!", "E")]
+    new_text, count = apply_safe_fixes(text, findings)
+    # B overlaps A; C is A's edit again (counted, applied once); D inserts at A's end; E is inside B only
+    assert new_text == "X+d!ef\n" and count == 4
+
+
+def test_a_fix_with_a_line_break_is_written_with_the_files_line_ending():
+    rules = r"""
+    r:
+      - id: SPLIT
+        name: one import per line
+        anti_patterns:
+          - pattern: 'import (\w+), (\w+)'
+            message: split it
+            fix: |-
+              import \1
+              import \2
+    """
+    text = "x = 1\r\nimport os, sys\r\ny = 2\r\n"
+    result = run(rules, "a.py", text)
+    (finding,) = result.findings
+    new_text, count = apply_safe_fixes(text, result.findings)
+    assert count == 1 and new_text == "x = 1\r\nimport os\r\nimport sys\r\ny = 2\r\n"

@@ -15,5 +15,7 @@ def anti_pattern(ctx: FileContext, rule: Rule, anti: AntiPattern) -> Iterator[Ra
         if end == m.column:  # an empty match still marks one character where there is one
             end = min(m.column + 1, len(ctx.src.lines[m.line]))
         span = Span(m.line, m.column, m.line, end)
-        fix = replacement_fix(Span(m.line, m.column, m.line, m.end_column), m.expand(anti.fix)) if anti.fix is not None else None
+        fix = None
+        if anti.fix is not None:
+            fix = replacement_fix(Span(m.line, m.column, m.line, m.end_column), m.expand(anti.fix), ctx.src.newline)
         yield RawFinding(rule, span, anti.message, fix)
