@@ -2,5 +2,4 @@
 
 from __future__ import annotations
 
-
 from .editor_helpers import example_project, go_project, lsp_exe, xdg_env  # noqa: E402,F401  (fixtures)

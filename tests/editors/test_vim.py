@@ -39,7 +39,8 @@ def test_vim_ale(example_project: Path, lsp_exe: Path, xdg_env: dict[str, str], 
     if vim is None:
         pytest.skip("vim not installed (apt-get install vim vim-ale; bash .ci/install-editor-deps.sh)")
     if not (ALE / "autoload" / "ale.vim").exists():
-        pytest.skip("ALE not installed in /usr/share/vim-ale (apt-get install vim-ale; bash .ci/install-editor-deps.sh)")
+        pytest.skip("ALE not installed in /usr/share/vim-ale "
+                    "(apt-get install vim-ale; bash .ci/install-editor-deps.sh)")
 
     results = tmp_path / "vim-results.jsonl"
     env = dict(

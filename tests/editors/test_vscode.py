@@ -18,8 +18,9 @@ quick fix opens the rule file at the rule, editing
 squiggle into a warning (settings reach the server), and the palette's
 "archrules: Fix All in Current File" fixes the file instead of the quick fix. And
 with neither set and no server on PATH, the "archrules-lsp not found" error
-notification appears with its Open Settings / Show Output buttons.
-Screenshots of each step: test-artifacts/vscode/<mode>/.
+notification appears with its Open Settings / Show Output buttons. And a Go
+file under a `*.go` rule (a language the extension names nowhere) gets its
+squiggle and Problems entry. Screenshots of each step: test-artifacts/vscode/<mode>/.
 
 Needs (installed by .ci/install-editor-deps.sh): code-server 4.100.3,
 /usr/bin/chromium, node, tests/editors/tools/node_modules/playwright-core,
@@ -38,6 +39,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -46,6 +49,8 @@ from .editor_helpers import (  # noqa: E402
     EXAMPLE_FILE,
     EXPECTED_CODE,
     EXPECTED_LINE,
+    GO_CODE,
+    GO_FILE,
     REPO,
     artifacts_dir,
     assert_fixed_file,
@@ -112,31 +117,23 @@ def path_without_server() -> str:
     )
 
 
-# How the workspace settings point the extension at the server:
-#   path:        archrules.path = [<venv>/bin/archrules-lsp]
-#   interpreter: archrules.interpreter = [<venv>/bin/python] (runs -m archrules_lsp)
-#   missing:     nothing set and no archrules-lsp on PATH -> the error notification
-MODES = ["path", "interpreter", "missing"]
+USER_SETTINGS = {
+    "workbench.startupEditor": "none",
+    "workbench.tips.enabled": False,
+    "workbench.enableExperiments": False,
+    "extensions.ignoreRecommendations": True,
+    "extensions.autoCheckUpdates": False,
+    "update.mode": "none",
+    "telemetry.telemetryLevel": "off",
+    "security.workspace.trust.enabled": False,
+    "editor.hover.delay": 200,
+    "files.autoSave": "off",
+    "chat.commandCenter.enabled": False,
+}
 
 
-@pytest.mark.editor
-@pytest.mark.slow
-@pytest.mark.parametrize("mode", MODES)
-def test_vscode_diagnostic_hover_quickfix(mode: str, example_project: Path, lsp_exe: Path, tmp_path: Path):
-    missing = missing_tools()
-    if missing:
-        pytest.skip(f"VS Code e2e needs {', '.join(missing)}: {INSTALL_HINT}")
-
-    arts = artifacts_dir(f"vscode/{mode}")
-    for old in arts.iterdir():
-        if old.is_file():
-            old.unlink()
-    started = time.monotonic()
-    vsix = build_vsix(arts / "package.log")
-    t_build = time.monotonic() - started
-
-    # A scratch home for code-server and Chromium: nothing lands in ~.
-    scratch = tmp_path / "cs"
+def scratch_env(scratch: Path) -> dict[str, str]:
+    """A scratch home for code-server and Chromium: nothing lands in ~."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "VSCODE_"))}
     env.update(
         HOME=str(scratch / "home"),
@@ -149,53 +146,35 @@ def test_vscode_diagnostic_hover_quickfix(mode: str, example_project: Path, lsp_
     )
     for key in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         Path(env[key]).mkdir(parents=True, exist_ok=True)
+    return env
+
+
+def install_extension(vsix: Path, scratch: Path, env: dict[str, str]) -> list[str]:
+    """User settings and the .vsix in scratch folders; the code-server arguments that use them."""
     config = scratch / "config.yaml"
     config.write_text("bind-addr: 127.0.0.1:0\nauth: none\ncert: false\n")
     user_data = scratch / "user-data"
     extensions = scratch / "extensions"
     (user_data / "User").mkdir(parents=True)
-    (user_data / "User" / "settings.json").write_text(json.dumps({
-        "workbench.startupEditor": "none",
-        "workbench.tips.enabled": False,
-        "workbench.enableExperiments": False,
-        "extensions.ignoreRecommendations": True,
-        "extensions.autoCheckUpdates": False,
-        "update.mode": "none",
-        "telemetry.telemetryLevel": "off",
-        "security.workspace.trust.enabled": False,
-        "editor.hover.delay": 200,
-        "files.autoSave": "off",
-        "chat.commandCenter.enabled": False,
-    }, indent=2))
-    # The workspace tells the extension which server to run.
-    (example_project / ".vscode").mkdir(exist_ok=True)
-    workspace_settings: dict[str, object] = {"archrules.trace.server": "messages"}
-    if mode == "path":
-        workspace_settings["archrules.path"] = [str(lsp_exe)]
-    elif mode == "interpreter":
-        workspace_settings["archrules.interpreter"] = [str(Path(sys.executable))]
-    else:
-        env["PATH"] = path_without_server()
-    (example_project / ".vscode" / "settings.json").write_text(json.dumps(workspace_settings, indent=2))
-
-    cs = str(code_server())
+    (user_data / "User" / "settings.json").write_text(json.dumps(USER_SETTINGS, indent=2))
     common = ["--config", str(config), "--user-data-dir", str(user_data), "--extensions-dir", str(extensions)]
-    subprocess.run(
-        [cs, *common, "--install-extension", str(vsix)],
-        check=True, env=env, capture_output=True, timeout=120,
-    )
+    subprocess.run([str(code_server()), *common, "--install-extension", str(vsix)],
+                   check=True, env=env, capture_output=True, timeout=120)
     installed = [p.name for p in extensions.iterdir() if p.is_dir()]
     assert any(name.startswith("archrules.archrules-") for name in installed), installed
+    return common
 
+
+@contextmanager
+def serving(folder: Path, common: list[str], env: dict[str, str], arts: Path) -> Iterator[str]:
+    """code-server on a free loopback port with folder open; yields its URL."""
     port = free_port()
     server_log = (arts / "code-server.log").open("w")
     proc = subprocess.Popen(
-        [cs, *common, "--bind-addr", f"127.0.0.1:{port}", "--auth", "none", "--disable-telemetry",
-         "--disable-update-check", "--disable-workspace-trust", "--disable-getting-started-override",
-         str(example_project)],
+        [str(code_server()), *common, "--bind-addr", f"127.0.0.1:{port}", "--auth", "none", "--disable-telemetry",
+         "--disable-update-check", "--disable-workspace-trust", "--disable-getting-started-override", str(folder)],
         env=env, stdout=server_log, stderr=subprocess.STDOUT, start_new_session=True,
     )
-    results = tmp_path / "vscode-results.jsonl"
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -206,27 +185,7 @@ def test_vscode_diagnostic_hover_quickfix(mode: str, example_project: Path, lsp_
                 if proc.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"code-server did not come up; see {arts / 'code-server.log'}")
                 time.sleep(0.3)
-        drive_env = dict(
-            env,
-            CODE_SERVER_URL=f"http://127.0.0.1:{port}",
-            PROJECT=str(example_project),
-            FILE=EXAMPLE_FILE,
-            RESULTS=str(results),
-            ARTIFACTS=str(arts),
-            EXPECT_CODE=EXPECTED_CODE,
-            EXPECT_LINE=EXPECTED_LINE,
-            CHROMIUM=CHROMIUM,
-            EXPECT_NOT_FOUND="1" if mode == "missing" else "0",
-            # the interpreter run fixes the file with the palette's "Fix All" instead
-            FIX_VIA="palette" if mode == "interpreter" else "quickfix",
-        )
-        t_drive = time.monotonic()
-        drive = subprocess.run(
-            ["node", str(HERE / "vscode" / "drive.mjs")],
-            env=drive_env, capture_output=True, text=True, timeout=300,
-        )
-        t_drive = time.monotonic() - t_drive
-        (arts / "drive.log").write_text(drive.stdout + drive.stderr)
+        yield f"http://127.0.0.1:{port}"
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -235,15 +194,81 @@ def test_vscode_diagnostic_hover_quickfix(mode: str, example_project: Path, lsp_
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
         server_log.close()
+
+
+def run_vscode(project: Path, file: str, code: str, workspace_settings: dict[str, object], tmp_path: Path,
+               arts: Path, *, path_env: str | None = None, **drive_env: str) -> dict[str, dict]:
+    """Build and install the extension, open project in code-server, run drive.mjs on file; its steps."""
+    vsix = build_vsix(arts / "package.log")
+    scratch = tmp_path / "cs"
+    env = scratch_env(scratch)
+    if path_env is not None:
+        env["PATH"] = path_env
+    (project / ".vscode").mkdir(exist_ok=True)
+    (project / ".vscode" / "settings.json").write_text(json.dumps(workspace_settings, indent=2))
+    common = install_extension(vsix, scratch, env)
+    results = tmp_path / "vscode-results.jsonl"
+    try:
+        with serving(project, common, env, arts) as url:
+            drive = subprocess.run(
+                ["node", str(HERE / "vscode" / "drive.mjs")],
+                env=dict(env, CODE_SERVER_URL=url, PROJECT=str(project), FILE=file, RESULTS=str(results),
+                         ARTIFACTS=str(arts), EXPECT_CODE=code, EXPECT_LINE=EXPECTED_LINE, CHROMIUM=CHROMIUM,
+                         **drive_env),
+                capture_output=True, text=True, timeout=300,
+            )
+            (arts / "drive.log").write_text(drive.stdout + drive.stderr)
+    finally:
         # the extension's output channel (server log + trace), for debugging
-        for log in (user_data / "logs").glob("**/*archrules*.log"):
+        for log in (scratch / "user-data" / "logs").glob("**/*archrules*.log"):
             shutil.copy(log, arts / f"exthost-{log.name}")
         if results.exists():
             shutil.copy(results, arts / "results.jsonl")
-
     steps = read_results(results)
     summary = "\n".join(json.dumps(s)[:600] for s in steps.values())
     assert drive.returncode == 0, f"driver failed; steps:\n{summary}\n{drive.stderr[-3000:]}\nartifacts: {arts}"
+    return steps
+
+
+def fresh_artifacts(name: str) -> Path:
+    arts = artifacts_dir(name)
+    for old in arts.iterdir():
+        if old.is_file():
+            old.unlink()
+    return arts
+
+
+def require_tools() -> None:
+    missing = missing_tools()
+    if missing:
+        pytest.skip(f"VS Code e2e needs {', '.join(missing)}: {INSTALL_HINT}")
+
+
+# How the workspace settings point the extension at the server:
+#   path:        archrules.path = [<venv>/bin/archrules-lsp]
+#   interpreter: archrules.interpreter = [<venv>/bin/python] (runs -m archrules_lsp)
+#   missing:     nothing set and no archrules-lsp on PATH -> the error notification
+MODES = ["path", "interpreter", "missing"]
+
+
+@pytest.mark.editor
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", MODES)
+def test_vscode_diagnostic_hover_quickfix(mode: str, example_project: Path, lsp_exe: Path, tmp_path: Path):
+    require_tools()
+    started = time.monotonic()
+    workspace_settings: dict[str, object] = {"archrules.trace.server": "messages"}
+    if mode == "path":
+        workspace_settings["archrules.path"] = [str(lsp_exe)]
+    elif mode == "interpreter":
+        workspace_settings["archrules.interpreter"] = [str(Path(sys.executable))]
+    steps = run_vscode(
+        example_project, EXAMPLE_FILE, EXPECTED_CODE, workspace_settings, tmp_path, fresh_artifacts(f"vscode/{mode}"),
+        path_env=path_without_server() if mode == "missing" else None,
+        EXPECT_NOT_FOUND="1" if mode == "missing" else "0",
+        # the interpreter run fixes the file with the palette's "Fix All" instead
+        FIX_VIA="palette" if mode == "interpreter" else "quickfix",
+    )
 
     if mode == "missing":
         note = steps["not-found-notification"]
@@ -262,12 +287,26 @@ def test_vscode_diagnostic_hover_quickfix(mode: str, example_project: Path, lsp_
         assert steps["settings-change"]["warnings"] >= 1, steps["settings-change"]
         assert steps["fix-all-command"]["ok"], steps["fix-all-command"]
     else:
-        assert any(t.startswith(f"Ignore {EXPECTED_CODE}") for t in steps["quickfix-menu"]["titles"]), steps["quickfix-menu"]
+        titles = steps["quickfix-menu"]["titles"]
+        assert any(t.startswith(f"Ignore {EXPECTED_CODE}") for t in titles), steps["quickfix-menu"]
         assert steps["apply-quickfix"]["ok"], steps["apply-quickfix"]
     assert steps["squiggle-gone"]["squiggles"] == 0
     assert steps["save"]["ok"]
     # the palette's "archrules: Reload Rules" reached the server (no "command not found")
     assert steps["command-reload-rules"]["ok"], steps["command-reload-rules"]
     assert_fixed_file(example_project / EXAMPLE_FILE)
-    print(f"vscode scenario passed: build {t_build:.1f} s, browser {t_drive:.1f} s, total {time.monotonic() - started:.1f} s; "
+    print(f"vscode scenario passed in {time.monotonic() - started:.1f} s; "
           + ", ".join(f"{k}={v['ms']}" for k, v in steps.items()))
+
+
+@pytest.mark.editor
+@pytest.mark.slow
+def test_vscode_attaches_to_a_language_the_extension_does_not_name(go_project: Path, lsp_exe: Path, tmp_path: Path):
+    """A Go file under a `*.go` rule, in a workspace with only `.architecture-rules.yaml`:
+    the extension activates, hands the file to the server, and the diagnostic shows."""
+    require_tools()
+    assert '"go"' not in (VSCODE_EXT / "package.json").read_text(encoding="utf-8")
+    steps = run_vscode(go_project, GO_FILE, GO_CODE, {"archrules.path": [str(lsp_exe)]}, tmp_path,
+                       fresh_artifacts("vscode/go"), SCENARIO="diagnostic")
+    assert steps["squiggle"]["count"] >= 1, steps["squiggle"]
+    assert any(f"archrules{GO_CODE}" in row["text"] for row in steps["problems"]["rows"]), steps["problems"]

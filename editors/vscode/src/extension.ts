@@ -16,26 +16,11 @@ import {
 } from "vscode-languageclient/node";
 
 import { NOT_FOUND_MESSAGE, describe, resolveServer, whichIn, type ServerCommand } from "./resolve";
+import { DOCUMENT_SELECTOR } from "./selector";
 import { fromObject, launchSettings, needsRestart, serverSettings } from "./settings";
 import { statusView, type ClientState, type ServerStatus } from "./status";
 
 const SECTION = "archrules";
-/** Languages the shipped rules touch, and YAML for the rule files. */
-const LANGUAGES = [
-  "python",
-  "javascript",
-  "javascriptreact",
-  "typescript",
-  "typescriptreact",
-  "vue",
-  "svelte",
-  "html",
-  "django-html",
-  "jinja",
-  "css",
-  "scss",
-  "yaml",
-];
 
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel;
@@ -146,7 +131,7 @@ async function startClient(): Promise<void> {
     options: { cwd: folder?.uri.fsPath, env: process.env },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: LANGUAGES.map((language) => ({ scheme: "file", language })),
+    documentSelector: DOCUMENT_SELECTOR,
     outputChannel: output,
     traceOutputChannel: output,
     initializationOptions: serverSettings(vscode.workspace.getConfiguration(SECTION, folder?.uri)),

@@ -35,7 +35,8 @@ export interface ResolveDeps {
 export const SERVER_MODULE = "archrules_lsp";
 export const SERVER_SCRIPT = process.platform === "win32" ? "archrules-lsp.exe" : "archrules-lsp";
 export const NOT_FOUND_MESSAGE =
-  "archrules-lsp not found: install it with `pip install archrules-lsp` or set archrules.path";
+  "archrules-lsp not found: install it with `pip install archrules-lsp` " +
+  "(before it is on PyPI: `pip install /path/to/archrules-lsp-checkout`) or set archrules.path";
 
 /** Expands `${workspaceFolder}`, `${userHome}`, `${env:NAME}` and a leading `~`. */
 export function expandVariables(value: string, deps: Pick<ResolveDeps, "workspaceFolder" | "homedir" | "env">): string {

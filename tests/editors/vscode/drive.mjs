@@ -1,7 +1,8 @@
 // Drives real VS Code (code-server in Debian's Chromium, via playwright-core)
 // through the archrules scenario: open the example file from the explorer,
 // squiggle, Problems entry, hover, Ctrl+. quick fix + Enter, squiggle gone,
-// Ctrl+S. Each step is a JSON line in $RESULTS; screenshots go to $ARTIFACTS.
+// Ctrl+S (SCENARIO=diagnostic: stop after the Problems entry). Each step is a
+// JSON line in $RESULTS; screenshots go to $ARTIFACTS.
 // Run by tests/editors/test_vscode.py.
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -150,6 +151,12 @@ await step("problems", async () => {
   );
   return { rows };
 });
+
+if (process.env.SCENARIO === "diagnostic") {
+  // only: the file opens, and the server's diagnostic shows (any language)
+  await browser.close();
+  process.exit(failed ? 1 : 0);
+}
 
 await step("hover", async () => {
   const box = await page.locator(squiggle).first().boundingBox();

@@ -6,6 +6,7 @@ import { describe, it } from "node:test";
 const root = path.join(__dirname, "..", "..");
 const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as {
   main: string;
+  engines: Record<string, string>;
   activationEvents: string[];
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
@@ -32,17 +33,17 @@ describe("package.json manifest", () => {
     // the build copies it from the Python package
     assert.ok(existsSync(path.join(root, "..", "..", "archrules_lsp", "data", "rules.schema.json")));
   });
-  it("activates on the rule markers and the languages", () => {
-    for (const event of [
-      "workspaceContains:.architecture-rules/*.yaml",
-      "workspaceContains:.architecture-rules.yaml",
-      "onLanguage:python",
-      "onLanguage:javascript",
-      "onLanguage:typescript",
-      "onLanguage:yaml",
-    ]) {
-      assert.ok(pkg.activationEvents.includes(event), event);
-    }
+  it("activates in a workspace with rule files (at any depth) or a pyproject.toml, for any language", () => {
+    assert.deepEqual(pkg.activationEvents, [
+      "workspaceContains:**/.architecture-rules/*.yaml",
+      "workspaceContains:**/.architecture-rules/*.yml",
+      "workspaceContains:**/.architecture-rules.yaml",
+      "workspaceContains:**/.architecture-rules.yml",
+      "workspaceContains:pyproject.toml",
+    ]);
+  });
+  it("needs Node 20 to build, and VS Code 1.91", () => {
+    assert.deepEqual(pkg.engines, { vscode: "^1.91.0", node: ">=20" });
   });
   it("pins exact dependency versions", () => {
     for (const [name, version] of Object.entries({ ...pkg.dependencies, ...pkg.devDependencies })) {
