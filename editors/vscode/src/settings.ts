@@ -1,7 +1,8 @@
 // Settings handling, free of the `vscode` API so it can be unit tested.
 //
-// package.json's `contributes.configuration` is the single source of the
-// defaults: VS Code fills them in, and this module only picks the server's
+// package.json's `contributes.configuration` declares the defaults (the same
+// as the server's own, which tests/server/test_settings_defaults.py checks):
+// VS Code fills them in, and this module only picks the server's
 // settings out of the resolved `archrules` section, dropping the VS Code-only
 // ones (`path`, `interpreter`, `trace`) and values of the wrong type (which VS
 // Code lets through from hand-edited settings.json files).
