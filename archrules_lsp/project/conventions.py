@@ -125,6 +125,8 @@ def parse_size(value: Any) -> int:
 
 def describe_size(size: int) -> str:
     """1_000_000 -> '1 MB', 512_000 -> '512 KB', 1234 -> '1234 bytes'."""
+    if size >= 1_000_000_000 and size % 100_000_000 == 0:
+        return f"{size / 1_000_000_000:g} GB"
     if size >= 1_000_000 and size % 100_000 == 0:
         return f"{size / 1_000_000:g} MB"
     if size >= 1_000 and size % 1_000 == 0:

@@ -123,3 +123,20 @@ def test_a_deleted_current_folder_is_a_clear_error(tmp_path):
     proc = subprocess.run(["sh", "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "the current folder no longer exists" in proc.stderr
+
+
+def test_an_overflowing_max_file_size_option_is_a_usage_error(project):
+    for size in ("1e400", "inf", "nan", "5TB"):
+        proc = run(["check", "--max-file-size", size], project)
+        assert proc.returncode == 2, size
+        assert "Traceback" not in proc.stderr
+        assert "argument --max-file-size:" in proc.stderr and ("not a size" in proc.stderr or "largest" in proc.stderr)
+
+
+def test_an_overflowing_max_file_size_setting_is_a_configuration_error(project):
+    (project / "pyproject.toml").write_text("[tool.archrules]\nmax-file-size = 100000000000000000000\n")
+    proc = run(["check"], project)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert ("pyproject.toml: error: [tool.archrules]: 'max-file-size': 100000000000000000000 is over the "
+            "largest size allowed, 1 GB") in proc.stderr
+    assert "Found 3 findings" in proc.stdout  # checked with the default size instead

@@ -79,3 +79,26 @@ def test_a_fix_that_recreates_its_finding_is_applied_once(tmp_path):
     assert (root / "a.py").read_text() == 'a = "foofoo"\n'  # not foo x 2**10
     assert "Fixed 1 finding in 1 file." in proc.stdout + proc.stderr
     assert "F-1" in proc.stdout  # what remains is still reported
+
+
+def test_one_run_fixes_every_match_on_a_line(tmp_path):
+    root = make_project(tmp_path, {"app/tasks/a.py": 's = ["processing", "processing", "processing", "processing"]\n'},
+                        rules=("rules:\n  - id: F-1\n    name: x\n    anti_patterns:\n"
+                               "      - pattern: 'processing'\n        message: m\n        fix: 'running'\n"))
+    proc = run(["check", "--fix"], root)
+    assert (root / "app/tasks/a.py").read_text() == 's = ["running", "running", "running", "running"]\n'
+    assert "Fixed 4 findings in 1 file." in proc.stdout
+    assert proc.returncode == 0
+    assert "Fixed 0 findings in 0 files." in run(["check", "--fix"], root).stdout
+
+
+def test_fix_refuses_a_read_only_file(project):
+    path = project / "app" / "tasks" / "scan.py"
+    before = path.read_bytes()
+    path.chmod(0o444)
+    proc = run(["check", "--fix"], project)
+    assert proc.returncode == 2
+    assert "app/tasks/scan.py: error: cannot write: the file is read-only" in proc.stderr
+    assert path.read_bytes() == before and path.stat().st_mode & 0o777 == 0o444
+    assert "app/tasks/scan.py:2:9: BG-010" in proc.stdout  # still reported: it was not fixed
+    assert "Fixed 1 finding in 1 file." in proc.stdout  # the writable model was fixed

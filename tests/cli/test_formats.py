@@ -176,3 +176,23 @@ def test_worker_processes_give_the_same_output(tmp_path, fmt):
     if fmt == "json":
         doc = json.loads(two.stdout)
         assert doc["summary"]["findings"] == 161 and len(doc["findings"]) == 161
+
+
+def test_github_reports_a_rule_file_problem_once(tmp_path):
+    """A workflow log shows stdout and stderr together: the annotation is enough."""
+    rules = ("rules:\n  - id: X-1\n    name: n\n    bogus: 1\n    anti_patterns:\n"
+             "      - pattern: 'processing'\n        message: m\n")
+    root = make_project(tmp_path, {"app/a.py": "processing\n"}, rules=rules)
+    for command in (["check"], ["validate"]):
+        proc = run([*command, "--format", "github"], root)
+        log = proc.stdout + proc.stderr
+        assert log.count("unknown rule key `bogus`") == 1, log
+        assert "::warning file=.architecture-rules.yaml,line=4,col=5,title=X-1::unknown rule key" in proc.stdout
+
+
+def test_github_annotates_configuration_problems_on_pyproject(tmp_path):
+    root = make_project(tmp_path, {"app/a.py": "x = 1\n", "pyproject.toml": "[tool.archrules]\nexclde = []\n"})
+    proc = run(["check", "--format", "github"], root)
+    assert proc.returncode == 2
+    assert proc.stdout.startswith("::error file=pyproject.toml,line=1,title=archrules configuration::"
+                                  "[tool.archrules]: unknown setting 'exclde': did you mean 'exclude'?")

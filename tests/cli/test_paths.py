@@ -1,6 +1,6 @@
 """Which files `check` looks at: folders walked with exclusions, named files checked anyway."""
 
-from .conftest import make_project, run
+from .conftest import make_project, run, run_json
 
 
 def reported_paths(proc):
@@ -47,8 +47,24 @@ def test_several_paths_deduplicated(project):
 def test_root_found_from_a_subfolder(project):
     proc = run(["check"], project / "app" / "tasks")
     # the root is the project (it has .git and the rules); the default path is the whole root
-    assert "../../models/import_job.py" in proc.stdout or "/models/import_job.py" in proc.stdout
+    assert "../../models/import_job.py:4:1: BG-001" in proc.stdout
     assert "scan.py:2:9: BG-010" in proc.stdout
+
+
+def test_paths_outside_the_current_folder_are_relative_to_it(project, tmp_path):
+    """Text and github print paths relative to the current folder, `../` included; JSON
+    stays root-relative (docs/cli.md)."""
+    elsewhere = tmp_path / "shared-rules.yaml"
+    elsewhere.write_text("rules:\n  - id: S-1\n    name: s\n    bogus: 1\n    anti_patterns:\n"
+                         "      - pattern: 'print'\n        message: m\n")
+    cwd = project / "app" / "tasks"
+    text = run(["check", "--rules", elsewhere], cwd)
+    assert "../../../shared-rules.yaml:4:5: warning:" in text.stderr
+    github = run(["check", "--format", "github", "--root", project], project / "models")
+    assert "file=../app/tasks/scan.py,line=2,col=9" in github.stdout
+    assert "/" + str(project).strip("/") not in text.stdout + text.stderr + github.stdout
+    doc, _ = run_json(["check"], cwd)
+    assert {f["path"] for f in doc["findings"]} == {"app/tasks/scan.py", "models/import_job.py"}
 
 
 def test_config_rules_setting(tmp_path):

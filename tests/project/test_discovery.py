@@ -1,7 +1,8 @@
 from pathlib import Path
 
 from archrules_lsp.project.config import ProjectConfig
-from archrules_lsp.project.discovery import RULE_MARKERS, discover_rule_paths, find_root
+from archrules_lsp.project.conventions import RULE_MARKERS
+from archrules_lsp.project.discovery import RuleDiscovery, discover_rule_paths, discover_rules, find_root
 
 
 def touch(path: Path, text: str = "") -> Path:
@@ -131,3 +132,56 @@ def test_missing_configured_path_is_kept_for_the_loader_to_report(tmp_path):
 
 def test_nothing_found(tmp_path):
     assert discover_rule_paths(tmp_path) == []
+
+
+# ------------------------------------------------------------ symlinks (discover_rules)
+
+
+def _outside(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    touch(elsewhere / "evil.yaml", "rules: []\n")
+    root = tmp_path / "repo"
+    root.mkdir()
+    return root, elsewhere
+
+
+def test_a_rules_folder_linked_outside_the_root_is_skipped_with_a_warning(tmp_path):
+    root, elsewhere = _outside(tmp_path)
+    (root / ".architecture-rules").symlink_to(elsewhere, target_is_directory=True)
+    found = discover_rules(root)
+    assert found.paths == []
+    assert [w.path for w in found.warnings] == [root / ".architecture-rules"]
+    assert "symlink to outside the project" in found.warnings[0].message
+
+
+def test_a_rule_file_linked_outside_the_root_is_skipped_the_others_load(tmp_path):
+    root, elsewhere = _outside(tmp_path)
+    touch(root / ".architecture-rules" / "a.yaml")
+    (root / ".architecture-rules" / "b.yaml").symlink_to(elsewhere / "evil.yaml")
+    (root / ".architecture-rules.yaml").symlink_to(elsewhere / "evil.yaml")
+    found = discover_rules(root)
+    assert found.paths == [root / ".architecture-rules" / "a.yaml"]
+    assert [w.path for w in found.warnings] == [root / ".architecture-rules" / "b.yaml"]
+
+
+def test_the_single_rule_file_linked_outside_is_skipped(tmp_path):
+    root, elsewhere = _outside(tmp_path)
+    (root / ".architecture-rules.yaml").symlink_to(elsewhere / "evil.yaml")
+    found = discover_rules(root)
+    assert found.paths == [] and [w.path for w in found.warnings] == [root / ".architecture-rules.yaml"]
+
+
+def test_links_inside_the_root_are_followed(tmp_path):
+    root = tmp_path / "repo"
+    touch(root / "policies" / "a.yaml")
+    (root / ".architecture-rules").symlink_to(root / "policies", target_is_directory=True)
+    found = discover_rules(root)
+    assert found.paths == [root / ".architecture-rules" / "a.yaml"] and found.warnings == []
+
+
+def test_configured_rule_paths_load_from_anywhere(tmp_path):
+    root, elsewhere = _outside(tmp_path)
+    link = root / "linked.yaml"
+    link.symlink_to(elsewhere / "evil.yaml")
+    assert discover_rules(root, [str(elsewhere)]).paths == [elsewhere / "evil.yaml"]
+    assert discover_rules(root, config=ProjectConfig(rules=("linked.yaml",))) == RuleDiscovery([link], [])
