@@ -217,3 +217,19 @@ def test_neovim_starts_no_server_outside_a_project(
     run = run_nvim(init_file(how, lsp_exe, tmp_path), loose, "notes.py", "diagnostic.lua", env, f"nvim/loose-{how}")
     assert run.returncode == 0, run.summary()
     assert run.steps["no-client"]["filetype"] == "python", run.summary()
+
+
+@pytest.mark.editor
+def test_neovim_lsp_log_has_no_errors_at_default_settings(
+    example_project: Path, lsp_exe: Path, xdg_env: dict[str, str], tmp_path: Path
+):
+    """Neovim records every stderr line of a server as `[ERROR]` in lsp.log (`:LspLog`):
+    a normal session (open a file, get its diagnostic) at default settings must leave none."""
+    env = dict(nvim_env(xdg_env, lsp_exe, tmp_path, EXPECTED_CODE), ARCHRULES_NVIM_LOG_LEVEL="WARN")
+    run = run_nvim(HERE / "nvim" / "init.lua", example_project, EXAMPLE_FILE, "diagnostic.lua", env,
+                   "nvim/lsp-log")
+    assert run.returncode == 0, run.summary()
+    assert run.steps["diagnostic"]["code"] == EXPECTED_CODE
+    log = run.lsp_log.read_text(encoding="utf-8", errors="replace") if run.lsp_log.exists() else ""
+    errors = [line for line in log.splitlines() if "[ERROR]" in line]
+    assert errors == [], f"{len(errors)} [ERROR] line(s) in {run.lsp_log}:\n" + "\n".join(errors[:20])

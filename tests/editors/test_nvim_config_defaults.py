@@ -20,7 +20,10 @@ from .test_neovim import SHIPPED, nvim_executable
 
 DUMP = """
 local config = dofile(assert(_G.arg[1]))
-io.stdout:write(vim.json.encode({ settings = config.settings or vim.NIL, init_options = config.init_options or vim.NIL }))
+io.stdout:write(vim.json.encode({
+  settings = config.settings or vim.NIL,
+  init_options = config.init_options or vim.NIL,
+}))
 """
 
 
