@@ -7,27 +7,28 @@ and anti-patterns apply, so the per-keystroke cost is the checks themselves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Mapping, Optional
 
 from .checks.anti_patterns import anti_pattern
 from .checks.context import FileContext, RawFinding
 from .checks.endpoints import endpoint_returns
 from .checks.presence import gate_open, must_contain, must_contain_one_of, must_reference, should_match
-from .fixes import ignore_file_fix, ignore_line_fix
+from .fixes import ignore_file_fix, ignore_line_fix, python_breaking_fixes
 from .globs import Glob
 from .model import (
     UNUSED_SUPPRESSION,
     AntiPattern,
     CheckResult,
     Finding,
+    Fix,
     PatternEntry,
     Rule,
     RuleSet,
     Severity,
 )
 from .regex import RegexSet
-from .suppressions import ALL, Suppression, find_suppressions, suppressing
+from .suppressions import ALL, Suppression, SuppressionIndex, find_suppressions
 from .text import SourceText
 
 OFF = "off"
@@ -40,6 +41,8 @@ class CheckOptions:
 
     select/ignore: rule ids or id prefixes (`BG-0`); empty select = every rule; `ALL` selects all.
     severity_overrides: rule id -> "error" | "warning" | "info" | "hint" | "off".
+    fixes: compute fixes at all; False leaves `Finding.fixes` empty (and skips their
+    cost: the safety parse of a Python file); `Checker.fixes_for` computes them on demand.
     suppression_fixes: attach "ignore on this line / in this file" fixes to findings
     (editors offer them; a CI run has no use for them and skips their cost).
     """
@@ -49,6 +52,7 @@ class CheckOptions:
     severity_overrides: Mapping[str, str] = field(default_factory=dict)
     unused_suppressions: bool = True
     suppression_fixes: bool = True
+    fixes: bool = True
 
     def is_active(self, rule_id: str) -> bool:
         def hit(ids) -> bool:
@@ -106,6 +110,7 @@ class Checker:
         self._entry_groups = list(entry_groups.items())
         self._anti_groups = list(anti_groups.items())
         self._plans: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+        self._fixed: Optional[tuple[str, str, CheckResult]] = None  # fixes_for's last (path, text, result)
 
     # ------------------------------------------------------------ which checks apply
 
@@ -134,10 +139,29 @@ class Checker:
     # ------------------------------------------------------------ checking
 
     def check(self, path: str, text: str) -> CheckResult:
-        """Findings for one file. `path` is relative to the project root with `/` separators."""
+        """Findings for one file. `path` is relative to the project root with `/` separators.
+
+        Linear in the file's size: a Python file is parsed at most once for the
+        checks, and once more (all fixes together) to tell which fixes are safe."""
+        return self._check(path, text, self.options.fixes)
+
+    def fixes_for(self, path: str, text: str, finding: Finding) -> tuple[Fix, ...]:
+        """The fixes of one finding of `check(path, text)`, for a Checker whose options
+        leave fixes out (the server asks when the user opens the quick-fix menu).
+        The last file's fixes are kept, so asking again for the same text costs nothing."""
+        cached = self._fixed
+        if cached is None or cached[0] != path or cached[1] != text:
+            cached = (path, text, self._check(path, text, True))
+            self._fixed = cached
+        for f in cached[2].findings:
+            if f.rule_id == finding.rule_id and f.span == finding.span and f.message == finding.message:
+                return f.fixes
+        return ()
+
+    def _check(self, path: str, text: str, fixes: bool) -> CheckResult:
         entries, antis = self._plan(path)
         src = SourceText(text)
-        ctx = FileContext(path, src)
+        ctx = FileContext(path, src, fixes)
         raw: list[RawFinding] = []
         for i in entries:
             rule, entry = self._entries[i]
@@ -156,29 +180,39 @@ class Checker:
                     raw.extend(anti_pattern(ctx, s.rule, s.anti))
 
         suppressions = find_suppressions(src)
-        file_fixes: dict = {}  # rule id -> its "ignore in this file" fix, the same for every finding
-        findings = [f for f in (self._finding(ctx, r, suppressions, file_fixes) for r in raw) if f is not None]
+        index = SuppressionIndex(suppressions)
+        kept = []
+        for r in raw:
+            hit = index.find(r.rule.id, r.span.line)
+            if hit is None:
+                kept.append(r)
+            else:
+                hit.used.add(r.rule.id)
+        if ctx.python is not None:
+            ctx.python.drop_tree()  # the checks are done with it: not two trees alive at once
+            if fixes:
+                kept = _guard_python_fixes(ctx, kept)
+        findings = self._findings(ctx, kept, suppressions, fixes and self.options.suppression_fixes)
         if suppressions and self.options.unused_suppressions:
             findings.extend(self._unused(suppressions))
         findings.sort(key=lambda f: (f.span.line, f.span.column, f.rule_id, f.message))
-        return CheckResult(tuple(findings), tuple(ctx.notes))
+        note = ctx.unparsed_note()
+        return CheckResult(tuple(findings), tuple(ctx.notes + ([note] if note else [])))
 
-    def _finding(self, ctx: FileContext, raw: RawFinding, suppressions: list[Suppression],
-                 file_fixes: dict) -> Optional[Finding]:
-        rule = raw.rule
-        hit = suppressing(suppressions, rule.id, raw.span.line)
-        if hit is not None:
-            hit.used.add(rule.id)
-            return None
-        fixes = [raw.fix] if raw.fix is not None else []
-        if not self.options.suppression_fixes:
-            return Finding(rule.id, self._severity[rule.id], raw.message, raw.span, rule.suggestion, tuple(fixes))
-        if rule.id not in file_fixes:
-            file_fixes[rule.id] = ignore_file_fix(ctx.src, ctx.path, rule.id, suppressions)
-        for fix in (ignore_line_fix(ctx.src, ctx.path, raw.span.line, rule.id, suppressions), file_fixes[rule.id]):
-            if fix is not None:
-                fixes.append(fix)
-        return Finding(rule.id, self._severity[rule.id], raw.message, raw.span, rule.suggestion, tuple(fixes))
+    def _findings(self, ctx: FileContext, raw: list[RawFinding], suppressions: list[Suppression],
+                  suppression_fixes: bool) -> list[Finding]:
+        out = []
+        file_fixes: dict = {}  # rule id -> its "ignore in this file" fix, the same for every finding
+        for r in raw:
+            rule = r.rule
+            fixes = [r.fix] if r.fix is not None else []
+            if suppression_fixes:
+                if rule.id not in file_fixes:
+                    file_fixes[rule.id] = ignore_file_fix(ctx.src, ctx.path, rule.id, suppressions)
+                line_fix = ignore_line_fix(ctx.src, ctx.path, r.span.line, rule.id, suppressions)
+                fixes += [f for f in (line_fix, file_fixes[rule.id]) if f is not None]
+            out.append(Finding(rule.id, self._severity[rule.id], r.message, r.span, rule.suggestion, tuple(fixes)))
+        return out
 
     def _unused(self, suppressions: list[Suppression]) -> list[Finding]:
         out = []
@@ -196,3 +230,20 @@ class Checker:
                        else f"unknown rule id `{rule_id}` in suppression")
                 out.append(Finding(UNUSED_SUPPRESSION, Severity.HINT, msg, span))
         return out
+
+
+def _guard_python_fixes(ctx: FileContext, raw: list[RawFinding]) -> list[RawFinding]:
+    """A fix that makes a parsing Python file stop parsing is never safe: found with one
+    parse of the file with all such fixes applied (see python_breaking_fixes). A class
+    insertion that breaks it is not offered at all; an anti-pattern `fix` is still
+    offered as a quick fix, but not applied by --fix and fixAll."""
+    order = sorted(range(len(raw)), key=lambda i: (raw[i].span.line, raw[i].span.column, raw[i].rule.id))
+    candidates = [i for i in order if raw[i].fix is not None and (raw[i].fix.safe or raw[i].inserts_into_class)]
+    breaking = python_breaking_fixes(ctx.python, [raw[i].fix for i in candidates])
+    if not breaking:
+        return raw
+    out = list(raw)
+    for k in breaking:
+        r = raw[candidates[k]]
+        out[candidates[k]] = replace(r, fix=None if r.inserts_into_class else replace(r.fix, safe=False))
+    return out

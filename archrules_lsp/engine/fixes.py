@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import ast
 import re
-import warnings
 from bisect import bisect_left, insort
 from typing import Iterable, Optional, Sequence
 
 from .comments import HASH, comment_style
 from .model import Finding, Fix, FixKind, Span, TextEdit
-from .python_source import PythonSource
+from .python_source import PARSE_ERRORS, PythonSource, parse_python
 from .suppressions import Suppression
 from .text import LINE_BREAK, SourceText, line_starts, split_lines
 
@@ -50,10 +49,8 @@ def _is_statement(code: str) -> bool:
     """Code a class body can take: it parses, and is not a bare name or value (prose
     like "created_at" or "created_at, updated_at" parses as an expression too)."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            body = ast.parse(code).body
-    except (SyntaxError, ValueError):
+        body = parse_python(code).body
+    except PARSE_ERRORS:
         return False
     return bool(body) and not any(isinstance(n, ast.Expr) and not isinstance(n.value, (ast.Call, ast.Await))
                                   for n in body)
@@ -61,16 +58,17 @@ def _is_statement(code: str) -> bool:
 
 def _parses(code: str) -> bool:
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ast.parse(code)
+        parse_python(code)
         return True
-    except (SyntaxError, ValueError):
+    except PARSE_ERRORS:
         return False
 
 
-def class_insertion_fix(py: PythonSource, code: str, needle: str) -> Optional[Fix]:
-    """Insert `code` as the last statement of the file's first class (None when unsafe)."""
+def class_insertion_fix(py: PythonSource, code: str) -> Optional[Fix]:
+    """Insert `code` as the last statement of the file's first class (None when no place is known).
+
+    Whether the edited file still parses is checked once per file for all its fixes
+    (`python_breaking_fixes`), not here per fix."""
     cls = py.first_class()
     if cls is None:
         return None
@@ -83,12 +81,50 @@ def class_insertion_fix(py: PythonSource, code: str, needle: str) -> Optional[Fi
         edit = TextEdit(Span.point(end + 1, 0), f"{indent}{code}{nl}")
     else:  # the class body ends the file
         edit = TextEdit(Span.point(end, len(src.lines[end])), f"{nl}{indent}{code}")
-    if not _parses(apply_edits(src.text, [edit])):
-        return None
     # With several classes in the file the first may not be the model the rule means:
     # still offered as a quick fix, but not applied unattended by --fix / fixAll.
     safe = len(py.top_level_classes()) == 1
     return Fix(f"Add `{code}` to class {cls.name}", (edit,), FixKind.RULE, safe=safe)
+
+
+# Parses of the whole file one check may spend finding which fixes break it.
+MAX_SAFETY_PARSES = 16
+
+
+def python_breaking_fixes(py: PythonSource, fixes: Sequence[Fix]) -> set[int]:
+    """Indexes of the `fixes` that make a parsing Python file stop parsing, when applied
+    together the way --fix and fixAll apply them (`select_fixes`, in this order).
+
+    One parse when none breaks it; else halves are parsed to find the culprits, at
+    most MAX_SAFETY_PARSES parses in all (what is still undecided then counts as
+    breaking). A file that does not parse as it is: no fix can break it."""
+    if not fixes or not py.parses:
+        return set()
+    text = py.src.text
+    budget = MAX_SAFETY_PARSES
+
+    def parses(indexes: list[int]) -> bool:
+        nonlocal budget
+        budget -= 1
+        edits, _ = select_fixes(fixes[i] for i in indexes)
+        return _parses(apply_edits(text, edits))
+
+    breaking: set[int] = set()
+    pending = [list(range(len(fixes)))]
+    while pending:
+        group = pending.pop()
+        if budget <= 0:
+            breaking.update(group)
+        elif not parses(group):
+            if len(group) == 1:
+                breaking.update(group)
+            else:  # the first half is tried first
+                pending += [group[len(group) // 2:], group[: len(group) // 2]]
+    kept = [i for i in range(len(fixes)) if i not in breaking]
+    # fixes that parse in separate halves may still break the file together
+    if breaking and kept and (budget <= 0 or not parses(kept)):
+        breaking.update(kept)
+    return breaking
 
 
 def replacement_fix(span: Span, new_text: str, newline: str) -> Fix:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Optional
 
 from .model import Span
 from .text import SourceText
@@ -66,9 +67,24 @@ def find_suppressions(src: SourceText) -> list[Suppression]:
     return out
 
 
-def suppressing(suppressions: list[Suppression], rule_id: str, line: int):
-    """The suppression that silences `rule_id` at `line`, or None."""
-    for s in suppressions:
-        if s.covers(rule_id) and (s.file_wide or s.line == line or s.line == line - 1):
-            return s
-    return None
+class SuppressionIndex:
+    """Which directive silences a finding: only the directives of the finding's line and the
+    line above, and the first file-wide one per id, are looked at (a file can hold thousands)."""
+
+    def __init__(self, suppressions: list[Suppression]):
+        self._order = {id(s): i for i, s in enumerate(suppressions)}
+        self._file_wide: dict[str, Suppression] = {}  # rule id (or ALL) -> the first directive naming it
+        self._by_line: dict[int, list[Suppression]] = {}
+        for s in suppressions:
+            if s.file_wide:
+                for rule_id in s.ids:
+                    self._file_wide.setdefault(rule_id, s)
+            else:
+                self._by_line.setdefault(s.line, []).append(s)
+
+    def find(self, rule_id: str, line: int) -> Optional[Suppression]:
+        """The suppression that silences `rule_id` at `line` (the first in the file), or None."""
+        candidates = self._by_line.get(line - 1, []) + self._by_line.get(line, [])
+        candidates += [s for s in (self._file_wide.get(rule_id), self._file_wide.get(ALL)) if s is not None]
+        hits = [s for s in candidates if s.covers(rule_id)]
+        return min(hits, key=lambda s: self._order[id(s)]) if hits else None

@@ -117,3 +117,37 @@ def still_missing():
     res = run(RULES, "app/api/v1/marketplace.py", api)
     assert [(f.span.line, f.message.split(" (")[0]) for f in res.findings] == [
         (12, "endpoint `still_missing` does not return `job_id`")]
+
+
+def test_one_note_names_every_check_skipped_because_the_file_does_not_parse():
+    rules = """
+r:
+  - id: API-1
+    name: endpoints return a job id
+    patterns:
+      - file: "*.py"
+        endpoint_pattern: "@router.post"
+        must_return: "job_id"
+  - id: API-2
+    name: endpoints return a status
+    patterns:
+      - file: "*.py"
+        endpoint_pattern: "@router.post"
+        must_return: "status"
+  - id: MOD-1
+    name: models have a status
+    patterns:
+      - file: "*.py"
+        must_contain: "status = Column"
+    suggestion: |
+      Add: status = Column(String)
+"""
+    broken = 'class Job(Base):\n    id = 1\n\n@router.post("/run")\ndef run(:\n    return {}\n'
+    res = run(rules, "jobs.py", broken)
+    (note,) = res.notes
+    assert note.span.line == 4 and note.rule_id is None
+    assert "does not parse" in note.message
+    assert "the `must_return` checks of API-1, API-2" in note.message
+    assert "the class anchor" in note.message and "MOD-1" in note.message
+    assert "the fixes adding a line to the class of MOD-1" in note.message
+    assert [f.rule_id for f in res.findings] == ["MOD-1"] and res.findings[0].fixes[0].kind.value != "rule"

@@ -202,3 +202,66 @@ def test_a_fix_with_a_line_break_is_written_with_the_files_line_ending():
     (finding,) = result.findings
     new_text, count = apply_safe_fixes(text, result.findings)
     assert count == 1 and new_text == "x = 1\r\nimport os\r\nimport sys\r\ny = 2\r\n"
+
+
+DEDENTING = r"""
+r:
+  - id: LOG
+    name: no print
+    anti_patterns:
+      - pattern: '^\s*print\((.*)\)$'
+        message: use logging
+        fix: 'log.info(\1)'
+  - id: LOG2
+    name: no print, kept indented
+    anti_patterns:
+      - pattern: 'pprint\('
+        message: use logging
+        fix: 'log.debug('
+"""
+
+
+def test_a_fix_that_would_break_a_parsing_python_file_is_not_safe():
+    text = 'def f():\n    print("x")\n\n\ndef g():\n    pprint(1)\n'
+    result = run(DEDENTING, "a.py", text)
+    by_rule = {f.rule_id: f.rule_fix for f in result.findings}
+    assert by_rule["LOG"].safe is False  # its match takes the indentation: the body would be empty
+    assert by_rule["LOG2"].safe is True
+    new_text, count = apply_safe_fixes(text, result.findings)
+    assert count == 1 and new_text == 'def f():\n    print("x")\n\n\ndef g():\n    log.debug(1)\n'
+    ast.parse(new_text)
+
+
+def test_the_same_fix_in_a_file_that_does_not_parse_yet_keeps_its_flag():
+    result = run(DEDENTING, "a.py", 'def f(:\n    print("x")\n')
+    assert [f.rule_fix.safe for f in result.findings if f.rule_id == "LOG"] == [True]
+
+
+def test_a_python_file_is_parsed_once_for_the_checks_and_once_for_all_its_fixes(seed_checker, monkeypatch):
+    # the safety check used to re-parse the whole file once per fix
+    counted = []
+    real_parse = ast.parse
+
+    def counting_parse(source, *args, **kwargs):
+        counted.append(len(source))
+        return real_parse(source, *args, **kwargs)
+
+    monkeypatch.setattr(ast, "parse", counting_parse)
+    text = "from x import y\n\n\nclass ImportJob(Base):\n    id = Column(Integer)\n" + 'status = "processing"\n' * 50
+    result = seed_checker.check("models/database/marketplace_import_job.py", text)
+    assert sum(1 for f in result.findings if f.rule_fix is not None) >= 5
+    assert sum(1 for n in counted if n >= len(text)) == 2
+
+
+def test_fixes_can_be_left_out_and_computed_on_demand(seed_checker):
+    from archrules_lsp.engine import CheckOptions, Checker
+
+    lazy = Checker(seed_checker.ruleset, CheckOptions(fixes=False))
+    text = MODEL
+    path = "models/database/architecture_scan.py"
+    eager = seed_checker.check(path, text)
+    quick = lazy.check(path, text)
+    assert [(f.rule_id, f.span) for f in quick.findings] == [(f.rule_id, f.span) for f in eager.findings]
+    assert all(f.fixes == () for f in quick.findings)
+    assert [lazy.fixes_for(path, text, f) for f in quick.findings] == [f.fixes for f in eager.findings]
+    assert any(lazy.fixes_for(path, text, f) for f in quick.findings)

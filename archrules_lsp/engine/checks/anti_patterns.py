@@ -16,6 +16,6 @@ def anti_pattern(ctx: FileContext, rule: Rule, anti: AntiPattern) -> Iterator[Ra
             end = min(m.column + 1, len(ctx.src.lines[m.line]))
         span = Span(m.line, m.column, m.line, end)
         fix = None
-        if anti.fix is not None:
+        if anti.fix is not None and ctx.fixes:
             fix = replacement_fix(Span(m.line, m.column, m.line, m.end_column), m.expand(anti.fix), ctx.src.newline)
         yield RawFinding(rule, span, anti.message, fix)

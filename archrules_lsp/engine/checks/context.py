@@ -18,13 +18,17 @@ class RawFinding:
     span: Span
     message: str
     fix: Optional[Fix] = None
+    inserts_into_class: bool = False  # the fix adds a line to a Python class: dropped if it breaks the file
 
 
 class FileContext:
-    def __init__(self, path: str, src: SourceText):
+    def __init__(self, path: str, src: SourceText, fixes: bool = True):
         self.path = path
         self.src = src
+        self.fixes = fixes  # compute the rules' fixes (else findings carry none)
         self.notes: list[Note] = []
+        # what was skipped because this Python file does not parse: description -> rule ids
+        self.unparsed_skips: dict[str, list[str]] = {}
         self._over_budget: set[str] = set()  # rules already noted as skipped
 
     @cached_property
@@ -42,6 +46,31 @@ class FileContext:
         if py is not None and py.first_class_line >= 0:
             return py.first_class_line
         return 0
+
+    def anchor_span(self, rule: Rule) -> Span:
+        """Where `rule`'s 'something is missing' finding goes (see anchor_line)."""
+        py = self.python
+        if py is not None and not py.parses and py.first_class_line >= 0:
+            self.skipped_unparsed("the class anchor (findings put on the first line starting with `class`)", rule)
+        return self.line_span(self.anchor_line)
+
+    def skipped_unparsed(self, what: str, rule: Rule) -> None:
+        """Note that `what` (of `rule`) was skipped because this Python file does not parse."""
+        rules = self.unparsed_skips.setdefault(what, [])
+        if rule.id not in rules:
+            rules.append(rule.id)
+
+    def unparsed_note(self) -> Optional[Note]:
+        """One note for everything skipped because the file does not parse, naming it all."""
+        py = self.python
+        if not self.unparsed_skips or py is None or py.parses:
+            return None
+        err = py.error
+        line = min(max((err.lineno or 1) - 1, 0) if err else 0, len(self.src.lines) - 1)
+        skipped = "; ".join(f"{what} of {', '.join(ids)}" for what, ids in self.unparsed_skips.items())
+        ids = {i for ids in self.unparsed_skips.values() for i in ids}
+        return Note(f"this Python file does not parse ({err.msg if err else 'syntax error'}, line {line + 1}); "
+                    f"skipped until it does: {skipped}", self.line_span(line), ids.pop() if len(ids) == 1 else None)
 
     def line_span(self, line: int) -> Span:
         return self.src.line_span(line)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator, Optional
 
-from ..model import Note, PatternEntry, Rule
+from ..model import PatternEntry, Rule
 from .context import FileContext, RawFinding
 
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -31,13 +31,7 @@ def endpoint_returns(ctx: FileContext, rule: Rule, entry: PatternEntry) -> Itera
         return
     tree = py.tree
     if tree is None:
-        err = py.error
-        line = max((err.lineno or 1) - 1, 0) if err else 0
-        line = min(line, len(ctx.src.lines) - 1)
-        ctx.notes.append(Note(
-            f"this Python file does not parse ({err.msg if err else 'syntax error'}, line {line + 1}); "
-            f"`must_return` checks of {rule.id} were skipped",
-            ctx.line_span(line), rule.id))
+        ctx.skipped_unparsed("the `must_return` checks", rule)
         return
     for fn in ast.walk(tree):
         if not isinstance(fn, _FUNCS):

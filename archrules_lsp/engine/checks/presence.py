@@ -27,22 +27,23 @@ def must_contain(ctx: FileContext, rule: Rule, entry: PatternEntry) -> Iterator[
     for needle in entry.must_contain:
         if ctx.contains(needle):
             continue
-        span = ctx.line_span(ctx.anchor_line)
-        yield RawFinding(rule, span, f"missing {_quote(needle)} {_label(rule)}", _insertion_fix(ctx, rule, needle))
+        span = ctx.anchor_span(rule)
+        fix = _insertion_fix(ctx, rule, needle)
+        yield RawFinding(rule, span, f"missing {_quote(needle)} {_label(rule)}", fix, fix is not None)
 
 
 def must_contain_one_of(ctx: FileContext, rule: Rule, entry: PatternEntry) -> Iterator[RawFinding]:
     options = entry.must_contain_one_of
     if not options or any(ctx.contains(s) for s in options):
         return
-    span = ctx.line_span(ctx.anchor_line)
+    span = ctx.anchor_span(rule)
     fix = None
     for needle in options:
         fix = _insertion_fix(ctx, rule, needle)
         if fix is not None:
             break
     listed = ", ".join(_quote(s) for s in options)
-    yield RawFinding(rule, span, f"missing one of {listed} {_label(rule)}", fix)
+    yield RawFinding(rule, span, f"missing one of {listed} {_label(rule)}", fix, fix is not None)
 
 
 def must_reference(ctx: FileContext, rule: Rule, entry: PatternEntry) -> Iterator[RawFinding]:
@@ -51,7 +52,7 @@ def must_reference(ctx: FileContext, rule: Rule, entry: PatternEntry) -> Iterato
         # cheap substring test first; the word-boundary regex only where the name occurs at all
         if name in text and re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", text):
             continue
-        span = ctx.line_span(ctx.anchor_line)
+        span = ctx.anchor_span(rule)
         yield RawFinding(rule, span, f"{_quote(name)} is never referenced {_label(rule)}")
 
 
@@ -69,9 +70,12 @@ def should_match(ctx: FileContext, rule: Rule, entry: PatternEntry) -> Iterator[
 def _insertion_fix(ctx: FileContext, rule: Rule, needle: str):
     """The suggested line that supplies `needle`, inserted at the end of the first Python class."""
     py = ctx.python
-    if py is None or not rule.suggestion:
+    if py is None or not rule.suggestion or not ctx.fixes:
         return None
     code = suggested_line(rule.suggestion, needle, python=True)
     if code is None:
         return None
-    return class_insertion_fix(py, code, needle)
+    if not py.parses:
+        ctx.skipped_unparsed("the fixes adding a line to the class", rule)
+        return None
+    return class_insertion_fix(py, code)
