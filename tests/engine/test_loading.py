@@ -579,8 +579,20 @@ def test_duplicate_id_across_files_is_reported_at_the_second(tmp_path):
     assert [(r.id, r.name) for r in ruleset.rules] == [("X", "first"), ("Y", "other")]
     error = only_error(list(ruleset.errors))
     assert error.path == str(b) and error.span == Span(4, 8, 4, 9) and error.rule_id == "X"
-    assert f"first defined at {a}:2" in error.message
+    assert "duplicate rule id `X` (first defined in a.yaml:2)" in error.message
+    assert str(tmp_path) not in error.message
     assert ruleset.files == (str(a), str(b))
+
+
+def test_duplicate_id_in_another_folder_names_the_file_relative_to_the_second(tmp_path):
+    (tmp_path / "team").mkdir()
+    a = tmp_path / "base.yaml"
+    b = tmp_path / "team" / "extra.yaml"
+    a.write_text("g:\n  - id: X\n    name: first\n    anti_patterns: [{pattern: x, message: y}]\n")
+    b.write_text("g:\n\n  - id: X\n    name: second\n    anti_patterns: [{pattern: x, message: y}]\n")
+    error = only_error(list(load_rule_files([str(a), str(b)]).errors))
+    assert error.path == str(b) and error.span.line == 2
+    assert f"(first defined in ..{os.sep}base.yaml:2)" in error.message
 
 
 def test_duplicate_id_within_one_text():
@@ -590,7 +602,7 @@ def test_duplicate_id_within_one_text():
         "r.yaml",
     )
     assert [r.name for r in rules] == ["a"]
-    assert "first defined at r.yaml:2" in only_error(errors).message
+    assert "(first defined at line 2)" in only_error(errors).message
 
 
 def test_missing_and_unreadable_files_are_errors_at_line_0(tmp_path):

@@ -69,9 +69,22 @@ class _Ids:
         if first is None:
             self._first[rule_id] = (path, built.id_span)
             return None
-        where = f"{first[0]}:{first[1].line + 1}"
-        message = f"duplicate rule id `{rule_id}` (first defined at {where}); this rule is ignored"
+        message = f"duplicate rule id `{rule_id}` (first defined {_where(first[0], first[1].line, path)}); " \
+                  "this rule is ignored"
         return RuleError(path, built.id_span, message, rule_id)
+
+
+def _where(first_path: str, line: int, path: str) -> str:
+    """Where the first definition is, as seen from the file `path` of the second: its line
+    in the same file, else the first file relative to the second's folder (never the
+    absolute path the server loads rule files by)."""
+    if first_path == path:
+        return f"at line {line + 1}"
+    try:
+        shown = os.path.relpath(first_path, os.path.dirname(path) or os.curdir)
+    except ValueError:  # another drive on Windows
+        shown = first_path
+    return f"in {shown}:{line + 1}"
 
 
 def _load_text(text: str, path: str) -> tuple[list[BuiltRule], list[RuleError]]:
