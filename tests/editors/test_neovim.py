@@ -14,8 +14,10 @@ venv's absolute path): `vim.lsp.config` inline, and `vim.lsp.start` from a
 FileType autocommand (the 0.8-0.10 way, run here on 0.11).
 
 And: the shipped config attaches to a language it names nowhere (a Go file
-under a `*.go` rule: the diagnostic appears), and a session at default
-settings leaves no `[ERROR]` lines in Neovim's lsp.log (`:LspLog`).
+under a `*.go` rule: the diagnostic appears), a session at default
+settings leaves no `[ERROR]` lines in Neovim's lsp.log (`:LspLog`), and a
+rule file's errors follow its text edit by edit (Neovim 0.11 pulls once per
+change and gets no `workspace/diagnostic/refresh`).
 """
 
 from __future__ import annotations
@@ -233,3 +235,33 @@ def test_neovim_lsp_log_has_no_errors_at_default_settings(
     log = run.lsp_log.read_text(encoding="utf-8", errors="replace") if run.lsp_log.exists() else ""
     errors = [line for line in log.splitlines() if "[ERROR]" in line]
     assert errors == [], f"{len(errors)} [ERROR] line(s) in {run.lsp_log}:\n" + "\n".join(errors[:20])
+
+
+RULE_FILE = ".architecture-rules/background-tasks.yaml"
+
+
+@pytest.mark.editor
+def test_neovim_rule_file_errors_follow_the_text(
+    example_project: Path, lsp_exe: Path, xdg_env: dict[str, str], tmp_path: Path
+):
+    """One edit breaks a rule file's `severity: warning`: the error shows at that line
+    with no further edit; one edit fixes it: the error goes; `:write`: it stays gone.
+    (The defect: each pull answered for the rules before the reload its change
+    triggered, so errors showed one edit late and stayed after the fix.)"""
+    env = nvim_env(xdg_env, lsp_exe, tmp_path, EXPECTED_CODE)
+    run = run_nvim(HERE / "nvim" / "init.lua", example_project, RULE_FILE, "rule_file.lua", env,
+                   "nvim/rule-file")
+    assert run.returncode == 0, run.summary()
+    assert run.steps["attach"]["filetype"] == "yaml"
+
+    broken = run.steps["broken"]
+    assert broken["ok"], run.summary()
+    error = next(d for d in broken["shown"] if d["severity"] == 1)  # vim.diagnostic.severity.ERROR
+    assert error["lnum"] == broken["lnum"] and error["source"] == "archrules", broken
+    assert "severity: '[unclosed'" in error["message"], error
+
+    assert run.steps["fixed"]["ok"], run.summary()
+    written = run.steps["written"]
+    assert written["ok"], run.summary()
+    assert [d for d in written["shown"] if d["severity"] == 1] == [], written
+    assert written["pulled"] is not None and [d for d in written["pulled"] if d.get("severity") == 1] == [], written
