@@ -27,6 +27,7 @@ from .model import (
     RuleSet,
     Severity,
 )
+from .python_source import PythonSource
 from .regex import RegexSet
 from .suppressions import ALL, Suppression, SuppressionIndex, find_suppressions
 from .text import SourceText
@@ -191,7 +192,7 @@ class Checker:
         if ctx.python is not None:
             ctx.python.drop_tree()  # the checks are done with it: not two trees alive at once
             if fixes:
-                kept = _guard_python_fixes(ctx, kept)
+                kept = _guard_python_fixes(ctx.python, kept)
         findings = self._findings(ctx, kept, suppressions, fixes and self.options.suppression_fixes)
         if suppressions and self.options.unused_suppressions:
             findings.extend(self._unused(suppressions))
@@ -232,18 +233,22 @@ class Checker:
         return out
 
 
-def _guard_python_fixes(ctx: FileContext, raw: list[RawFinding]) -> list[RawFinding]:
+def _guard_python_fixes(py: PythonSource, raw: list[RawFinding]) -> list[RawFinding]:
     """A fix that makes a parsing Python file stop parsing is never safe: found with one
     parse of the file with all such fixes applied (see python_breaking_fixes). A class
     insertion that breaks it is not offered at all; an anti-pattern `fix` is still
     offered as a quick fix, but not applied by --fix and fixAll."""
     order = sorted(range(len(raw)), key=lambda i: (raw[i].span.line, raw[i].span.column, raw[i].rule.id))
-    candidates = [i for i in order if raw[i].fix is not None and (raw[i].fix.safe or raw[i].inserts_into_class)]
-    breaking = python_breaking_fixes(ctx.python, [raw[i].fix for i in candidates])
+    candidates: list[tuple[int, Fix]] = []
+    for i in order:
+        fix = raw[i].fix
+        if fix is not None and (fix.safe or raw[i].inserts_into_class):
+            candidates.append((i, fix))
+    breaking = python_breaking_fixes(py, [fix for _, fix in candidates])
     if not breaking:
         return raw
     out = list(raw)
     for k in breaking:
-        r = raw[candidates[k]]
-        out[candidates[k]] = replace(r, fix=None if r.inserts_into_class else replace(r.fix, safe=False))
+        i, fix = candidates[k]
+        out[i] = replace(raw[i], fix=None if raw[i].inserts_into_class else replace(fix, safe=False))
     return out

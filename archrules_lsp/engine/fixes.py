@@ -241,7 +241,7 @@ def select_fixes(fixes: Iterable[Fix]) -> tuple[list[TextEdit], list[int]]:
         ranges = [((e.span.line, e.span.column), (e.span.end_line, e.span.end_column)) for e in edits]
         if any(_overlaps_taken(taken, r) for r in ranges) or _overlap_each_other(ranges):
             continue
-        for e, r in zip(edits, ranges):
+        for e, r in zip(edits, ranges, strict=True):
             insort(taken, r)
             seen.add((e.span, e.new_text))
             chosen.append(e)
@@ -265,7 +265,7 @@ def apply_safe_fixes(text: str, findings: Iterable[Finding]) -> tuple[str, int]:
 _BEFORE_ALL = (-1, -1)
 
 
-def _overlaps_taken(taken: list, r) -> bool:
+def _overlaps_taken(taken: list, r: tuple[tuple[int, int], tuple[int, int]]) -> bool:
     """Does range `r` overlap a range of `taken` (sorted, pairwise non-overlapping)?
     An insertion overlaps only a range it falls strictly inside. Only the last taken
     range starting before `r` ends can overlap it: an earlier one ends at or before
@@ -283,4 +283,4 @@ def _overlaps_taken(taken: list, r) -> bool:
 def _overlap_each_other(ranges: list) -> bool:
     """Do the edits of one fix overlap each other (a malformed fix)?"""
     ordered = sorted(ranges)
-    return any(_overlaps_taken([a], b) for a, b in zip(ordered, ordered[1:]))
+    return any(_overlaps_taken([a], b) for a, b in zip(ordered, ordered[1:], strict=False))

@@ -11,7 +11,7 @@ an upgrade changes what this module relies on, and so does importing it.
 from __future__ import annotations
 
 from importlib import metadata
-from typing import Callable
+from typing import Any, Callable
 
 import re2
 
@@ -30,7 +30,7 @@ def installed_version() -> str:
         return "unknown"
 
 
-def _private(owner: object, name: str, what: str):
+def _private(owner: object, name: str, what: str) -> Any:
     try:
         return getattr(owner, name)
     except AttributeError:
@@ -43,7 +43,7 @@ def _private(owner: object, name: str, what: str):
 UNANCHORED = _private(_private(re2, "_Anchor", "re2._Anchor"), "UNANCHORED", "re2._Anchor.UNANCHORED")
 
 
-def span_matcher(compiled) -> SpanMatcher:
+def span_matcher(compiled: Any) -> SpanMatcher:
     """The C++ `RE2::Match` of a pattern compiled with `re2.compile`: call it as
     `match(UNANCHORED, data, pos, endpos)` on bytes."""
     return _private(_private(compiled, "_regexp", "re2._Regexp._regexp"), "Match", "re2._Regexp._regexp.Match")

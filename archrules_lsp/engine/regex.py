@@ -228,7 +228,7 @@ class RegexSet:
                 self._always.append(i)
             else:
                 members.append(_Member(i, src, rx.program_size))
-        self._sets: list[tuple[object, list[int], int]] = []  # (RE2 set, member indexes, largest program)
+        self._sets: list[tuple[re2.Set, list[int], int]] = []  # (RE2 set, member indexes, largest program)
         for group in _groups(members):
             self._compile(group)
 
@@ -275,7 +275,7 @@ def _groups(members: list[_Member]) -> list[list[_Member]]:
     return out
 
 
-def _compile_set(group: list[_Member]):
+def _compile_set(group: list[_Member]) -> Optional[re2.Set]:
     """An RE2 search set of the group's patterns, or None when RE2 refuses it."""
     program = sum(m.program for m in group)
     memory = _SET_MEMORY_PER_INSTRUCTION * program + _SET_MEMORY_PER_PATTERN * len(group)

@@ -46,7 +46,7 @@ def line_starts(text: str) -> list[int]:
         lens = [n + 1 for n in map(len, text.split("\n"))]
     else:
         parts = _LINE_BREAK_KEPT.split(text)  # content, terminator, content, ...
-        lens = [len(c) + len(sep) for c, sep in zip(parts[0::2], parts[1::2] + [""])]
+        lens = [len(c) + len(sep) for c, sep in zip(parts[0::2], parts[1::2] + [""], strict=True)]
     starts = list(accumulate(lens, initial=0))
     starts.pop()  # the start of a line after the last one
     return starts
@@ -178,7 +178,7 @@ class SourceText:
         except UnicodeDecodeError:  # an offset inside a character (RE2's `\C`)
             return len(chunk.decode("utf-8", errors="replace"))
 
-    def line_span(self, line: int):
+    def line_span(self, line: int) -> Span:
         """The whole text of a line as a span.
 
         Never empty where the text allows it: an empty line spans up to the

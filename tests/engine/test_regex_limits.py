@@ -53,8 +53,9 @@ def test_one_100k_pattern_is_a_located_rule_error_and_its_neighbours_still_work(
     assert [f.rule_id for f in result.findings] == ["OK"]
 
 
-SLOW = "g:\n  - id: SLOW\n    name: slow\n    anti_patterns:\n      - pattern: '[ab]*a[ab]{200}c'\n        message: m\n" \
-       "  - id: CHEAP\n    name: cheap\n    anti_patterns:\n      - pattern: 'needle'\n        message: m\n"
+SLOW = ("g:\n  - id: SLOW\n    name: slow\n    anti_patterns:\n      - pattern: '[ab]*a[ab]{200}c'\n"
+        "        message: m\n  - id: CHEAP\n    name: cheap\n    anti_patterns:\n"
+        "      - pattern: 'needle'\n        message: m\n")
 
 
 def test_a_slow_rule_is_skipped_on_a_large_file_with_a_note_naming_it():
@@ -73,7 +74,8 @@ def test_the_same_slow_rule_still_runs_on_a_small_file():
 
 
 def test_a_slow_should_match_is_skipped_with_a_note_not_reported_as_missing():
-    rules = "g:\n  - id: SM\n    name: sm\n    patterns:\n      - file: '*.py'\n        should_match: '[ab]*a[ab]{200}c'\n"
+    rules = ("g:\n  - id: SM\n    name: sm\n    patterns:\n      - file: '*.py'\n"
+             "        should_match: '[ab]*a[ab]{200}c'\n")
     result, _ = check(rules, "a.py", "ab" * 500_000 + "\n")
     assert result.findings == ()
     assert [n.rule_id for n in result.notes] == ["SM"]

@@ -23,7 +23,7 @@ def test_split_lines_and_line_starts_agree_with_source_text():
     assert split_lines(ODD) == SourceText(ODD).lines
     starts = line_starts(ODD)
     assert starts == [0, 3, 5, 7, len(ODD)]
-    assert [ODD[s:s + len(line)] for s, line in zip(starts, split_lines(ODD))] == split_lines(ODD)
+    assert [ODD[s:s + len(line)] for s, line in zip(starts, split_lines(ODD), strict=True)] == split_lines(ODD)
     assert line_of_offset(starts, 4) == 1 and line_of_offset(starts, 0) == 0
 
 

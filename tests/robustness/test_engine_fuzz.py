@@ -11,7 +11,15 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archrules_lsp.engine import CheckOptions, Checker, RuleSet, apply_edits, apply_safe_fixes, load_rule_files, load_rule_text
+from archrules_lsp.engine import (
+    Checker,
+    CheckOptions,
+    RuleSet,
+    apply_edits,
+    apply_safe_fixes,
+    load_rule_files,
+    load_rule_text,
+)
 from archrules_lsp.engine.model import Span, TextEdit
 from archrules_lsp.engine.text import (
     UTF8,
@@ -25,8 +33,8 @@ from archrules_lsp.engine.text import (
 )
 
 SEED = Path(__file__).resolve().parents[2] / "rules" / "background-tasks.yaml"
-FUZZ = settings(max_examples=120, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
+FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[
+    HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
 
 EXTRA_RULES = r"""
 fuzz:
@@ -107,7 +115,7 @@ def check_everything(path: str, text: str) -> None:
     assert isinstance(fixed, str) and 0 <= count <= len(result.findings)
     lazy = LAZY.check(path, text)
     assert [(f.rule_id, f.span) for f in lazy.findings] == [(f.rule_id, f.span) for f in result.findings]
-    for f, eager in list(zip(lazy.findings, result.findings))[:5]:
+    for f, eager in list(zip(lazy.findings, result.findings, strict=True))[:5]:
         assert LAZY.fixes_for(path, text, f) == eager.fixes
 
 
@@ -130,7 +138,7 @@ def test_arbitrary_bytes_decoded_never_raise_and_stay_in_bounds(data, path):
 def test_lines_line_starts_and_columns_agree(text):
     lines, starts = split_lines(text), line_starts(text)
     assert len(lines) == len(starts)
-    assert all(text[s:s + len(line)] == line for s, line in zip(starts, lines))
+    assert all(text[s:s + len(line)] == line for s, line in zip(starts, lines, strict=True))
     for line in lines[:3]:
         for enc in (UTF8, UTF16, UTF32):
             for column in range(0, len(line) + 1, max(1, len(line) // 20)):
@@ -195,7 +203,8 @@ def test_schema_shaped_rule_files_load_and_check_without_raising(rule_text, text
 
 
 @FUZZ
-@given(rule_text=RULE_FILES, cut=st.integers(0, 400), insert=PIECES | st.sampled_from(["[", "{", ":", "- ", "*a", "&a ", "\t", "'", '"\\q', "!!python/object "]))
+@given(rule_text=RULE_FILES, cut=st.integers(0, 400),
+       insert=PIECES | st.sampled_from(["[", "{", ":", "- ", "*a", "&a ", "\t", "'", '"\\q', "!!python/object "]))
 def test_damaged_rule_files_load_without_raising(rule_text, cut, insert):
     damaged = rule_text[:cut] + insert + rule_text[cut:]
     rules, errors = load_rule_text(damaged, "fuzz.yaml")
