@@ -9,7 +9,8 @@ rendering is spread over the workers instead of piling up in the parent.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Optional, Sequence, Union
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..project.conventions import Skip
 from ..project.scan import FixOutcome
@@ -26,7 +27,7 @@ class FileReport(NamedTuple):
     findings: int
     payload: Any  # the format's rendering of this file; None if it renders nothing per file
     fixes_applied: int = 0
-    unwritten: Optional[str] = None  # --fix: why the fixes were not written (see scan.FixOutcome)
+    unwritten: str | None = None  # --fix: why the fixes were not written (see scan.FixOutcome)
     write_failed: bool = False
 
 
@@ -42,10 +43,10 @@ def one_based(span) -> tuple[int, int, int, int]:
 class ReportTransform:
     """The scan's per-file transform (picklable as long as the renderer is)."""
 
-    def __init__(self, render: Optional[Renderer] = None):
+    def __init__(self, render: Renderer | None = None):
         self.render = render
 
-    def __call__(self, rel: str, outcome: Union["CheckResult", "Skip", "FixOutcome"]) -> Union[FileReport, SkipReport]:
+    def __call__(self, rel: str, outcome: CheckResult | Skip | FixOutcome) -> FileReport | SkipReport:
         fixing = outcome if isinstance(outcome, FixOutcome) else FixOutcome(outcome)
         result = fixing.result
         if isinstance(result, Skip):

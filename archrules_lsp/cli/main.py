@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from .. import __version__
 from .exit_codes import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_USAGE
@@ -55,8 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--fail-on", choices=FAIL_ON, default="error",
                        help="lowest severity that makes the exit status 1 (default: error)")
     check.add_argument("-q", "--quiet", action="store_true", help="print findings only: no summary, no skipped files")
-    check.add_argument("--statistics", action="store_true", help="print the number of findings per rule instead of each finding")
-    check.add_argument("--show-suggestions", action="store_true", help="print each rule's suggestion under its findings (text)")
+    check.add_argument("--statistics", action="store_true",
+                       help="print the number of findings per rule instead of each finding")
+    check.add_argument("--show-suggestions", action="store_true",
+                       help="print each rule's suggestion under its findings (text)")
     check.add_argument("--max-file-size", metavar="BYTES", type=_size, default=None,
                        help="skip larger files (default: [tool.archrules] max-file-size, else 1MB; accepts 500KB, 2MB)")
     check.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
@@ -94,7 +96,7 @@ def _size(value: str) -> int:
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] == "lsp":  # everything after `lsp` belongs to the server
         from ..server.main import main as server_main
@@ -148,7 +150,7 @@ def _is_path(arg: str) -> bool:
     return os.path.lexists(arg)
 
 
-def _exit(code: Optional[int]) -> int:
+def _exit(code: int | None) -> int:
     """Exit with `code` (the console script's entry point returns nothing)."""
     raise SystemExit(code or 0)
 

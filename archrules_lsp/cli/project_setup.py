@@ -11,7 +11,7 @@ import argparse
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from ..project.config import ProjectConfig, read_project_config
 from ..project.discovery import DiscoveryWarning, discover_rules, find_root
@@ -32,10 +32,10 @@ class LoadProblem:
 
     message: str
     severity: str  # "error" (exit status 2) or "warning"
-    path: Optional[str] = None  # absolute: a rule file, pyproject.toml
-    line: Optional[int] = None  # 1-based, with column
-    column: Optional[int] = None
-    rule_id: Optional[str] = None
+    path: str | None = None  # absolute: a rule file, pyproject.toml
+    line: int | None = None  # 1-based, with column
+    column: int | None = None
+    rule_id: str | None = None
     about: str = "rule file"  # or "configuration": what the problem is in, for titles
 
 
@@ -45,14 +45,15 @@ class Project:
     config: ProjectConfig
     config_problems: list[str]
     rule_paths: list[Path]
-    ruleset: "RuleSet"
+    ruleset: RuleSet
     missing_rule_paths: list[Path] = field(default_factory=list)
     discovery_warnings: list[DiscoveryWarning] = field(default_factory=list)
 
     @property
     def load_problems(self) -> list[LoadProblem]:
         pyproject = str(self.root / "pyproject.toml")
-        out = [LoadProblem(_without_prefix(p, pyproject), "error", pyproject, about="configuration") for p in self.config_problems]
+        out = [LoadProblem(_without_prefix(p, pyproject), "error", pyproject, about="configuration")
+               for p in self.config_problems]
         out += [LoadProblem("rule file not found", "error", str(p)) for p in self.missing_rule_paths]
         out += [LoadProblem(w.message, "warning", str(w.path)) for w in self.discovery_warnings]
         out += [LoadProblem(e.message, e.severity.value, e.path, e.span.line + 1, e.span.column + 1, e.rule_id)

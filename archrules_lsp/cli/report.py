@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import collections
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 from ..engine.model import UNUSED_SUPPRESSION, Severity
 from .file_report import FileReport, Renderer
@@ -41,7 +41,7 @@ class FixProblem:
 class RunState:
     """Counters and context shared by the formats."""
 
-    project: "Project"
+    project: Project
     cwd: str
     fail_on: str = "error"
     by_severity: collections.Counter = field(default_factory=collections.Counter)
@@ -56,7 +56,7 @@ class RunState:
     fixing: bool = False
 
     @property
-    def ruleset(self) -> "RuleSet":
+    def ruleset(self) -> RuleSet:
         return self.project.ruleset
 
     @property
@@ -120,7 +120,7 @@ class Format:
         self.out = out
         self.options = options  # the parsed command line
 
-    def renderer(self) -> Optional[Renderer]:
+    def renderer(self) -> Renderer | None:
         """A picklable `render(rel, findings, notes) -> payload`, run where the file was checked."""
         return None
 

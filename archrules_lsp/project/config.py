@@ -17,9 +17,10 @@ keeps its default.
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from .conventions import DEFAULT_MAX_FILE_SIZE, SizeError, parse_size, severity_setting_names
 

@@ -19,7 +19,7 @@ import math
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Optional, Union
+from typing import Any
 
 # ---------------------------------------------------------------- rule files
 
@@ -36,7 +36,7 @@ RULE_WATCH_GLOBS = (
 )
 
 
-def looks_like_rule_file(path: Union[str, os.PathLike]) -> bool:
+def looks_like_rule_file(path: str | os.PathLike) -> bool:
     """Named like a rule file wherever it is: `.architecture-rules.yaml`/`.yml`, or a
     `*.yaml`/`*.yml` directly in a `.architecture-rules/` folder. `path`: root-relative
     posix, or any path of this OS."""
@@ -63,7 +63,7 @@ def rule_watch_globs(configured: Iterable[str]) -> list[str]:
 # ---------------------------------------------------------------- paths
 
 
-def root_relative(path: Union[str, os.PathLike], root: Union[str, os.PathLike]) -> Optional[str]:
+def root_relative(path: str | os.PathLike, root: str | os.PathLike) -> str | None:
     """`path` (absolute, or relative to the cwd) relative to `root`, with `/` separators;
     `""` for the root itself; None when outside it (or on another drive)."""
     try:
@@ -77,7 +77,7 @@ def root_relative(path: Union[str, os.PathLike], root: Union[str, os.PathLike]) 
     return rel.replace(os.sep, "/")
 
 
-def resolves_inside(path: Union[str, os.PathLike], root: Union[str, os.PathLike]) -> bool:
+def resolves_inside(path: str | os.PathLike, root: str | os.PathLike) -> bool:
     """Does `path`, symlinks resolved, lie inside `root` (symlinks resolved too)?"""
     real_root = os.path.realpath(root)
     real = os.path.realpath(path)
@@ -159,7 +159,7 @@ def too_big(limit: int) -> Skip:
     return Skip(f"over the {describe_size(limit)} limit", TOO_BIG)
 
 
-def content_skip(content: Union[bytes, str], max_size: int) -> Optional[Skip]:
+def content_skip(content: bytes | str, max_size: int) -> Skip | None:
     """Why this content is not checked (None: it is). `content`: a file's bytes, or an
     editor buffer's text (measured as its UTF-8 encoding, so both decide alike)."""
     if isinstance(content, str):

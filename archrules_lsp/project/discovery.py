@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from .conventions import RULE_DIR, RULE_FILE_NAMES, RULE_MARKERS, RULE_SUFFIXES, resolves_inside
 
@@ -103,7 +104,7 @@ def _expand(root: Path, entries: Sequence[str]) -> list[Path]:
     return out
 
 
-def discover_rules(root: Path, configured: Sequence[str] = (), config: "ProjectConfig | None" = None) -> RuleDiscovery:
+def discover_rules(root: Path, configured: Sequence[str] = (), config: ProjectConfig | None = None) -> RuleDiscovery:
     """The rule files of the project at `root`, in load order, and the ones skipped.
 
     `configured` (the command line's --rules or an editor setting; files or folders,
@@ -123,7 +124,7 @@ def discover_rules(root: Path, configured: Sequence[str] = (), config: "ProjectC
     return RuleDiscovery(list(unique.values()), found.warnings)
 
 
-def discover_rule_paths(root: Path, configured: Sequence[str] = (), config: "ProjectConfig | None" = None) -> list[Path]:
+def discover_rule_paths(root: Path, configured: Sequence[str] = (), config: ProjectConfig | None = None) -> list[Path]:
     """`discover_rules(...).paths` (the server's call until it shows the warnings too)."""
     return discover_rules(root, configured, config).paths
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator, Union
 
 from .config import ProjectConfig
 from .conventions import (
@@ -77,7 +77,8 @@ class FileSelector:
     `is_excluded(rel)` answers for one root-relative path (its folders included);
     `walk()` lists every candidate file, pruning excluded folders as it goes."""
 
-    def __init__(self, root: Path, config: ProjectConfig = ProjectConfig(), rule_files: Iterable[Path] = ()):
+    def __init__(self, root: Path, config: ProjectConfig | None = None, rule_files: Iterable[Path] = ()):
+        config = config if config is not None else ProjectConfig()
         self.root = Path(os.path.abspath(root))
         self.config = config
         self.gitignores = GitIgnores(self.root)
@@ -92,7 +93,7 @@ class FileSelector:
 
     # ------------------------------------------------------------ paths
 
-    def relative(self, path: Union[str, os.PathLike]) -> str | None:
+    def relative(self, path: str | os.PathLike) -> str | None:
         """`path` (absolute, or relative to the cwd) as a root-relative posix path; None if outside."""
         return root_relative(path, self.root)
 
@@ -120,9 +121,8 @@ class FileSelector:
             return True
         if _matches(self._exclude, rel):
             return True
-        if self._include[0] or self._include[1]:
-            if not _matches(self._include, rel):
-                return True
+        if (self._include[0] or self._include[1]) and not _matches(self._include, rel):
+            return True
         return bool(self.gitignores.decision(rel, False))
 
     def is_rule_file(self, rel: str) -> bool:
@@ -187,8 +187,8 @@ SYMLINK_OUTSIDE_ROOT = Skip("a symlink to a file outside the project", OUTSIDE_R
 _GROWTH_CHUNK = 1 << 20
 
 
-def read_source(path: Union[str, os.PathLike], max_size: int,
-                root: Union[str, os.PathLike, None] = None) -> Union[str, Skip]:
+def read_source(path: str | os.PathLike, max_size: int,
+                root: str | os.PathLike | None = None) -> str | Skip:
     """The file's text (UTF-8, BOM dropped, undecodable bytes replaced), or why it was skipped.
 
     With `root`, a symlink whose target lies outside `root` is not read (nothing

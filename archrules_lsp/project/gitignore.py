@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     import pathspec
@@ -20,9 +20,9 @@ class GitIgnores:
 
     def __init__(self, root: Path):
         self.root = Path(root)
-        self._specs: dict[str, Optional["pathspec.GitIgnoreSpec"]] = {}
+        self._specs: dict[str, pathspec.GitIgnoreSpec | None] = {}
 
-    def spec_for(self, folder: str) -> Optional["pathspec.GitIgnoreSpec"]:
+    def spec_for(self, folder: str) -> pathspec.GitIgnoreSpec | None:
         """The patterns of `folder`'s .gitignore (folder: root-relative posix, '' = root)."""
         try:
             return self._specs[folder]
@@ -52,7 +52,7 @@ class GitIgnores:
         self._specs[folder] = spec
         return spec
 
-    def decision(self, rel: str, is_dir: bool) -> Optional[bool]:
+    def decision(self, rel: str, is_dir: bool) -> bool | None:
         """True if ignored, False if re-included, None if no pattern matches `rel` itself.
 
         Only `rel` is looked at, not its folders (callers walk top-down)."""

@@ -21,18 +21,20 @@ about it; pass jobs=1 to stay in-process.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Union
 
 from .conventions import DEFAULT_MAX_FILE_SIZE, Skip
 from .files import read_source
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..engine import CheckOptions, CheckResult, Checker
+    from ..engine import Checker, CheckOptions, CheckResult
 
 Outcome = Union["CheckResult", Skip]
 
@@ -45,10 +47,10 @@ class CheckerSpec:
     """What a worker needs to build a Checker: picklable (rule paths, not compiled rules)."""
 
     rule_paths: tuple[str, ...]
-    options: Optional["CheckOptions"] = None
+    options: CheckOptions | None = None
 
-    def build(self) -> "Checker":
-        from ..engine import CheckOptions, Checker, load_rule_files
+    def build(self) -> Checker:
+        from ..engine import Checker, CheckOptions, load_rule_files
 
         ruleset = load_rule_files([str(p) for p in self.rule_paths])
         return Checker(ruleset, self.options if self.options is not None else CheckOptions())
@@ -62,9 +64,9 @@ class FixOutcome:
     not UTF-8, or changed meanwhile) or, with `write_failed`, because writing failed
     (a read-only file or folder: an error)."""
 
-    result: Union["CheckResult", Skip]
+    result: CheckResult | Skip
     fixes_applied: int = 0
-    unwritten: Optional[str] = None
+    unwritten: str | None = None
     write_failed: bool = False
 
 
@@ -81,14 +83,14 @@ def default_jobs() -> int:
 # ---------------------------------------------------------------- work on one file
 
 
-def check_file(checker: "Checker", root: str, rel: str, max_file_size: int) -> Outcome:
+def check_file(checker: Checker, root: str, rel: str, max_file_size: int) -> Outcome:
     text = read_source(os.path.join(root, rel), max_file_size, root)
     if isinstance(text, Skip):
         return text
     return checker.check(rel, text)
 
 
-def fix_file(checker: "Checker", root: str, rel: str, max_file_size: int) -> FixOutcome:
+def fix_file(checker: Checker, root: str, rel: str, max_file_size: int) -> FixOutcome:
     """Apply every safe fix (see `fix_text`), write the file if it changed (line endings
     and a UTF-8 BOM kept), and check it again.
 
@@ -113,7 +115,7 @@ def fix_file(checker: "Checker", root: str, rel: str, max_file_size: int) -> Fix
         return FixOutcome(checker.check(rel, original), 0, f"cannot write: {e.strerror or e}", True)
 
 
-def fix_text(checker: "Checker", rel: str, text: str) -> tuple[str, "CheckResult", int]:
+def fix_text(checker: Checker, rel: str, text: str) -> tuple[str, CheckResult, int]:
     """(fixed text, its CheckResult, fixes applied): safe fixes applied pass after pass
     until the text stops changing, at most MAX_FIX_PASSES passes.
 
@@ -140,7 +142,7 @@ def fix_text(checker: "Checker", rel: str, text: str) -> tuple[str, "CheckResult
     return text, result, applied
 
 
-def _fix_sites(result: "CheckResult") -> set[tuple[str, int, int]]:
+def _fix_sites(result: CheckResult) -> set[tuple[str, int, int]]:
     """Where the safe rule fixes of `result` apply: (rule id, line, column)."""
     return {(f.rule_id, f.span.line, f.span.column) for f in result.findings
             if f.rule_fix is not None and f.rule_fix.safe}
@@ -149,7 +151,7 @@ def _fix_sites(result: "CheckResult") -> set[tuple[str, int, int]]:
 READ_ONLY = "cannot write: the file is read-only"
 
 
-def _unwritable_reason(path: str, data: bytes, checked: str) -> Optional[str]:
+def _unwritable_reason(path: str, data: bytes, checked: str) -> str | None:
     """Why the fixes of `checked` (the text as read) must not replace `data` (the file's
     bytes now) at `path`; None if they may."""
     try:
@@ -182,35 +184,31 @@ def _write_atomically(path: str, data: bytes) -> None:
             fh.write(data)
         os.chmod(tmp, stat.S_IMODE(st.st_mode))
         if hasattr(os, "chown"):
-            try:
+            with contextlib.suppress(OSError):  # not allowed (not root): the file is ours anyway
                 os.chown(tmp, st.st_uid, st.st_gid)
-            except OSError:
-                pass  # not allowed (not root): the file is ours anyway
         os.replace(tmp, target)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
 
 
 # ---------------------------------------------------------------- workers
 
-Transform = Callable[[str, object], object]
+Transform = Callable[[str, Any], Any]  # (rel, outcome) -> what the scan yields instead
 
-_worker_checker: Optional["Checker"] = None
+_worker_checker: Checker | None = None
 _worker_root = ""
 _worker_max = DEFAULT_MAX_FILE_SIZE
 _worker_one_file: Callable = check_file
-_worker_transform: Optional[Transform] = None
+_worker_transform: Transform | None = None
 
 
-_worker_error: Optional[BaseException] = None
+_worker_error: BaseException | None = None
 
 
-def _init_worker(checker: Union["Checker", CheckerSpec], root: str, max_file_size: int, one_file: Callable,
-                 transform: Optional[Transform]) -> None:
+def _init_worker(checker: Checker | CheckerSpec, root: str, max_file_size: int, one_file: Callable,
+                 transform: Transform | None) -> None:
     """Forked workers get the parent's Checker itself (fork does not pickle a Process's
     arguments); spawned ones get a CheckerSpec and load the rules once, here.
 
@@ -235,6 +233,7 @@ def _work_chunk(rels: Sequence[str]) -> list[tuple[str, object]]:
         raise RuntimeError(f"worker could not load the rules: {_worker_error}")
     checker, root, size, one_file, transform = (
         _worker_checker, _worker_root, _worker_max, _worker_one_file, _worker_transform)
+    assert checker is not None  # set by _init_worker, or _worker_error is
     out = []
     for rel in rels:
         if not checker.applies_to(rel):
@@ -274,7 +273,7 @@ def _run(root, rels, checker, one_file, jobs, max_file_size, should_stop, transf
             jobs = 1  # a built Checker cannot cross a spawn boundary
     if jobs <= 1 or len(rels) < IN_PROCESS_BELOW:
         if built is None:
-            built = spec.build()  # type: ignore[union-attr]
+            built = spec.build()
         for rel in rels:
             if should_stop is not None and should_stop():
                 return
@@ -288,8 +287,8 @@ def _run(root, rels, checker, one_file, jobs, max_file_size, should_stop, transf
 
     if can_fork:
         if built is None:
-            built = spec.build()  # type: ignore[union-attr]
-        ctx = multiprocessing.get_context("fork")
+            built = spec.build()
+        ctx: multiprocessing.context.BaseContext = multiprocessing.get_context("fork")
     else:  # pragma: no cover - Windows / macOS
         ctx = multiprocessing.get_context("spawn")
     pool = ctx.Pool(jobs, initializer=_init_worker,
@@ -306,16 +305,16 @@ def _run(root, rels, checker, one_file, jobs, max_file_size, should_stop, transf
 
 
 def scan(
-    root: Union[str, Path],
+    root: str | Path,
     rels: Iterable[str],
-    checker: Union["Checker", CheckerSpec],
+    checker: Checker | CheckerSpec,
     *,
     jobs: int = 0,
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
-    should_stop: Optional[Callable[[], bool]] = None,
-    transform: Optional[Transform] = None,
-    spec: Optional[CheckerSpec] = None,
-) -> Iterator[tuple[str, Outcome]]:
+    should_stop: Callable[[], bool] | None = None,
+    transform: Transform | None = None,
+    spec: CheckerSpec | None = None,
+) -> Iterator[tuple[str, Any]]:  # Outcome, or what `transform` made of it
     """Check `rels` (root-relative posix paths); yield (rel, CheckResult | Skip) in their order.
 
     Files no active rule applies to are left out. `checker`: a built Checker, or a
@@ -332,16 +331,16 @@ def scan(
 
 
 def scan_and_fix(
-    root: Union[str, Path],
+    root: str | Path,
     rels: Iterable[str],
-    checker: Union["Checker", CheckerSpec],
+    checker: Checker | CheckerSpec,
     *,
     jobs: int = 0,
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
-    should_stop: Optional[Callable[[], bool]] = None,
-    transform: Optional[Transform] = None,
-    spec: Optional[CheckerSpec] = None,
-) -> Iterator[tuple[str, FixOutcome]]:
+    should_stop: Callable[[], bool] | None = None,
+    transform: Transform | None = None,
+    spec: CheckerSpec | None = None,
+) -> Iterator[tuple[str, Any]]:  # FixOutcome, or what `transform` made of it
     """Like `scan`, but first applies each file's safe fixes and writes it back;
     yields (rel, FixOutcome) (`transform` gets the FixOutcome)."""
     return _run(root, rels, checker, fix_file, jobs, max_file_size, should_stop, transform, spec)

@@ -53,7 +53,7 @@ def test_github_output_cannot_forge_a_workflow_command(tmp_path):
     assert len(lines) == 2 and all(line.startswith("::warning file=app/") for line in lines)
     assert not any(line.startswith("::error") for line in lines)
     # `:` and `,` escaped in properties, line breaks as %0A, controls shown as escapes
-    assert f"file=app/a.py\\n%3A%3Aerror file=forged.py%2Cline=1%3A%3Aforged,line=1" in proc.stdout
+    assert "file=app/a.py\\n%3A%3Aerror file=forged.py%2Cline=1%3A%3Aforged,line=1" in proc.stdout
 
 
 def test_github_escapes_percent_and_line_breaks_in_messages(tmp_path):

@@ -224,11 +224,13 @@ def test_json_findings_carry_severity_message_and_suggestion(json_run):
         # several findings of one rule in a file are told apart by what their message names
         match = next((f for f in candidates if all(m in f["message"] for m in mentions)), None)
         if match is None:
-            problems.append(f"{path}:{line}:{col} {rule}: no message naming {mentions} in {[f['message'] for f in candidates]}")
+            problems.append(f"{path}:{line}:{col} {rule}: no message naming {mentions} "
+                            f"in {[f['message'] for f in candidates]}")
             continue
         candidates.remove(match)
         if match["severity"] != rules[rule]["severity"]:
-            problems.append(f"{path}:{line} {rule}: severity {match['severity']!r}, rule says {rules[rule]['severity']!r}")
+            problems.append(f"{path}:{line} {rule}: severity {match['severity']!r}, "
+                            f"rule says {rules[rule]['severity']!r}")
         # the rule's text; a YAML block scalar's trailing newline may be dropped
         if match["suggestion"].rstrip("\n") != rules[rule]["suggestion"].rstrip("\n"):
             problems.append(f"{path}:{line} {rule}: suggestion {match['suggestion']!r}")

@@ -34,7 +34,8 @@ def test_include_restricts_the_walk(tmp_path):
 
 
 def test_rule_files_are_not_checked(tmp_path):
-    rules = 'rules:\n  - id: BG-1\n    name: no processing\n    anti_patterns:\n      - pattern: "processing"\n        message: m\n'
+    rules = ('rules:\n  - id: BG-1\n    name: no processing\n    anti_patterns:\n'
+             '      - pattern: "processing"\n        message: m\n')
     root = make_project(tmp_path, {"a.py": "processing\n"}, rules=rules)
     assert reported_paths(run(["check"], root)) == ["a.py"]
 

@@ -82,7 +82,8 @@ def test_single_file_markers(tmp_path):
     touch(tmp_path / ".architecture-rules.yml")
     assert discover_rule_paths(tmp_path) == [tmp_path / ".architecture-rules.yml"]
     touch(tmp_path / ".architecture-rules.yaml")
-    assert discover_rule_paths(tmp_path) == [tmp_path / ".architecture-rules.yaml", tmp_path / ".architecture-rules.yml"]
+    assert discover_rule_paths(tmp_path) == [tmp_path / ".architecture-rules.yaml",
+                                             tmp_path / ".architecture-rules.yml"]
 
 
 def test_folder_wins_over_single_file(tmp_path):

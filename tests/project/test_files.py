@@ -19,7 +19,7 @@ def make(root: Path, files: dict[str, str | bytes]) -> None:
             p.write_text(content, encoding="utf-8")
 
 
-def walk(root, config=ProjectConfig(), rule_files=()):
+def walk(root, config=None, rule_files=()):
     return list(FileSelector(root, config, rule_files).walk())
 
 

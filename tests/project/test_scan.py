@@ -3,7 +3,7 @@ import pickle
 
 import pytest
 
-from archrules_lsp.engine import CheckOptions, CheckResult, Checker, load_rule_text
+from archrules_lsp.engine import Checker, CheckOptions, CheckResult, load_rule_text
 from archrules_lsp.engine.model import RuleSet
 from archrules_lsp.project import scan as scan_module
 from archrules_lsp.project.conventions import Skip

@@ -140,14 +140,16 @@ HOSTILE_RULES = {
     "python tag": "rules:\n  - !!python/object/apply:os.system ['echo pwned']\n",
     "billion laughs": "a: &a ['x','x','x','x','x','x','x','x','x']\n"
                       + "".join(f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
-                                for p, c in zip("abcdefgh", "bcdefghi"))
+                                for p, c in zip("abcdefgh", "bcdefghi", strict=True))
                       + "rules: *i\n",
     "recursive alias": "rules: &r\n  - *r\n",
     "deep nesting": "rules: " + "[" * 5000 + "]" * 5000 + "\n",
-    "bad regex": "rules:\n  - id: X\n    name: x\n    anti_patterns:\n      - pattern: '(unclosed'\n        message: m\n",
+    "bad regex": "rules:\n  - id: X\n    name: x\n    anti_patterns:\n"
+                 "      - pattern: '(unclosed'\n        message: m\n",
     "backtracking regex": "rules:\n  - id: X\n    name: x\n    anti_patterns:\n"
                           "      - pattern: '(a+)+$'\n        message: m\n",
-    "backreference": "rules:\n  - id: X\n    name: x\n    anti_patterns:\n      - pattern: '(a)\\1'\n        message: m\n",
+    "backreference": "rules:\n  - id: X\n    name: x\n    anti_patterns:\n"
+                     "      - pattern: '(a)\\1'\n        message: m\n",
     "huge repetition": "rules:\n  - id: X\n    name: x\n    anti_patterns:\n"
                        "      - pattern: 'a{1000}{1000}'\n        message: m\n",
     "bad fix group": "rules:\n  - id: X\n    name: x\n    anti_patterns:\n"

@@ -13,17 +13,19 @@ included, never count), else 0. --exit-zero turns 1 into 0.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from ...project.conventions import resolve_selection, resolves_inside
 from ..console import Painter, display_path, err, printable, wants_color
 from ..exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from ..file_report import FileReport
 from ..project_setup import Project, UsageError, load_project, print_load_problems
-from ..report import Format, FixProblem, RunState
+from ..report import FixProblem, Format, RunState
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...engine import Checker, CheckOptions
@@ -52,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
     if fmt.load_problems_on_stderr:
         print_load_problems(project, stderr_paint)
     for token in unmatched:
-        err(f"archrules: {stderr_paint('warning', 'yellow')}: no rule matches '{printable(token)}' (--select / --ignore)")
+        err(f"archrules: {stderr_paint('warning', 'yellow')}: no rule matches '{printable(token)}' "
+            "(--select / --ignore)")
     run_scan(args, project, checker, options, rels, state, fmt)
     report_after_scan(args, state, fmt, stderr_paint)
     return exit_status(args, project, state)
@@ -63,10 +66,10 @@ def split_ids(values: Iterable[str]) -> list[str]:
     return [t.strip() for v in values for t in v.split(",") if t.strip()]
 
 
-def build_checker(args: argparse.Namespace, project: Project) -> tuple["Checker", "CheckOptions", tuple[str, ...]]:
+def build_checker(args: argparse.Namespace, project: Project) -> tuple[Checker, CheckOptions, tuple[str, ...]]:
     """The Checker for this run, its options, and the --select / --ignore tokens that matched no rule.
     --select replaces the config's `select`; --ignore adds to its `ignore`."""
-    from ...engine import UNUSED_SUPPRESSION, CheckOptions, Checker
+    from ...engine import UNUSED_SUPPRESSION, Checker, CheckOptions
 
     config = project.config
     selection = resolve_selection(split_ids(args.select) or config.select,
@@ -82,7 +85,7 @@ def build_checker(args: argparse.Namespace, project: Project) -> tuple["Checker"
     return Checker(project.ruleset, options), options, selection.unmatched
 
 
-def collect_paths(args: argparse.Namespace, selector: "FileSelector", root: Path) -> list[str]:
+def collect_paths(args: argparse.Namespace, selector: FileSelector, root: Path) -> list[str]:
     """Root-relative files to check, sorted and unique. Raises UsageError for bad paths."""
     if not args.paths:
         return list(selector.walk())
@@ -108,7 +111,7 @@ def collect_paths(args: argparse.Namespace, selector: "FileSelector", root: Path
     return sorted(rels)
 
 
-def run_scan(args: argparse.Namespace, project: Project, checker: "Checker", options: "CheckOptions",
+def run_scan(args: argparse.Namespace, project: Project, checker: Checker, options: CheckOptions,
              rels: list[str], state: RunState, fmt: Format) -> None:
     """Check (or fix) the files, feeding each file's report to the format and the counters."""
     from ...project.scan import CheckerSpec, scan, scan_and_fix
@@ -164,7 +167,5 @@ def exit_status(args: argparse.Namespace, project: Project, state: RunState) -> 
 def _survive_undecodable_names() -> None:
     """Text and github escape what they print; the JSON formats encode names as valid
     text themselves. Should anything unencodable be left, replace it rather than crash."""
-    try:
+    with contextlib.suppress(AttributeError, ValueError):  # not a TextIOWrapper (tests, wrappers)
         sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
-    except (AttributeError, ValueError):  # not a TextIOWrapper (tests, wrappers)
-        pass

@@ -1,4 +1,5 @@
-"""GitHub Actions workflow commands: `::error file=...,line=...,col=...,endLine=...,endColumn=...,title=BG-001::message`.
+"""GitHub Actions workflow commands:
+`::error file=...,line=...,col=...,endLine=...,endColumn=...,title=BG-001::message`.
 
 error -> `::error`, warning -> `::warning`, info and hint -> `::notice`. Paths are
 relative to the current folder (the workspace root in a workflow). Rule-file problems

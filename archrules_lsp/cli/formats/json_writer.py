@@ -72,11 +72,11 @@ class StreamedDocument:
         self._key(key)
         _write(self.out, value, self.indent, self.depth + 1)
 
-    def open_list(self, key: str) -> "StreamedList":
+    def open_list(self, key: str) -> StreamedList:
         self._key(key)
         return StreamedList(self.out, self.indent, self.depth + 1)
 
-    def open_object(self, key: str) -> "StreamedDocument":
+    def open_object(self, key: str) -> StreamedDocument:
         self._key(key)
         return StreamedDocument(self.out, self.indent, self.depth + 1)
 

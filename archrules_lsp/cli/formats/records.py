@@ -6,7 +6,8 @@
 
 1-based lines and columns (code points), ends exclusive. Built with the C string
 encoder and f-strings: json.dumps of a dict per finding would be most of a large
-run's output time. Equivalent to json.dumps(record, ensure_ascii=False)."""
+run's output time. Equivalent to json.dumps(record, ensure_ascii=False). (`%` templates,
+not f-strings: JSON's braces would all have to be doubled.)"""
 
 from __future__ import annotations
 
@@ -37,11 +38,11 @@ class FindingEncoder:
             fix_json = "null"
         else:
             edits = ", ".join(
-                '{"line": %d, "column": %d, "end_line": %d, "end_column": %d, "new_text": %s}'
+                '{"line": %d, "column": %d, "end_line": %d, "end_column": %d, "new_text": %s}'  # noqa: UP031
                 % (*one_based(e.span), _string(e.new_text)) for e in fix.edits)
-            fix_json = '{"title": %s, "safe": %s, "edits": [%s]}' % (
+            fix_json = '{"title": %s, "safe": %s, "edits": [%s]}' % (  # noqa: UP031
                 _string(fix.title), "true" if fix.safe else "false", edits)
-        return ('{"path": %s, "line": %d, "column": %d, "end_line": %d, "end_column": %d, "rule": %s, '
+        return ('{"path": %s, "line": %d, "column": %d, "end_line": %d, "end_column": %d, "rule": %s, '  # noqa: UP031
                 '"severity": "%s", "message": %s, "suggestion": %s, "fix": %s}'
                 % (rel_json, line, col, end_line, end_col, _string(f.rule_id), f.severity.value,
                    _string(f.message), self.suggestion(f.suggestion), fix_json))
@@ -50,7 +51,7 @@ class FindingEncoder:
 def note_json(rel_json: str, n) -> str:
     line, col, _, _ = one_based(n.span)
     rule = _string(n.rule_id) if n.rule_id else "null"
-    return ('{"path": %s, "line": %d, "column": %d, "message": %s, "rule": %s}'
+    return ('{"path": %s, "line": %d, "column": %d, "message": %s, "rule": %s}'  # noqa: UP031
             % (rel_json, line, col, _string(n.message), rule))
 
 

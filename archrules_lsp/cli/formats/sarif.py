@@ -9,6 +9,7 @@ Results are encoded in the workers and streamed out as they arrive."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from ... import __version__
@@ -119,7 +120,7 @@ class SarifFormat(Format):
         for p in self.state.project.load_problems:
             n: dict = {"level": LEVEL[p.severity], "message": {"text": p.message}}
             if p.path is not None:
-                reg = region(p.line, p.column, p.line, p.column) if p.line is not None else None
+                reg = region(p.line, p.column, p.line, p.column) if p.line and p.column else None
                 rel = root_relative(p.path, root)
                 n["locations"] = ([location(Path(p.path).as_uri(), reg, None, quoted=True)] if rel is None
                                   else [location(rel, reg)])
@@ -131,7 +132,7 @@ class SarifFormat(Format):
     def end(self) -> None:
         self.results.close()
         config_notes = self._configuration_notifications()
-        invocation = {"executionSuccessful": not self.state.project.has_errors}
+        invocation: dict[str, Any] = {"executionSuccessful": not self.state.project.has_errors}
         if config_notes:
             invocation["toolConfigurationNotifications"] = config_notes
         if self.notes:
