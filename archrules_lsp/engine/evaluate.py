@@ -111,7 +111,7 @@ class Checker:
         self._entry_groups = list(entry_groups.items())
         self._anti_groups = list(anti_groups.items())
         self._plans: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
-        self._fixed: Optional[tuple[str, str, CheckResult]] = None  # fixes_for's last (path, text, result)
+        self._fixed: Optional[tuple[str, str, CheckResult]] = None  # check_with_fixes' last (path, text, result)
 
     # ------------------------------------------------------------ which checks apply
 
@@ -146,15 +146,19 @@ class Checker:
         checks, and once more (all fixes together) to tell which fixes are safe."""
         return self._check(path, text, self.options.fixes)
 
-    def fixes_for(self, path: str, text: str, finding: Finding) -> tuple[Fix, ...]:
-        """The fixes of one finding of `check(path, text)`, for a Checker whose options
-        leave fixes out (the server asks when the user opens the quick-fix menu).
-        The last file's fixes are kept, so asking again for the same text costs nothing."""
+    def check_with_fixes(self, path: str, text: str) -> CheckResult:
+        """`check` with every fix computed, whatever the options say (fixAll, code actions).
+        The last file's result is kept: asking again for the same text costs nothing."""
         cached = self._fixed
         if cached is None or cached[0] != path or cached[1] != text:
             cached = (path, text, self._check(path, text, True))
             self._fixed = cached
-        for f in cached[2].findings:
+        return cached[2]
+
+    def fixes_for(self, path: str, text: str, finding: Finding) -> tuple[Fix, ...]:
+        """The fixes of one finding of `check(path, text)`, for a Checker whose options
+        leave fixes out (the server asks when the user opens the quick-fix menu)."""
+        for f in self.check_with_fixes(path, text).findings:
             if f.rule_id == finding.rule_id and f.span == finding.span and f.message == finding.message:
                 return f.fixes
         return ()

@@ -265,3 +265,4 @@ def test_fixes_can_be_left_out_and_computed_on_demand(seed_checker):
     assert all(f.fixes == () for f in quick.findings)
     assert [lazy.fixes_for(path, text, f) for f in quick.findings] == [f.fixes for f in eager.findings]
     assert any(lazy.fixes_for(path, text, f) for f in quick.findings)
+    assert lazy.check_with_fixes(path, text) == eager
