@@ -24,7 +24,7 @@ meaningful, and never let an error widen where a check applies):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -123,6 +123,16 @@ def _first_line(ctx: Context, node: Node) -> Span:
 # ---------------------------------------------------------------- rule
 
 
+@dataclass
+class _RuleParts:
+    """What a rule mapping's keys gave, before the rule is put together."""
+
+    fields: dict = field(default_factory=dict)
+    patterns: list[tuple[PatternEntry, frozenset[str], Node]] = field(default_factory=list)
+    anti: list[AntiPattern] = field(default_factory=list)
+    patterns_node: Optional[Node] = None
+
+
 def build_rule(ctx: Context, node: Node, group: str) -> Optional[BuiltRule]:
     ctx.rule_id = None
     if not ctx.usable(node):
@@ -136,66 +146,13 @@ def build_rule(ctx: Context, node: Node, group: str) -> Optional[BuiltRule]:
 
     rule_id, id_span = _read_id(ctx, node, keys.get("id"))
     ctx.rule_id = rule_id
-    fields: dict = {}
-    patterns: list[tuple[PatternEntry, frozenset[str], Node]] = []
-    anti: list[AntiPattern] = []
-    patterns_node: Optional[Node] = None
-    for key, key_node, value in pairs:
-        if key == "id":
-            continue
-        if key not in schema.RULE_KEYS:
-            ctx.warn(key_node, schema.unknown_key_message(key, schema.RULE))
-        elif key in ("name", "description", "suggestion", "url"):
-            text = read_text(ctx, key, value, required=key == "name")
-            if text is not None:
-                fields[key] = text
-        elif key == "severity":
-            fields["severity"] = _read_severity(ctx, value)
-        elif key == "enabled":
-            enabled = read_bool(ctx, key, value)
-            if enabled is not None:
-                fields["enabled"] = enabled
-        elif key == "patterns":
-            patterns_node = key_node
-            for item in _read_list(ctx, key, value, "`- file: ...`"):
-                built = build_pattern_entry(ctx, item)
-                if built is not None:
-                    patterns.append(built)
-        elif key == "anti_patterns":
-            for item in _read_list(ctx, key, value, "`- pattern: ...`"):
-                built_anti = build_anti_pattern(ctx, item)
-                if built_anti is not None:
-                    anti.append(built_anti)
-
+    parts = _read_rule_keys(ctx, pairs)
+    fields, patterns, anti = parts.fields, parts.patterns, parts.anti
     if "url" in fields and not _URL.match(fields["url"]):
         ctx.warn(keys["url"][1], "`url` should be an absolute link (https://...)")
-    # a one-line title: `name: |` (a block keeps its line breaks) is folded onto one line
-    name = " ".join(fields.get("name", "").split())
-    if not name.strip():
-        if "name" not in keys:
-            ctx.report(id_span, "rule has no `name`" + ("; its id is used instead" if rule_id else ""))
-        elif "name" in fields:  # blank; a value of the wrong type is reported already
-            ctx.report(keys["name"][1], "`name` is empty" + ("; the rule's id is used instead" if rule_id else ""))
-        name = rule_id or ""
-
-    scoped_by_patterns = any(a.file is None for a in anti)
-    if patterns_node is not None and not patterns and scoped_by_patterns and _declares_items(keys["patterns"][1]):
-        ctx.report(
-            patterns_node,
-            "no `patterns` entry loaded, and the `anti_patterns` without their own `file` take their "
-            "files from `patterns`: the rule is not loaded until the `patterns` errors are fixed",
-        )
+    name = _rule_name(ctx, fields, keys, rule_id, id_span)
+    if not _check_scope(ctx, parts, keys, id_span):
         return None
-    for entry, written, entry_node in patterns:
-        if written <= {"file", "when_contains"} and not scoped_by_patterns:
-            ctx.warn(
-                entry_node,
-                "this `patterns` entry only names files and checks nothing: add `must_contain`, "
-                "`should_match`, ... or an `anti_patterns` item without its own `file`",
-            )
-    if not patterns and not anti and "patterns" not in keys and "anti_patterns" not in keys:
-        ctx.warn(id_span, "rule checks nothing: give it `patterns` or `anti_patterns`")
-
     if rule_id is None:
         return None
     rule = Rule(
@@ -212,6 +169,71 @@ def build_rule(ctx: Context, node: Node, group: str) -> Optional[BuiltRule]:
         group=group,
     )
     return BuiltRule(rule, id_span)
+
+
+def _read_rule_keys(ctx: Context, pairs: list[tuple[str, Node, Node]]) -> _RuleParts:
+    parts = _RuleParts()
+    for key, key_node, value in pairs:
+        if key == "id":
+            continue
+        if key not in schema.RULE_KEYS:
+            ctx.warn(key_node, schema.unknown_key_message(key, schema.RULE))
+        elif key in ("name", "description", "suggestion", "url"):
+            text = read_text(ctx, key, value, required=key == "name")
+            if text is not None:
+                parts.fields[key] = text
+        elif key == "severity":
+            parts.fields["severity"] = _read_severity(ctx, value)
+        elif key == "enabled":
+            enabled = read_bool(ctx, key, value)
+            if enabled is not None:
+                parts.fields["enabled"] = enabled
+        elif key == "patterns":
+            parts.patterns_node = key_node
+            built = (build_pattern_entry(ctx, item) for item in _read_list(ctx, key, value, "`- file: ...`"))
+            parts.patterns += [b for b in built if b is not None]
+        elif key == "anti_patterns":
+            built_anti = (build_anti_pattern(ctx, item) for item in _read_list(ctx, key, value, "`- pattern: ...`"))
+            parts.anti += [b for b in built_anti if b is not None]
+    return parts
+
+
+def _rule_name(ctx: Context, fields: dict, keys: dict, rule_id: Optional[str], id_span: Span) -> str:
+    """A one-line title: `name: |` (a block keeps its line breaks) is folded onto one line;
+    a missing or blank name is reported, and the id stands in."""
+    name = " ".join(fields.get("name", "").split())
+    if not name.strip():
+        if "name" not in keys:
+            ctx.report(id_span, "rule has no `name`" + ("; its id is used instead" if rule_id else ""))
+        elif "name" in fields:  # blank; a value of the wrong type is reported already
+            ctx.report(keys["name"][1], "`name` is empty" + ("; the rule's id is used instead" if rule_id else ""))
+        name = rule_id or ""
+    return name
+
+
+def _check_scope(ctx: Context, parts: _RuleParts, keys: dict, id_span: Span) -> bool:
+    """Warnings about what the rule checks; False when it must not load (its anti-patterns
+    would run on every file, their `patterns` scope having failed)."""
+    patterns, anti = parts.patterns, parts.anti
+    scoped_by_patterns = any(a.file is None for a in anti)
+    if (parts.patterns_node is not None and not patterns and scoped_by_patterns
+            and _declares_items(keys["patterns"][1])):
+        ctx.report(
+            parts.patterns_node,
+            "no `patterns` entry loaded, and the `anti_patterns` without their own `file` take their "
+            "files from `patterns`: the rule is not loaded until the `patterns` errors are fixed",
+        )
+        return False
+    for _, written, entry_node in patterns:
+        if written <= {"file", "when_contains"} and not scoped_by_patterns:
+            ctx.warn(
+                entry_node,
+                "this `patterns` entry only names files and checks nothing: add `must_contain`, "
+                "`should_match`, ... or an `anti_patterns` item without its own `file`",
+            )
+    if not patterns and not anti and "patterns" not in keys and "anti_patterns" not in keys:
+        ctx.warn(id_span, "rule checks nothing: give it `patterns` or `anti_patterns`")
+    return True
 
 
 def _peek_id(node: MappingNode) -> Optional[str]:
