@@ -12,7 +12,7 @@ import logging
 import os
 import sys
 import threading
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 LEVELS = ("error", "warning", "info", "debug")
 
@@ -45,7 +45,7 @@ class ClientLogHandler(logging.Handler):
             self._busy = False
 
 
-def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     from .. import __version__
 
     parser = argparse.ArgumentParser(prog="archrules-lsp", description="The archrules language server.")
@@ -61,7 +61,7 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def setup_logging(level_name: Optional[str]) -> None:
+def setup_logging(level_name: str | None) -> None:
     """stderr gets warnings and errors unless --log-level asks for more: editors record
     the server's stderr as errors (Neovim's :LspLog marks every line [ERROR]); the
     client's log (window/logMessage) gets the logLevel setting's level."""
@@ -90,12 +90,12 @@ def protocol_streams():
     os.dup2(null, 0)
     os.close(null)
     os.dup2(2, 1)
-    sys.stdin = open(os.devnull, encoding="utf-8")
+    sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - open for the process's life
     sys.stdout = sys.stderr
     return proto_in, proto_out
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     setup_logging(args.log_level)
     from .app import create_server
@@ -115,7 +115,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 return 2
             server.start_ws(args.host, args.port)
         else:
-            server.start_io(*protocol_streams())
+            from .protocol import serve_stdio
+
+            serve_stdio(server, *protocol_streams())
     except KeyboardInterrupt:
         pass
     # LSP: exit code 0 after a shutdown request, 1 without one (exit alone, or the client went away)

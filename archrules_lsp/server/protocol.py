@@ -10,7 +10,8 @@ import functools
 import inspect
 import json
 import logging
-from typing import TYPE_CHECKING, Any, TypeVar
+import threading
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from lsprotocol import types as t
 from pygls.exceptions import (
@@ -19,14 +20,18 @@ from pygls.exceptions import (
     JsonRpcInvalidRequest,
     JsonRpcServerNotInitialized,
 )
+from pygls.io_ import StdoutWriter
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
+
+from .framing import FrameParser
 
 if TYPE_CHECKING:
     from .app import ArchrulesServer
 
 log = logging.getLogger("archrules_lsp.server")
 _T = TypeVar("_T")
+READ_CHUNK = 64 * 1024  # bytes asked of the transport per read
 
 
 class _Malformed:
@@ -53,7 +58,7 @@ class ArchrulesProtocol(LanguageServerProtocol):
     - an answer to a request the server cancelled meanwhile is dropped (pygls raised).
     """
 
-    _server: "ArchrulesServer"
+    _server: ArchrulesServer
 
     def structure_message(self, data):
         try:
@@ -64,7 +69,25 @@ class ArchrulesProtocol(LanguageServerProtocol):
                 return _Malformed(data, exc)
             raise
 
+    def handle_body(self, body: bytes) -> None:
+        """One message body from the transport (see framing.py): parsed, then handled.
+
+        A body that is not JSON (or not UTF-8, or nested too deep) is dropped with a log
+        line: its id cannot be known, and a response with a null id upsets some clients."""
+        try:
+            message = json.loads(body, object_hook=self.structure_message)
+        except Exception as exc:  # noqa: BLE001 - anything unreadable is dropped, never fatal
+            log.warning("dropped a message that is not valid JSON (%s): %s", _cause(exc), _excerpt(body))
+            return
+        try:
+            self.handle_message(message)
+        except Exception:  # noqa: BLE001 - one message must not stop the reader
+            log.exception("error while handling a message: %s", _excerpt(body))
+
     def handle_message(self, message):
+        if not isinstance(message, _Malformed) and getattr(message, "jsonrpc", None) != self.VERSION:
+            self._refuse_non_message(message)
+            return
         if isinstance(message, _Malformed):
             self._refuse_malformed(message)
             return
@@ -99,6 +122,20 @@ class ArchrulesProtocol(LanguageServerProtocol):
             log.debug("answer to request %r arrived after it was cancelled; dropped", msg_id)
             return
         super()._handle_response(msg_id, result, error)
+
+    def _refuse_non_message(self, value) -> None:
+        """Valid JSON that is no JSON-RPC 2.0 message (no or another `jsonrpc`, an array,
+        a scalar): refused when it has a method and an id (pygls would leave the client
+        waiting), else dropped."""
+        data = value if isinstance(value, dict) else {
+            key: getattr(value, key) for key in ("id", "method") if hasattr(value, key)}
+        msg_id, method = data.get("id"), data.get("method")
+        if isinstance(method, str) and isinstance(msg_id, (str, int)) and not isinstance(msg_id, bool):
+            log.warning("%s request %r refused: not a JSON-RPC 2.0 message", method, msg_id)
+            self._send_response(msg_id, error=JsonRpcInvalidRequest(
+                f"{method}: not a JSON-RPC 2.0 message (\"jsonrpc\": \"2.0\" missing)").to_response_error())
+            return
+        log.warning("dropped a message that is not JSON-RPC 2.0 (%s)", type(value).__name__)
 
     def _refuse_malformed(self, message: _Malformed) -> None:
         data, error = message.data, message.error
@@ -142,7 +179,7 @@ class ArchrulesProtocol(LanguageServerProtocol):
         if self.writer is None:
             log.error("cannot send %s: no transport", method)
             return
-        body = '{"jsonrpc":"2.0","method":%s,"params":%s}' % (json.dumps(method), params_json)
+        body = f'{{"jsonrpc":"2.0","method":{json.dumps(method)},"params":{params_json}}}'
         data = body.encode("utf-8")
         if self._include_headers:
             data = (f"Content-Length: {len(data)}\r\n"
@@ -177,6 +214,12 @@ class ArchrulesProtocol(LanguageServerProtocol):
             yield handler, (params,), None
 
 
+def _excerpt(data: bytes, size: int = 80) -> str:
+    """The start of an untrusted message, printable (no raw control characters in logs)."""
+    text = repr(data[:size])
+    return text + (f" ... ({len(data):,} bytes)" if len(data) > size else "")
+
+
 def _cause(error: BaseException) -> str:
     """The innermost validation problem of a cattrs error, in one line."""
     while error.__cause__ is not None:
@@ -202,3 +245,37 @@ def _converter():
 def structure(data: Any, type_: type[_T]) -> _T:
     """LSP JSON -> an lsprotocol object, with a converter like pygls' own (public API)."""
     return _converter().structure(data, type_)
+
+
+async def _read_messages(protocol: ArchrulesProtocol, read_chunk, stop: threading.Event) -> None:
+    """Bytes from the transport -> FrameParser -> the protocol, until end of input or stop."""
+    frames = FrameParser()
+    while not stop.is_set():
+        data = await read_chunk()
+        if not data:
+            log.info("the client closed the connection")
+            return
+        for body in frames.feed(data):
+            protocol.handle_body(body)
+
+
+def serve_stdio(server: ArchrulesServer, stdin: BinaryIO, stdout: BinaryIO) -> None:
+    """pygls' `start_io`, reading through framing.FrameParser instead of pygls' reader
+    (pygls/io_.py `run_async`, which goes deaf after one framing error).
+
+    Returns at `exit` (pygls calls sys.exit) or when stdin closes."""
+    server._stop_event = stop = threading.Event()  # what pygls' shutdown() sets
+    server.protocol.set_writer(StdoutWriter(stdout))
+
+    async def read_chunk() -> bytes:
+        # one thread of the server's pool blocks on stdin, as in pygls (gotcha G3)
+        return await asyncio.get_running_loop().run_in_executor(server.thread_pool, stdin.read1, READ_CHUNK)
+
+    try:
+        asyncio.run(_read_messages(server.protocol, read_chunk, stop))
+    except BrokenPipeError:
+        log.error("the client is gone (broken pipe); exiting")
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        server.shutdown()
