@@ -18,6 +18,7 @@ from ..project.discovery import DiscoveryWarning, discover_rules, find_root
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import RuleSet
+    from .console import Painter
 
 NO_RULES = "no rule files found: create .architecture-rules/ or pass --rules"
 
@@ -76,7 +77,7 @@ def _without_prefix(problem: str, path: str) -> str:
 
 
 def resolve_root(args: argparse.Namespace) -> Path:
-    if getattr(args, "root", None):
+    if args.root:
         root = Path(os.path.abspath(args.root))
         if not root.is_dir():
             raise UsageError(f"--root {args.root}: not a folder")
@@ -88,7 +89,7 @@ def load_project(args: argparse.Namespace) -> Project:
     """Raises UsageError when there is nothing to load at all."""
     root = resolve_root(args)
     config, problems = read_project_config(root)
-    configured = [os.path.abspath(p) for p in getattr(args, "rules", []) or []]
+    configured = [os.path.abspath(p) for p in args.rules]
     found = discover_rules(root, configured, config)
     if not found.paths:
         from .console import display_path
@@ -106,16 +107,15 @@ def load_project(args: argparse.Namespace) -> Project:
     return Project(root, config, problems, present, ruleset, missing, found.warnings)
 
 
-def print_load_problems(project: Project, painter=None) -> None:
+def print_load_problems(project: Project, paint: Painter) -> None:
     """Every load problem on stderr, as `path:line:col: error: [RULE] message`."""
     from .console import err
 
-    paint = painter or (lambda text, style: text)
     for problem in project.load_problems:
         err(format_load_problem(problem, paint))
 
 
-def format_load_problem(problem: LoadProblem, paint) -> str:
+def format_load_problem(problem: LoadProblem, paint: Painter) -> str:
     from .console import display_path, printable
 
     where = display_path(problem.path) if problem.path else "archrules"

@@ -48,6 +48,7 @@ def test_root_relative_uses_the_empty_string_for_the_root(tmp_path):
 
 @pytest.mark.parametrize("text, size", [
     ("1000", 1000), (" 500 KB ", 500_000), ("2MB", 2_000_000), ("1.5m", 1_500_000), ("1GB", 1_000_000_000),
+    (2e6, 2_000_000), (1000, 1000),
 ])
 def test_sizes(text, size):
     assert parse_size(text) == size
