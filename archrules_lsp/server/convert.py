@@ -11,7 +11,8 @@ from typing import Any, Iterable, Optional, Sequence
 
 from lsprotocol import types as t
 
-from .documents import Document, split_lines, to_client_column
+from ..engine.text import split_lines, to_client_column
+from .documents import Document
 
 SOURCE = "archrules"
 
@@ -236,12 +237,8 @@ def minimal_edit(old: str, new: str, lines: Lines) -> list[t.TextEdit]:
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
-    from .documents import LINE_BREAK
+    from ..engine.text import line_of_offset, line_starts
 
-    line, line_start = 0, 0
-    for m in LINE_BREAK.finditer(text, 0, offset):
-        if m.end() > offset:
-            break
-        line += 1
-        line_start = m.end()
-    return line, offset - line_start
+    starts = line_starts(text)
+    line = line_of_offset(starts, offset)
+    return line, offset - starts[line]

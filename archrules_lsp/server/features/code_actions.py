@@ -21,6 +21,7 @@ from lsprotocol import types as t
 from ..convert import Lines, fix_from_json, fix_json, minimal_edit, span_json, text_edits, workspace_edit
 
 if TYPE_CHECKING:
+    from ...engine.model import Finding, Fix
     from ..app import ArchrulesServer
     from ..documents import Document
     from ..session.session import Session
@@ -39,11 +40,28 @@ def _wants(only, kind: str) -> bool:
     return any(kind == name or kind.startswith(f"{name}.") for name in names)
 
 
+def _with_fixes(session: Session, doc: Document) -> tuple[Finding, ...]:
+    """The document's current findings with their fixes, computed now: the check run on
+    each keystroke leaves fixes out (the engine keeps the last result, so several
+    requests on the same text cost one check)."""
+    result = session.diagnostics.result_for(doc)
+    folder = result.folder
+    if not result.findings or folder is None or folder.checker is None or not doc.path:
+        return result.findings
+    return folder.checker.check_with_fixes(folder.relative(doc.path), doc.text).findings
+
+
+def _fixes_of(session: Session, doc: Document, finding: Finding) -> tuple[Fix, ...]:
+    folder = session.diagnostics.result_for(doc).folder
+    if folder is None or folder.checker is None or not doc.path:
+        return ()
+    return folder.checker.fixes_for(folder.relative(doc.path), doc.text, finding)
+
+
 def fix_all_edit(session: Session, doc: Document) -> Optional[t.WorkspaceEdit]:
     from ...engine import apply_safe_fixes
 
-    result = session.diagnostics.result_for(doc)
-    new_text, count = apply_safe_fixes(doc.text, result.findings)
+    new_text, count = apply_safe_fixes(doc.text, _with_fixes(session, doc))
     if not count or new_text == doc.text:
         return None
     lines = Lines.of_document(doc, session.client.position_encoding)
@@ -105,7 +123,7 @@ def code_actions(session: Session, params: t.CodeActionParams) -> list[t.CodeAct
         shown: set[str] = set()
         for finding, diag in _targets(session, doc, params):
             rule_id = finding.rule_id
-            for fix in finding.fixes:
+            for fix in _fixes_of(session, doc, finding):
                 raw = fix_json(fix)
                 preferred = fix.kind.value == "rule" and fix.safe
                 action = t.CodeAction(title=fix.title, kind=t.CodeActionKind.QuickFix,
@@ -124,8 +142,7 @@ def code_actions(session: Session, params: t.CodeActionParams) -> list[t.CodeAct
                     command=t.Command(title=f"Show rule {rule_id}", command=SHOW_RULE, arguments=[rule_id])))
     if only and _wants(only, FIX_ALL_KIND):
         if lazy:
-            result = session.diagnostics.result_for(doc)
-            if any(f.rule_fix is not None and f.rule_fix.safe for f in result.findings):
+            if any(f.rule_fix is not None and f.rule_fix.safe for f in _with_fixes(session, doc)):
                 actions.append(t.CodeAction(title="archrules: fix all safe fixes", kind=FIX_ALL_KIND,
                                             data={"uri": doc.uri, "version": doc.version, "fixAll": True}))
         else:

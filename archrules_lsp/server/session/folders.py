@@ -160,6 +160,7 @@ class Folder:
             select=tuple(cfg.select),
             ignore=tuple(cfg.ignore),
             severity_overrides=dict(cfg.severity_overrides),
+            fixes=False,  # computed when a client asks (code actions), not on every keystroke
         ))
         self.selector = FileSelector(self.root, cfg, self.rule_paths)
         report.rule_count = len(rules)
