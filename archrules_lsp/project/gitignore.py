@@ -7,7 +7,6 @@ re-included. `.git/info/exclude` counts as a root-level .gitignore.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -115,7 +114,3 @@ def _glob_matches(pattern: str, path: str) -> bool:
         return Glob(pattern).matches(path)
     except GlobError:
         return False
-
-
-def has_gitignore(folder: str | os.PathLike) -> bool:
-    return os.path.exists(os.path.join(folder, ".gitignore"))

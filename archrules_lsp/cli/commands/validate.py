@@ -23,9 +23,9 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     n_rules, n_files = len(project.ruleset.rules), len(project.rule_paths)
     if args.format == "json":
-        from ..formats.json_doc import load_problem_records, root_relative
+        from ..formats.json_doc import json_path, load_problem_records
 
-        json.dump({"version": 1, "rule_files": [root_relative(str(p), project.root) for p in project.rule_paths],
+        json.dump({"version": 1, "rule_files": [json_path(str(p), project.root) for p in project.rule_paths],
                    "rules": n_rules, "errors": load_problem_records(project)}, sys.stdout, indent=2)
         sys.stdout.write("\n")
     elif args.format == "github":

@@ -15,7 +15,7 @@ from .records import FindingEncoder, encode_path, note_json, valid_text
 JSON_VERSION = 1
 
 
-def root_relative(path: str, root) -> str:
+def json_path(path: str, root) -> str:
     """`path` relative to the root, `/`-separated, `../` when outside it; valid Unicode."""
     try:
         rel = os.path.relpath(os.path.abspath(path), root)
@@ -25,7 +25,7 @@ def root_relative(path: str, root) -> str:
 
 
 def load_problem_records(project) -> list[dict]:
-    return [{"path": root_relative(p.path, project.root) if p.path else None, "line": p.line,
+    return [{"path": json_path(p.path, project.root) if p.path else None, "line": p.line,
              "column": p.column, "message": p.message, "rule": p.rule_id, "severity": p.severity}
             for p in project.load_problems]
 
