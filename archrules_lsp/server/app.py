@@ -9,7 +9,6 @@ initialize response, when the rules are first read.
 from __future__ import annotations
 
 import logging
-from typing import Optional
 
 from lsprotocol import types as t
 from pygls.exceptions import JsonRpcException, JsonRpcInternalError
@@ -23,7 +22,9 @@ log = logging.getLogger("archrules_lsp.server")
 
 
 class ArchrulesServer(LanguageServer):
-    def __init__(self, log_level_override: Optional[str] = None) -> None:
+    protocol: ArchrulesProtocol
+
+    def __init__(self, log_level_override: str | None = None) -> None:
         super().__init__(
             "archrules-lsp",
             __version__,
@@ -44,7 +45,7 @@ class ArchrulesServer(LanguageServer):
                   exc_info=(type(error), error, error.__traceback__))
 
 
-def create_server(log_level_override: Optional[str] = None) -> ArchrulesServer:
+def create_server(log_level_override: str | None = None) -> ArchrulesServer:
     """A server with every feature registered."""
     from .features import (
         code_actions,

@@ -7,7 +7,8 @@ exact text the engine checked (an open document or a file's text on disk).
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from lsprotocol import types as t
 
@@ -34,11 +35,11 @@ class Lines:
         self.encoding = encoding
 
     @classmethod
-    def of_document(cls, doc: Document, encoding: str) -> "Lines":
+    def of_document(cls, doc: Document, encoding: str) -> Lines:
         return cls(doc.lines, encoding)
 
     @classmethod
-    def of_text(cls, text: str, encoding: str) -> "Lines":
+    def of_text(cls, text: str, encoding: str) -> Lines:
         return cls(split_lines(text), encoding)
 
     def position(self, line: int, column: int) -> t.Position:
@@ -103,17 +104,17 @@ def fix_from_json(value) -> dict:
             "edits": [(SpanLike(e[:4]), str(e[4])) for e in edits]}
 
 
-def position_json(lines: "Lines", line: int, column: int) -> dict:
+def position_json(lines: Lines, line: int, column: int) -> dict:
     p = lines.position(line, column)
     return {"line": p.line, "character": p.character}
 
 
-def range_json(lines: "Lines", span) -> dict:
+def range_json(lines: Lines, span) -> dict:
     return {"start": position_json(lines, span.line, span.column),
             "end": position_json(lines, span.end_line, span.end_column)}
 
 
-def rule_link(rule, yaml_lines: Optional[Lines]) -> dict:
+def rule_link(rule, yaml_lines: Lines | None) -> dict:
     """LSP Location JSON of a rule in its YAML file (exact when the file's lines are given)."""
     span = rule.location.span
     if yaml_lines is not None:
@@ -124,7 +125,7 @@ def rule_link(rule, yaml_lines: Optional[Lines]) -> dict:
     return {"uri": path_to_uri(rule.location.path), "range": rng}
 
 
-def finding_diagnostic(finding, rule, lines: Lines, features, link: Optional[dict] = None) -> dict:
+def finding_diagnostic(finding, rule, lines: Lines, features, link: dict | None = None) -> dict:
     from ..engine.model import UNUSED_SUPPRESSION
 
     unused = finding.rule_id == UNUSED_SUPPRESSION
@@ -174,7 +175,7 @@ def note_diagnostic(note, lines: Lines) -> dict:
     return diag
 
 
-def rule_location_range(location, lines: Optional[Lines] = None) -> t.Range:
+def rule_location_range(location, lines: Lines | None = None) -> t.Range:
     """A rule's place in its YAML file (columns: rule files are mostly ASCII; with
     `lines` they are converted exactly)."""
     span = location.span
@@ -203,7 +204,7 @@ def text_edits(edits: Iterable[tuple[Any, str]], lines: Lines) -> list[t.TextEdi
     return [t.TextEdit(range=lines.range(span), new_text=text) for span, text in edits]
 
 
-def workspace_edit(uri: str, version: Optional[int], edits: list[t.TextEdit], features) -> t.WorkspaceEdit:
+def workspace_edit(uri: str, version: int | None, edits: list[t.TextEdit], features) -> t.WorkspaceEdit:
     if features.document_changes:
         return t.WorkspaceEdit(document_changes=[t.TextDocumentEdit(
             text_document=t.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),

@@ -14,8 +14,6 @@ character past the line means the end of that line), never an error.
 
 from __future__ import annotations
 
-from typing import Optional
-
 from pygls.uris import to_fs_path
 
 # The engine's text module owns line splitting and column conversion; the names
@@ -28,7 +26,6 @@ from ..engine.text import (  # noqa: F401
     to_client_column,
 )
 
-
 # ------------------------------------------------------------------ documents
 
 
@@ -37,15 +34,15 @@ class Document:
 
     __slots__ = ("uri", "path", "language_id", "version", "lost", "_text", "_starts", "_lines")
 
-    def __init__(self, uri: str, text: str, version: Optional[int] = None, language_id: str = ""):
+    def __init__(self, uri: str, text: str, version: int | None = None, language_id: str = ""):
         self.uri = uri
         self.path = to_fs_path(uri)  # None for non-file URIs (untitled:, ...)
         self.language_id = language_id or ""
         self.version = version
         self.lost = False  # a change could not be applied: `text` is not the editor's text
         self._text = text
-        self._starts: Optional[list[int]] = None
-        self._lines: Optional[list[str]] = None
+        self._starts: list[int] | None = None
+        self._lines: list[str] | None = None
 
     @property
     def text(self) -> str:
@@ -149,7 +146,7 @@ class DocumentStore:
         self._docs: dict[str, Document] = {}
         self._canon: dict[str, str] = {}  # canonical_uri -> the client's spelling
 
-    def _find(self, uri: str) -> Optional[Document]:
+    def _find(self, uri: str) -> Document | None:
         doc = self._docs.get(uri)
         if doc is None and self._canon:
             real = self._canon.get(canonical_uri(uri))
@@ -157,7 +154,7 @@ class DocumentStore:
                 doc = self._docs.get(real)
         return doc
 
-    def open(self, uri: str, text: str, version: Optional[int], language_id: str) -> Document:
+    def open(self, uri: str, text: str, version: int | None, language_id: str) -> Document:
         old = self._find(uri)
         if old is not None and old.uri != uri:  # reopened under another spelling
             self._docs.pop(old.uri, None)
@@ -166,7 +163,7 @@ class DocumentStore:
         self._canon[canonical_uri(uri)] = uri
         return doc
 
-    def change(self, uri: str, version: Optional[int], changes, encoding: str) -> Optional[Document]:
+    def change(self, uri: str, version: int | None, changes, encoding: str) -> Document | None:
         doc = self._find(uri)
         if doc is None:
             return None
@@ -192,7 +189,7 @@ class DocumentStore:
         doc.lost = True
         return True
 
-    def close(self, uri: str) -> Optional[Document]:
+    def close(self, uri: str) -> Document | None:
         doc = self._find(uri)
         if doc is None:
             return None
@@ -202,10 +199,10 @@ class DocumentStore:
             del self._canon[canon]
         return doc
 
-    def get(self, uri: str) -> Optional[Document]:
+    def get(self, uri: str) -> Document | None:
         return self._find(uri)
 
-    def by_path(self, path: str) -> Optional[Document]:
+    def by_path(self, path: str) -> Document | None:
         """The open document for a file system path, if any."""
         import os
 

@@ -14,7 +14,7 @@ the response.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as t
 
@@ -58,7 +58,7 @@ def _fixes_of(session: Session, doc: Document, finding: Finding) -> tuple[Fix, .
     return folder.checker.fixes_for(folder.relative(doc.path), doc.text, finding)
 
 
-def fix_all_edit(session: Session, doc: Document) -> Optional[t.WorkspaceEdit]:
+def fix_all_edit(session: Session, doc: Document) -> t.WorkspaceEdit | None:
     from ...engine import apply_safe_fixes
 
     new_text, count = apply_safe_fixes(doc.text, _with_fixes(session, doc))
@@ -73,7 +73,7 @@ def _fix_edit(session: Session, doc: Document, fix: list) -> t.WorkspaceEdit:
     return workspace_edit(doc.uri, doc.version, text_edits(fix_from_json(fix)["edits"], lines), session.client)
 
 
-def _targets(session: Session, doc: Document, params: t.CodeActionParams) -> list[tuple[Any, Optional[t.Diagnostic]]]:
+def _targets(session: Session, doc: Document, params: t.CodeActionParams) -> list[tuple[Any, t.Diagnostic | None]]:
     """(current finding, the client's diagnostic for it or None) pairs the request is about."""
     findings = session.diagnostics.result_for(doc).findings
     by_key = {(f.rule_id, tuple(span_json(f.span))): f for f in findings}

@@ -6,7 +6,7 @@ Arguments come raw (`*args`) and are checked here: a wrong shape is InvalidParam
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as t
 from pygls.exceptions import JsonRpcInvalidParams
@@ -29,7 +29,7 @@ def _invalid(message: str):
     return JsonRpcInvalidParams(message)
 
 
-def _one_string(command: str, args: tuple, optional: bool = False) -> Optional[str]:
+def _one_string(command: str, args: tuple, optional: bool = False) -> str | None:
     if len(args) == 1 and isinstance(args[0], dict):  # {"uri": ...} / {"ruleId": ...} also accepted
         values = [v for k, v in args[0].items() if k in ("uri", "ruleId", "id")]
         args = tuple(values)
@@ -40,7 +40,7 @@ def _one_string(command: str, args: tuple, optional: bool = False) -> Optional[s
     return args[0]
 
 
-async def show_rule(session: Session, rule_id: Optional[str]) -> bool:
+async def show_rule(session: Session, rule_id: str | None) -> bool:
     """Open the rule's YAML at the rule (without an id: the first rule file)."""
     target = None
     for folder in session.folders:
@@ -66,7 +66,10 @@ async def show_rule(session: Session, rule_id: Optional[str]) -> bool:
         doc = session.documents.get(uri)
         enc = session.client.position_encoding
         try:
-            lines = Lines.of_document(doc, enc) if doc is not None else Lines.of_text(session.rule_files.read_text(path), enc)
+            if doc is not None:
+                lines = Lines.of_document(doc, enc)
+            else:
+                lines = Lines.of_text(session.rule_files.read_text(path), enc)
         except OSError:
             lines = None
         selection = rule_location_range(location, lines)

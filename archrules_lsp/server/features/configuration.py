@@ -62,7 +62,7 @@ class Configuration:
         except Exception as e:  # noqa: BLE001 - a client that fails this still gets defaults
             log.warning("workspace/configuration failed: %s", e)
             return
-        for folder, answer in zip(folders, answers):
+        for folder, answer in zip(folders, answers, strict=False):  # a short answer: the rest keep theirs
             self.by_folder[folder.uri] = answer
 
     async def register_for_changes(self) -> None:

@@ -22,7 +22,7 @@ import json
 import logging
 from dataclasses import dataclass, field
 from itertools import count
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as t
 
@@ -42,10 +42,10 @@ log = logging.getLogger("archrules_lsp.server")
 class DocResult:
     """The check of one document text under one rules epoch."""
 
-    text: Optional[str]  # the exact text checked (identity: the cache key)
+    text: str | None  # the exact text checked (identity: the cache key)
     epoch: int
     result_id: str
-    folder: Optional[Folder] = None
+    folder: Folder | None = None
     findings: tuple[Finding, ...] = ()
     diagnostics: list[dict] = field(default_factory=list)  # LSP JSON dicts
     wire: list[str] = field(default_factory=list)  # the same as JSON texts
@@ -55,11 +55,11 @@ class DocResult:
 
 @dataclass
 class UriRecord:
-    result: Optional[DocResult] = None  # the last result for the open document
-    task: Optional[asyncio.Task] = None  # a pending (debounced) publish
+    result: DocResult | None = None  # the last result for the open document
+    task: asyncio.Task | None = None  # a pending (debounced) publish
     pushed: bool = False  # the last publish for this URI was non-empty
-    disk: Optional[list[str]] = None  # a closed file's diagnostics (JSON texts)
-    disk_folder: Optional[Folder] = None  # the folder whose scan or rules produced `disk`
+    disk: list[str] | None = None  # a closed file's diagnostics (JSON texts)
+    disk_folder: Folder | None = None  # the folder whose scan or rules produced `disk`
 
     def empty(self) -> bool:
         return self.result is None and self.task is None and not self.pushed and self.disk is None
@@ -97,7 +97,7 @@ class Diagnostics:
         record.result = result
         return result
 
-    def _compute(self, doc: Document, previous: Optional[DocResult]) -> DocResult:
+    def _compute(self, doc: Document, previous: DocResult | None) -> DocResult:
         session = self.session
         folder = session.folder_for_path(doc.path) if doc.path else None
         result = DocResult(doc.text, session.epoch, f"{session.epoch}.{next(self._result_ids)}", folder)
@@ -134,7 +134,7 @@ class Diagnostics:
         return result
 
     def _convert_cached(self, doc: Document, folder: Folder, result: DocResult,
-                        previous: Optional[DocResult]) -> None:
+                        previous: DocResult | None) -> None:
         """Findings -> diagnostics, reusing the JSON of findings unchanged since the last check.
 
         A finding is reusable when it is equal (rule, span, message, fixes) under the same
@@ -189,7 +189,7 @@ class Diagnostics:
         delay = folder.settings.debounce_ms if folder is not None else 150
         self.schedule(doc.uri, delay / 1000.0)
 
-    def on_close(self, uri: str, path: Optional[str]) -> None:
+    def on_close(self, uri: str, path: str | None) -> None:
         session = self.session
         record = self.records.get(uri)
         if record is not None:
@@ -251,8 +251,8 @@ class Diagnostics:
             if record is not None and record.task is asyncio.current_task():
                 record.task = None
 
-    def _push(self, uri: str, version: Optional[int], diagnostics: list[dict],
-              wire: Optional[list[str]] = None) -> None:
+    def _push(self, uri: str, version: int | None, diagnostics: list[dict],
+              wire: list[str] | None = None) -> None:
         """publishDiagnostics, its JSON assembled from the diagnostics' JSON texts."""
         if wire is None:
             wire = [json.dumps(d) for d in diagnostics]
@@ -261,16 +261,16 @@ class Diagnostics:
         elif uri in self.records:
             self.records[uri].pushed = False
             self._tidy(uri)
-        params = '{"uri":%s,"version":%s,"diagnostics":[%s]}' % (
-            json.dumps(uri), "null" if version is None else int(version), ",".join(wire))
+        version_json = "null" if version is None else str(int(version))
+        params = f'{{"uri":{json.dumps(uri)},"version":{version_json},"diagnostics":[{",".join(wire)}]}}'
         self.session.server.protocol.send_notification_json(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, params)
 
-    def publish_file(self, uri: str, diagnostics: list[dict], folder: Optional[Folder] = None,
+    def publish_file(self, uri: str, diagnostics: list[dict], folder: Folder | None = None,
                      from_buffer: bool = False) -> None:
         """Diagnostics for a file the client may not have open (rule files, workspace mode)."""
         self.publish_file_wire(uri, [json.dumps(d) for d in diagnostics], folder, from_buffer)
 
-    def publish_file_wire(self, uri: str, wire: list[str], folder: Optional[Folder] = None,
+    def publish_file_wire(self, uri: str, wire: list[str], folder: Folder | None = None,
                           from_buffer: bool = False) -> None:
         """`publish_file` with the diagnostics as JSON texts already.
 
@@ -400,7 +400,7 @@ class Diagnostics:
         return t.WorkspaceDiagnosticReport(items=items)
 
 
-def _skip_notice(reason: str, text: str, folder: Folder) -> Optional[str]:
+def _skip_notice(reason: str, text: str, folder: Folder) -> str | None:
     """What to tell the user about an open file that is not checked (None: nothing)."""
     from ...project.files import describe_size
     from ..session.folders import SKIP_BINARY, SKIP_TOO_BIG

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from lsprotocol import types as t
 
@@ -30,7 +30,7 @@ def fence_for(doc) -> str:
     return fence_language(doc.path or doc.uri)
 
 
-def rule_markdown(rule, fence: str, severity=None, message: Optional[str] = None) -> str:
+def rule_markdown(rule, fence: str, severity=None, message: str | None = None) -> str:
     sev = (severity or rule.severity).value
     title = f"**{rule.id}**: {rule.name}" if rule.name else f"**{rule.id}**"
     if rule.url:
@@ -54,12 +54,10 @@ def _covers(span, line: int, col: int) -> bool:
         return True
     if line == span.line and col < span.column:
         return False
-    if line == span.end_line and col > span.end_column:
-        return False
-    return True
+    return not (line == span.end_line and col > span.end_column)
 
 
-def hover(session: Session, params: t.HoverParams) -> Optional[t.Hover]:
+def hover(session: Session, params: t.HoverParams) -> t.Hover | None:
     doc = session.documents.get(params.text_document.uri)
     if doc is None or doc.lost:
         return None
@@ -116,6 +114,6 @@ def register(server: ArchrulesServer) -> None:
     session = server.session
 
     @server.feature(t.TEXT_DOCUMENT_HOVER)
-    async def on_hover(params: t.HoverParams) -> Optional[t.Hover]:
+    async def on_hover(params: t.HoverParams) -> t.Hover | None:
         await session.wait_ready()
         return hover(session, params)

@@ -6,7 +6,7 @@ import asyncio
 import gc
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from lsprotocol import types as t
 from pygls.uris import to_fs_path
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("archrules_lsp.server")
 
 
-def _folder_from(uri: str, name: str = "") -> Optional[Folder]:
+def _folder_from(uri: str, name: str = "") -> Folder | None:
     path = to_fs_path(uri)
     if not path:
         log.warning("workspace folder %s is not a file URI; ignored", uri)
@@ -41,7 +41,8 @@ def _initial_folders(params: t.InitializeParams) -> list[t.WorkspaceFolder]:
     return [t.WorkspaceFolder(uri=root_uri, name="root")] if root_uri else []
 
 
-def initialize(session: Session, params: t.InitializeParams, position_encoding) -> None:
+def initialize(session: Session, params: t.InitializeParams,
+               position_encoding: t.PositionEncodingKind | str | None) -> None:
     # Runs before pygls computes the capabilities; keep it cheap (start-up is measured).
     session.client = ClientFeatures.from_capabilities(params.capabilities, position_encoding)
     session.init_options = params.initialization_options

@@ -16,7 +16,7 @@ import asyncio
 import logging
 import os
 import uuid
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from lsprotocol import types as t
 from pygls.uris import to_fs_path
@@ -45,9 +45,9 @@ class RuleFiles:
         self.session = session
         self.errors: dict[str, list[RuleError]] = {}  # norm(rule path) -> its problems
         self._tasks: dict[str, asyncio.Task] = {}  # folder uri -> pending reload
-        self._registration: Optional[str] = None  # id of our watcher registration
+        self._registration: str | None = None  # id of our watcher registration
         self._globs: tuple[str, ...] = ()
-        self._register_lock: Optional[asyncio.Lock] = None
+        self._register_lock: asyncio.Lock | None = None
 
     # ------------------------------------------------------------ reading
 
@@ -66,7 +66,7 @@ class RuleFiles:
 
     # ------------------------------------------------------------ reloading
 
-    def reload(self, folder: Folder, reason: str) -> Optional[RulesReport]:
+    def reload(self, folder: Folder, reason: str) -> RulesReport | None:
         """Load the folder's rules and publish their errors (Session.refresh does the rest)."""
         log.info("loading rules for %s (%s)", folder.name, reason)
         try:
@@ -110,7 +110,7 @@ class RuleFiles:
         if folder.ruleset is None:
             return {}
         enc = self.session.client.position_encoding
-        texts: dict[str, Optional[Lines]] = {}
+        texts: dict[str, Lines | None] = {}
         links = {}
         for rule in folder.ruleset.rules:
             if rule.location is None:

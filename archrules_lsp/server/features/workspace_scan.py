@@ -15,7 +15,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as t
 
@@ -79,8 +79,8 @@ class Scan:
     def __init__(self, folder: Folder) -> None:
         self.folder = folder
         self.stop = threading.Event()
-        self.task: Optional[asyncio.Task] = None
-        self.token: Optional[str] = None  # work-done progress, once the client has it
+        self.task: asyncio.Task | None = None
+        self.token: str | None = None  # work-done progress, once the client has it
         self.seen = 0
 
 

@@ -6,9 +6,12 @@ Features ask these flags instead of walking the optional capability tree each ti
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from lsprotocol import types as t
 
 
-def _get(obj, *names, default=None):
+def _get(obj: Any, *names: str, default: Any = None) -> Any:
     for name in names:
         if obj is None:
             return default
@@ -35,11 +38,14 @@ class ClientFeatures:
     markdown_hover: bool = True
 
     @classmethod
-    def from_capabilities(cls, caps, position_encoding) -> "ClientFeatures":
+    def from_capabilities(cls, caps: t.ClientCapabilities | None,
+                          position_encoding: t.PositionEncodingKind | str | None) -> ClientFeatures:
         td = _get(caps, "text_document")
         ws = _get(caps, "workspace")
         window = _get(caps, "window")
-        encoding = str(getattr(position_encoding, "value", position_encoding) or "utf-16")
+        if isinstance(position_encoding, t.PositionEncodingKind):
+            position_encoding = position_encoding.value
+        encoding = position_encoding or "utf-16"
         tags = _get(td, "publish_diagnostics", "tag_support", "value_set", default=())
         hover_formats = _get(td, "hover", "content_format", default=None)
         resolve_props = _get(td, "code_action", "resolve_support", "properties", default=())

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 from .settings import Settings, build_settings, merge_project_config
 
@@ -94,7 +95,7 @@ class Folder:
 
     # ------------------------------------------------------------ paths
 
-    def relative(self, path: str | os.PathLike) -> Optional[str]:
+    def relative(self, path: str | os.PathLike) -> str | None:
         """Root-relative posix path, or None when outside the folder."""
         try:
             rel = os.path.relpath(os.path.abspath(path), self.root)
@@ -141,7 +142,7 @@ class Folder:
 
     def load_rules(self, read_text: Callable[[str], str]) -> RulesReport:
         """Discover and (re)load the rule files; build the checker."""
-        from ...engine import CheckOptions, Checker, RuleSet, load_rule_files
+        from ...engine import Checker, CheckOptions, RuleSet, load_rule_files
         from ...project.discovery import discover_rule_paths
         from ...project.files import FileSelector
 
@@ -233,7 +234,7 @@ class Folder:
 
     # ------------------------------------------------------------ checking
 
-    def skip_reason(self, path: str, text: Optional[str] = None) -> Optional[str]:
+    def skip_reason(self, path: str, text: str | None = None) -> str | None:
         """Why this file is not checked (None: it is)."""
         if not self.settings.enable:
             return "disabled"
@@ -265,10 +266,10 @@ class FolderRegistry:
         self._folders[folder.uri] = folder
         return folder
 
-    def remove(self, uri: str) -> Optional[Folder]:
+    def remove(self, uri: str) -> Folder | None:
         return self._folders.pop(uri, None)
 
-    def get(self, uri: str) -> Optional[Folder]:
+    def get(self, uri: str) -> Folder | None:
         return self._folders.get(uri)
 
     def __iter__(self):
@@ -277,15 +278,13 @@ class FolderRegistry:
     def __len__(self) -> int:
         return len(self._folders)
 
-    def for_path(self, path: Optional[str]) -> Optional[Folder]:
+    def for_path(self, path: str | None) -> Folder | None:
         """The folder with the longest root that holds `path` (explicit folders first)."""
         if not path:
             return None
-        best: Optional[Folder] = None
+        best: Folder | None = None
         for folder in self._folders.values():
-            if folder.contains(path):
-                if best is None or (best.implicit and not folder.implicit) or (
-                    best.implicit == folder.implicit and len(str(folder.root)) > len(str(best.root))
-                ):
-                    best = folder
+            if folder.contains(path) and (best is None or (best.implicit and not folder.implicit) or (
+                    best.implicit == folder.implicit and len(str(folder.root)) > len(str(best.root)))):
+                best = folder
         return best

@@ -16,7 +16,7 @@ import logging
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as t
 
@@ -26,8 +26,7 @@ from .folders import Folder, FolderRegistry
 from .settings import level_number
 
 if TYPE_CHECKING:
-    from pygls.lsp.server import LanguageServer
-
+    from ..app import ArchrulesServer
     from ..features.configuration import Configuration
     from ..features.diagnostics import Diagnostics
     from ..features.rule_files import RuleFiles
@@ -42,7 +41,7 @@ TYPING_PAUSE = 0.3
 
 
 class Session:
-    def __init__(self, server: LanguageServer, log_level_override: Optional[str] = None) -> None:
+    def __init__(self, server: ArchrulesServer, log_level_override: str | None = None) -> None:
         from ..features.configuration import Configuration
         from ..features.diagnostics import Diagnostics
         from ..features.rule_files import RuleFiles
@@ -56,7 +55,7 @@ class Session:
         self.log_level_override = log_level_override  # --log-level wins over the setting
         self.epoch = 0  # bumped whenever rules or settings change anywhere
         self.typing_until = 0.0  # monotonic time until which a workspace scan stays paused
-        self._ready: Optional[asyncio.Event] = None
+        self._ready: asyncio.Event | None = None
         self.diagnostics: Diagnostics = Diagnostics(self)
         self.rule_files: RuleFiles = RuleFiles(self)
         self.scanner: WorkspaceScanner = WorkspaceScanner(self)
@@ -80,7 +79,7 @@ class Session:
 
     # ------------------------------------------------------------ the one refresh path
 
-    def refresh(self, folders: Optional[Iterable[Folder]], reason: str) -> None:
+    def refresh(self, folders: Iterable[Folder] | None, reason: str) -> None:
         """Rules or settings changed for `folders` (None: every folder)."""
         targets = list(self.folders) if folders is None else list(folders)
         for folder in targets:
@@ -108,7 +107,7 @@ class Session:
             self.scanner.cancel(folder)
             self.diagnostics.clear_disk_results(folder)
 
-    def folder_for_path(self, path: Optional[str]) -> Optional[Folder]:
+    def folder_for_path(self, path: str | None) -> Folder | None:
         """The folder a file belongs to; an implicit one at `find_root` when none holds it."""
         if not path:
             return None

@@ -13,10 +13,14 @@ applies); it never fails.
 from __future__ import annotations
 
 import logging
-from typing import Any, Literal, Mapping, Optional
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import attrs
 import cattrs
+
+if TYPE_CHECKING:
+    from ...project.config import ProjectConfig
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +45,7 @@ SeverityName = Literal["error", "warning", "info", "hint", "off"]
 LogLevel = Literal["error", "warning", "info", "debug"]
 
 
-def _default(key: str):
+def _default(key: str) -> Any:
     value = DEFAULTS[key]
     if isinstance(value, (list, dict)):
         return attrs.Factory(lambda: type(value)(value))
@@ -84,31 +88,31 @@ FIELD_BY_KEY = {key: _snake(key) for key in DEFAULTS}
 _converter = cattrs.Converter()
 
 
-def _strict_bool(value, _):
+def _strict_bool(value: Any, _: Any) -> Any:
     if not isinstance(value, bool):
         raise TypeError(f"expected true or false, got {value!r}")
     return value
 
 
-def _strict_int(value, _):
+def _strict_int(value: Any, _: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise TypeError(f"expected a non-negative integer, got {value!r}")
     return value
 
 
-def _strict_str(value, _):
+def _strict_str(value: Any, _: Any) -> Any:
     if not isinstance(value, str):
         raise TypeError(f"expected a string, got {value!r}")
     return value
 
 
-def _strict_str_list(value, _):
+def _strict_str_list(value: Any, _: Any) -> Any:
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
         raise TypeError(f"expected a list of strings, got {value!r}")
     return [v.strip() for v in value if v.strip()]
 
 
-def _strict_mapping(value, type_):
+def _strict_mapping(value: Any, type_: Any) -> dict[Any, Any]:
     if not isinstance(value, Mapping):
         raise TypeError(f"expected an object, got {value!r}")
     key_type, value_type = type_.__args__
@@ -147,7 +151,7 @@ def build_settings(*layers: Any, where: str = "settings") -> Settings:
             if raw is None:
                 continue
             try:
-                values[name] = _converter.structure(raw, fields[name].type)
+                values[name] = _converter.structure(raw, cast(type, fields[name].type))
             except Exception as e:  # noqa: BLE001 - every cattrs failure means "bad value"
                 # a bad value does not wipe out a good one from a lower layer
                 # (initializationOptions under workspace/configuration)
@@ -166,7 +170,7 @@ def _reason(e: Exception) -> str:
     return str(e) or type(e).__name__
 
 
-def merge_project_config(settings: Settings, project: Any):
+def merge_project_config(settings: Settings, project: ProjectConfig) -> ProjectConfig:
     """The project's `[tool.archrules]` (a `ProjectConfig`) with the editor's settings on top.
 
     Lists the editor leaves empty mean "not set", so pyproject's apply; `exclude` and
@@ -201,6 +205,6 @@ def merge_project_config(settings: Settings, project: Any):
     return merged
 
 
-def level_number(name: Optional[str]) -> int:
+def level_number(name: str | None) -> int:
     return {"error": logging.ERROR, "warning": logging.WARNING, "info": logging.INFO,
             "debug": logging.DEBUG}.get((name or "info").lower(), logging.INFO)
