@@ -113,6 +113,21 @@ class ArchrulesProtocol(LanguageServerProtocol):
                 return
         super().handle_message(message)
 
+    def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None):
+        # pygls files the future of every generator, async and threaded handler under
+        # `msg_id` in _request_futures, and only answering a request takes it out again:
+        # a notification's (every didChange: about 2 KB each) stayed there for good.
+        futures = self._request_futures
+
+        def done(future):
+            try:
+                callback(future)
+            finally:
+                if futures.get(msg_id) is future:
+                    del futures[msg_id]
+
+        super()._execute_handler(msg_id, handler, done, args, kwargs)
+
     def _handle_response(self, msg_id, result=None, error=None):
         # The answer to a request we gave up on (a scan restarted while its progress
         # `create` was pending, a wait_for timeout): pygls would raise InvalidStateError.
