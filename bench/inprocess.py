@@ -117,8 +117,8 @@ def main(argv=None) -> int:
     report: dict = {"engine": engine_in_process(rules_path, single, args.iters)}
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "one.py").write_text("x = 1\n")
-        report["cli_one_line"] = cli_runs([exe, "check", "--rules", str(rules_path), "one.py"], Path(tmp), args.cli_runs,
-                                         env)
+        report["cli_one_line"] = cli_runs([exe, "check", "--rules", str(rules_path), "one.py"], Path(tmp),
+                                          args.cli_runs, env)
         report["python_alone"] = cli_runs([sys.executable, "-c", "pass"], Path(tmp), args.cli_runs, env)
     report["cli_single_file"] = cli_runs(
         [exe, "check", "--rules", str(rules_path), "--format", "jsonl", "--exit-zero", SINGLE_REL], single,
@@ -132,7 +132,8 @@ def main(argv=None) -> int:
         f"  kit's py opt in-process: median {e['py_opt']['median_ms']:.2f} ms ({e['py_opt']['findings']} findings); "
         f"ratio archrules / py opt = {e['ratio_vs_py_opt']:.2f}; identical to reference: {e['identical_to_reference']}",
         f"CLI start, 1-line file: median {report['cli_one_line']['median_ms']:.0f} ms "
-        f"(p90 {report['cli_one_line']['p90_ms']:.0f}, n={report['cli_one_line']['n']}; target <= {TARGET_START_MS:g} ms); "
+        f"(p90 {report['cli_one_line']['p90_ms']:.0f}, n={report['cli_one_line']['n']}; "
+        f"target <= {TARGET_START_MS:g} ms); "
         f"python -c pass: {report['python_alone']['median_ms']:.0f} ms",
         f"CLI on the 5,000-line file (jsonl): median {report['cli_single_file']['median_ms']:.0f} ms "
         f"(n={report['cli_single_file']['n']})",

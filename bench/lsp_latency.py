@@ -19,6 +19,7 @@ Inputs (generated when not given, with the shared bench kit):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import queue
@@ -56,7 +57,7 @@ class Connection:
         self.t_start = time.perf_counter()
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, cwd=cwd)
-        self.inbox: "queue.Queue[tuple[float, dict]]" = queue.Queue()
+        self.inbox: queue.Queue[tuple[float, dict]] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
         self._id = 0
         self.on_message = None
@@ -188,10 +189,8 @@ def main() -> int:
 
         t_edits_done = time.perf_counter()
         if args.scan and not scan_end:
-            try:
+            with contextlib.suppress(TimeoutError):
                 conn.wait(lambda m: bool(scan_end), timeout=300)
-            except TimeoutError:
-                pass
         _, shut_id = conn.request("shutdown", None)
         conn.wait(lambda m: m.get("id") == shut_id)
         conn.notify("exit", None)
@@ -220,7 +219,8 @@ def main() -> int:
         else:
             c = result["change_to_publish_ms"]
             print(f"server start -> initialize response: {result['start_to_initialize_ms']} ms")
-            print(f"initialize -> rules loaded ({result['rule_count']} rules): {result['initialize_to_rules_loaded_ms']} ms")
+            print(f"initialize -> rules loaded ({result['rule_count']} rules): "
+                  f"{result['initialize_to_rules_loaded_ms']} ms")
             print(f"didOpen -> first publish ({result['lines']} lines, {findings} findings): "
                   f"{result['open_to_first_publish_ms']} ms")
             print(f"didChange -> publishDiagnostics over {len(latencies)} edits: median {c['median']} ms, "

@@ -36,11 +36,12 @@ def __getattr__(name: str) -> Any:
     return value
 
 
+# Re-exports listed in __all__; ruff cannot read a computed __all__, hence the noqa.
 if TYPE_CHECKING:  # for type checkers and readers: the same names, imported eagerly
-    from .evaluate import CheckOptions, Checker
-    from .fixes import apply_edits, apply_safe_fixes
-    from .loading import load_rule_files, load_rule_text
-    from .model import (
+    from .evaluate import Checker, CheckOptions  # noqa: F401
+    from .fixes import apply_edits, apply_safe_fixes  # noqa: F401
+    from .loading import load_rule_files, load_rule_text  # noqa: F401
+    from .model import (  # noqa: F401
         UNUSED_SUPPRESSION,
         AntiPattern,
         CheckResult,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +45,7 @@ _BY_NAME = {"Dockerfile": HASH, "Makefile": HASH, "makefile": HASH, "Jenkinsfile
 
 
 @lru_cache(maxsize=1024)
-def comment_style(path: str) -> Optional[CommentStyle]:
+def comment_style(path: str) -> CommentStyle | None:
     """The comment syntax for a path, or None for files with no comments (plain text, JSON)."""
     name = path.rsplit("/", 1)[-1]
     if name in _BY_NAME:

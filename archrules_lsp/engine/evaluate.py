@@ -7,8 +7,8 @@ and anti-patterns apply, so the per-keystroke cost is the checks themselves.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Mapping, Optional
 
 from .checks.anti_patterns import anti_pattern
 from .checks.context import FileContext, RawFinding
@@ -79,7 +79,7 @@ class CheckOptions:
 class _Scoped:
     rule: Rule
     anti: AntiPattern
-    globs: Optional[tuple[Glob, ...]]  # None: every checked file
+    globs: tuple[Glob, ...] | None  # None: every checked file
     index: int  # position in the RegexSet
 
 
@@ -105,13 +105,13 @@ class Checker:
         entry_groups: dict[Glob, list[int]] = {}
         for i, (_, p) in enumerate(self._entries):
             entry_groups.setdefault(p.file, []).append(i)
-        anti_groups: dict[Optional[tuple[Glob, ...]], list[int]] = {}
+        anti_groups: dict[tuple[Glob, ...] | None, list[int]] = {}
         for s in scoped:
             anti_groups.setdefault(s.globs, []).append(s.index)
         self._entry_groups = list(entry_groups.items())
         self._anti_groups = list(anti_groups.items())
         self._plans: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
-        self._fixed: Optional[tuple[str, str, CheckResult]] = None  # check_with_fixes' last (path, text, result)
+        self._fixed: tuple[str, str, CheckResult] | None = None  # check_with_fixes' last (path, text, result)
 
     # ------------------------------------------------------------ which checks apply
 
@@ -228,7 +228,7 @@ class Checker:
                     out.append(Finding(UNUSED_SUPPRESSION, Severity.HINT,
                                        f"unused suppression: no finding to ignore {where}", s.span))
                 continue
-            for rule_id, span in zip(s.ids, s.id_spans):
+            for rule_id, span in zip(s.ids, s.id_spans, strict=True):
                 if rule_id in s.used or (rule_id in self._known_ids and rule_id not in self._active_ids):
                     continue
                 msg = (f"unused suppression: {rule_id} reports nothing {where}" if rule_id in self._known_ids

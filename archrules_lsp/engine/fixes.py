@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_left, insort
-from typing import Iterable, Optional, Sequence
+from collections.abc import Iterable, Sequence
 
 from .comments import HASH, comment_style
 from .model import Finding, Fix, FixKind, Span, TextEdit
@@ -25,7 +25,7 @@ _BULLET = re.compile(r"^(?:[-*+\u2022]|\d{1,2}[.)])\s+")
 _BACKTICKS = re.compile(r"`([^`]+)`")
 
 
-def suggested_line(suggestion: str, needle: str, python: bool) -> Optional[str]:
+def suggested_line(suggestion: str, needle: str, python: bool) -> str | None:
     """The line of a rule's suggestion that supplies `needle`, as code (labels like `Add:` stripped).
 
     Prose lines ("Format: ...", "Add timestamp fields:") are never returned: for
@@ -64,7 +64,7 @@ def _parses(code: str) -> bool:
         return False
 
 
-def class_insertion_fix(py: PythonSource, code: str) -> Optional[Fix]:
+def class_insertion_fix(py: PythonSource, code: str) -> Fix | None:
     """Insert `code` as the last statement of the file's first class (None when no place is known).
 
     Whether the edited file still parses is checked once per file for all its fixes
@@ -142,7 +142,7 @@ def _add_to_directive(s: Suppression, rule_id: str, title: str, kind: FixKind) -
 
 
 def ignore_line_fix(src: SourceText, path: str, line: int, rule_id: str,
-                    existing: Sequence[Suppression]) -> Optional[Fix]:
+                    existing: Sequence[Suppression]) -> Fix | None:
     """`archrules: ignore[ID]` for `line`: added to a directive already there, else a comment at its end."""
     title = f"Ignore {rule_id} on this line"
     for s in existing:
@@ -169,7 +169,7 @@ def ignore_line_fix(src: SourceText, path: str, line: int, rule_id: str,
 
 
 def ignore_file_fix(src: SourceText, path: str, rule_id: str,
-                    existing: Sequence[Suppression]) -> Optional[Fix]:
+                    existing: Sequence[Suppression]) -> Fix | None:
     """`archrules: ignore-file[ID]`: added to a directive already there, else a new first line
     (after a shebang or a Python encoding line)."""
     title = f"Ignore {rule_id} in this file"
@@ -182,7 +182,8 @@ def ignore_file_fix(src: SourceText, path: str, rule_id: str,
     line = 0
     lines = src.lines
     while line < min(2, len(lines)) and (
-        (line == 0 and lines[0].startswith("#!")) or (style is HASH and "coding" in lines[line] and lines[line].startswith("#"))
+        (line == 0 and lines[0].startswith("#!"))
+        or (style is HASH and "coding" in lines[line] and lines[line].startswith("#"))
     ):
         line += 1
     comment = style.wrap(f"archrules: ignore-file[{rule_id}]")

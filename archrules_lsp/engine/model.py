@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from .globs import Glob
@@ -41,7 +41,7 @@ class Span:
     end_column: int
 
     @staticmethod
-    def point(line: int, column: int = 0) -> "Span":
+    def point(line: int, column: int = 0) -> Span:
         return Span(line, column, line, column)
 
 
@@ -60,26 +60,26 @@ class Location:
 class PatternEntry:
     """One item of a rule's `patterns:` list: a file glob and the checks for the files it matches."""
 
-    file: "Glob"
+    file: Glob
     must_contain: tuple[str, ...] = ()
     must_contain_one_of: tuple[str, ...] = ()
     must_reference: tuple[str, ...] = ()
     when_contains: tuple[str, ...] = ()
-    should_match: Optional["LineRegex"] = None
-    endpoint_pattern: Optional["LineRegex"] = None
+    should_match: LineRegex | None = None
+    endpoint_pattern: LineRegex | None = None
     must_return: tuple[str, ...] = ()
-    location: Optional[Location] = None
+    location: Location | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class AntiPattern:
     """One item of `anti_patterns:`: a regex searched on every line of the files in scope."""
 
-    regex: "LineRegex"
+    regex: LineRegex
     message: str
-    file: Optional["Glob"] = None  # own scope; None = the rule's pattern files (or every file)
-    fix: Optional[str] = None  # our extension: replacement for the match, with \\1 groups
-    location: Optional[Location] = None
+    file: Glob | None = None  # own scope; None = the rule's pattern files (or every file)
+    fix: str | None = None  # our extension: replacement for the match, with \\1 groups
+    location: Location | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,9 +91,9 @@ class Rule:
     patterns: tuple[PatternEntry, ...] = ()
     anti_patterns: tuple[AntiPattern, ...] = ()
     suggestion: str = ""
-    url: Optional[str] = None  # our extension: documentation link
+    url: str | None = None  # our extension: documentation link
     enabled: bool = True  # our extension
-    location: Optional[Location] = None  # the rule's mapping in its file
+    location: Location | None = None  # the rule's mapping in its file
     group: str = ""  # the top-level key holding it (`background_task_rules`)
 
     @property
@@ -111,7 +111,7 @@ class RuleError:
     path: str
     span: Span
     message: str
-    rule_id: Optional[str] = None
+    rule_id: str | None = None
     severity: Severity = Severity.ERROR
 
 
@@ -148,7 +148,7 @@ class Finding:
     fixes: tuple[Fix, ...] = ()
 
     @property
-    def rule_fix(self) -> Optional[Fix]:
+    def rule_fix(self) -> Fix | None:
         for f in self.fixes:
             if f.kind is FixKind.RULE:
                 return f
@@ -165,7 +165,7 @@ class Note:
 
     message: str
     span: Span
-    rule_id: Optional[str] = None
+    rule_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +182,7 @@ class RuleSet:
     errors: tuple[RuleError, ...] = ()
     files: tuple[str, ...] = ()  # the rule files read, in order
 
-    def get(self, rule_id: str) -> Optional[Rule]:
+    def get(self, rule_id: str) -> Rule | None:
         for r in self.rules:
             if r.id == rule_id:
                 return r

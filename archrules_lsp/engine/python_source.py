@@ -7,7 +7,6 @@ import gc
 import re
 import warnings
 from functools import cached_property
-from typing import Optional
 
 from .text import SourceText
 
@@ -41,10 +40,10 @@ class PythonSource:
 
     def __init__(self, src: SourceText):
         self.src = src
-        self.error: Optional[SyntaxError] = None
+        self.error: SyntaxError | None = None
 
     @cached_property
-    def tree(self) -> Optional[ast.Module]:
+    def tree(self) -> ast.Module | None:
         try:
             return parse_python(self.src.normalized)
         except PARSE_ERRORS as e:
@@ -82,7 +81,7 @@ class PythonSource:
         tree = self.tree
         return [] if tree is None else [n for n in tree.body if isinstance(n, ast.ClassDef)]
 
-    def first_class(self) -> Optional[ast.ClassDef]:
+    def first_class(self) -> ast.ClassDef | None:
         classes = self.top_level_classes()
         return classes[0] if classes else None
 

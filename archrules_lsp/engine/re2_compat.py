@@ -10,8 +10,9 @@ an upgrade changes what this module relies on, and so does importing it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import metadata
-from typing import Any, Callable
+from typing import Any
 
 import re2
 

@@ -11,7 +11,7 @@ byte offsets become code-point columns only for the matches found.
 from __future__ import annotations
 
 import re
-from typing import Iterator, Optional
+from collections.abc import Iterator
 
 import re2
 
@@ -90,7 +90,7 @@ class LineRegex:
         return hash(self.source)
 
     @property
-    def set_source(self) -> Optional[bytes]:
+    def set_source(self) -> bytes | None:
         """The pattern for a whole-text RegexSet prefilter (None: cannot be prefiltered)."""
         return None if self._per_line else self._rx.pattern
 
@@ -145,7 +145,7 @@ class LineRegex:
         """Does the pattern match somewhere in a one-line string?"""
         return self._rx.search(text.encode("utf-8", errors="surrogatepass")) is not None
 
-    def search_line(self, src: SourceText, line: int) -> Optional[LineMatch]:
+    def search_line(self, src: SourceText, line: int) -> LineMatch | None:
         """The first match on one line, or None."""
         start = src.line_start_byte(line)
         end = start + len(src.lines[line].encode("utf-8", errors="surrogatepass"))
@@ -172,7 +172,8 @@ class LineRegex:
     def _line_match(self, src: SourceText, m, line: int, start: int, end: int) -> LineMatch:
         """A LineMatch from a binding-level match `m` found at byte offset `start` of `src.data`."""
         shift = start - m.start()
-        spans = [(a + shift, b + shift) if a >= 0 else (a, b) for a, b in (m.span(i) for i in range(self._rx.groups + 1))]
+        spans = [(a + shift, b + shift) if a >= 0 else (a, b)
+                 for a, b in (m.span(i) for i in range(self._rx.groups + 1))]
         return LineMatch(line, src.column_of_byte(line, start), src.column_of_byte(line, end),
                          src.data, spans, self._names)
 
@@ -275,7 +276,7 @@ def _groups(members: list[_Member]) -> list[list[_Member]]:
     return out
 
 
-def _compile_set(group: list[_Member]) -> Optional[re2.Set]:
+def _compile_set(group: list[_Member]) -> re2.Set | None:
     """An RE2 search set of the group's patterns, or None when RE2 refuses it."""
     program = sum(m.program for m in group)
     memory = _SET_MEMORY_PER_INSTRUCTION * program + _SET_MEMORY_PER_PATTERN * len(group)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
 
 from .model import Span
 from .text import SourceText
@@ -82,7 +81,7 @@ class SuppressionIndex:
             else:
                 self._by_line.setdefault(s.line, []).append(s)
 
-    def find(self, rule_id: str, line: int) -> Optional[Suppression]:
+    def find(self, rule_id: str, line: int) -> Suppression | None:
         """The suppression that silences `rule_id` at `line` (the first in the file), or None."""
         candidates = self._by_line.get(line - 1, []) + self._by_line.get(line, [])
         candidates += [s for s in (self._file_wide.get(rule_id), self._file_wide.get(ALL)) if s is not None]

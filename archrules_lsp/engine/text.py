@@ -16,7 +16,6 @@ from bisect import bisect_right
 from functools import cached_property
 from itertools import accumulate, repeat
 from operator import add
-from typing import Optional
 
 from .model import Span
 
@@ -60,7 +59,7 @@ def line_of_offset(starts: list[int], offset: int) -> int:
 # ------------------------------------------------------------------ bytes
 
 
-def decode_reporting(data: bytes) -> tuple[str, Optional[int]]:
+def decode_reporting(data: bytes) -> tuple[str, int | None]:
     """UTF-8 with a leading BOM dropped and undecodable bytes read as U+FFFD; and the
     offset in `data` of the first undecodable byte (None when there is none)."""
     start = 3 if data.startswith(_BOM) else 0

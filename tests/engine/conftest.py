@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from archrules_lsp.engine import CheckOptions, Checker, load_rule_files, load_rule_text
+from archrules_lsp.engine import Checker, CheckOptions, load_rule_files, load_rule_text
 from archrules_lsp.engine.model import RuleSet
 
 REPO = Path(__file__).resolve().parents[2]

@@ -67,9 +67,10 @@ def test_only_endpoints_without_the_key_are_reported_on_their_decorator_line():
     lines = API.splitlines()
     bad = next(i for i, ln in enumerate(lines, 1) if ln.startswith("@router.post(") and lines[i] == '    "/import/bad"')
     nothing = next(i for i, ln in enumerate(lines, 1) if '"/import/nothing"' in ln)
+    rule = "(BG-020: Task trigger endpoints must return job_id)"
     assert got == [
-        (bad, "endpoint `start_import_bad` does not return `job_id` (BG-020: Task trigger endpoints must return job_id)"),
-        (nothing, "endpoint `start_import_nothing` does not return `job_id` (BG-020: Task trigger endpoints must return job_id)"),
+        (bad, f"endpoint `start_import_bad` does not return `job_id` {rule}"),
+        (nothing, f"endpoint `start_import_nothing` does not return `job_id` {rule}"),
     ]
     assert all(f.severity.value == "error" for f in res.findings)
 

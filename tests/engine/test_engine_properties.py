@@ -27,8 +27,12 @@ def test_seed_rules_never_raise_on_arbitrary_text(seed_checker, text, path):
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20),
                     st.sampled_from(["[a-", "(a)\\1", "**/*.py", "*.js", "x", ""]))
-values = st.recursive(scalars, lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=8), c, max_size=3), max_leaves=8)
-rule_keys = st.sampled_from(["id", "name", "severity", "patterns", "anti_patterns", "suggestion", "description", "url", "enabled"])
+values = st.recursive(
+    scalars, lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=8), c, max_size=3), max_leaves=8
+)
+rule_keys = st.sampled_from(
+    ["id", "name", "severity", "patterns", "anti_patterns", "suggestion", "description", "url", "enabled"]
+)
 entry_keys = st.sampled_from(["file", "must_contain", "must_contain_one_of", "must_reference", "when_contains",
                               "should_match", "endpoint_pattern", "must_return", "pattern", "message", "fix"])
 entries = st.dictionaries(entry_keys, values, max_size=5)
@@ -38,7 +42,8 @@ rules = st.fixed_dictionaries({"id": scalars, "name": scalars}, optional={
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(doc=st.dictionaries(st.text(min_size=1, max_size=8), st.lists(rules, max_size=3), max_size=2), text=texts, path=paths)
+@given(doc=st.dictionaries(st.text(min_size=1, max_size=8), st.lists(rules, max_size=3), max_size=2),
+       text=texts, path=paths)
 def test_arbitrary_rule_values_never_raise_in_loading_or_checking(doc, text, path):
     loaded, errors = load_rule_text(yaml.safe_dump(doc), "r.yaml")
     Checker(RuleSet(tuple(loaded), tuple(errors))).check(path, text)

@@ -43,7 +43,8 @@ def test_bg001_fix_inserts_the_suggested_column_into_the_model_class(seed_checke
     i = lines.index("    " + STATUS)
     assert lines[i - 1] == "    started_at = Column(DateTime, nullable=True)"
     # and re-checking finds nothing left for BG-001
-    assert [f for f in seed_checker.check("models/database/architecture_scan.py", new).findings if f.rule_id == "BG-001"] == []
+    rechecked = seed_checker.check("models/database/architecture_scan.py", new)
+    assert [f for f in rechecked.findings if f.rule_id == "BG-001"] == []
 
 
 def test_labels_and_prose_lines_of_a_suggestion_are_not_code():
@@ -254,7 +255,7 @@ def test_a_python_file_is_parsed_once_for_the_checks_and_once_for_all_its_fixes(
 
 
 def test_fixes_can_be_left_out_and_computed_on_demand(seed_checker):
-    from archrules_lsp.engine import CheckOptions, Checker
+    from archrules_lsp.engine import Checker, CheckOptions
 
     lazy = Checker(seed_checker.ruleset, CheckOptions(fixes=False))
     text = MODEL

@@ -15,8 +15,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archrules_lsp.engine.loading import load_rule_files, load_rule_text
-from archrules_lsp.engine.loading import yaml_nodes
+from archrules_lsp.engine.loading import load_rule_files, load_rule_text, yaml_nodes
 from archrules_lsp.engine.model import RuleError, Severity, Span
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -91,7 +91,9 @@ def test_when_contains_gates_its_own_entry_only():
     # gate closed: no must_contain finding, but the anti-pattern still applies
     assert [f.message for f in res.findings] == ["too frequent"]
     res = run(rules, "static/a.js", "// BackgroundTasks\n" + plain)
-    assert sorted(f.message for f in res.findings) == ["missing `activeTask` (BG-040: status on return)", "too frequent"]
+    assert sorted(f.message for f in res.findings) == [
+        "missing `activeTask` (BG-040: status on return)", "too frequent",
+    ]
 
 
 def test_when_contains_list_opens_on_any_string():

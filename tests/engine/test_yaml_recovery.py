@@ -7,8 +7,7 @@ import textwrap
 import pytest
 import yaml
 
-from archrules_lsp.engine.loading import load_rule_text
-from archrules_lsp.engine.loading import yaml_nodes
+from archrules_lsp.engine.loading import load_rule_text, yaml_nodes
 
 FLOW_SEQUENCE = "YAML read this regex as a flow sequence; quote it"
 
@@ -94,7 +93,10 @@ def test_unclosed_quote_is_blamed_on_its_rule_not_the_next():
 
 
 def test_only_rule_of_a_group_broken_is_not_called_an_empty_group():
-    text = "g:\n  - id: A\n    name: a\n    anti_patterns:\n      - pattern: [a-z]+_job\nh:\n  - id: B\n    name: b\n    anti_patterns:\n      - pattern: x\n        message: x\n"
+    text = (
+        "g:\n  - id: A\n    name: a\n    anti_patterns:\n      - pattern: [a-z]+_job\n"
+        "h:\n  - id: B\n    name: b\n    anti_patterns:\n      - pattern: x\n        message: x\n"
+    )
     rules, errors = load_rule_text(text, "r.yaml")
     assert [r.id for r in rules] == ["B"]
     assert len(errors) == 1 and FLOW_SEQUENCE in errors[0].message

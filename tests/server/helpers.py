@@ -6,8 +6,9 @@ import asyncio
 import sys
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 from lsprotocol import types as t
 from pygls.uris import from_fs_path
@@ -118,7 +119,7 @@ def install_recorders(client: LanguageClient) -> None:
 
 
 async def start_session(client: LanguageClient, preset: str, folders: list[Path],
-                        init_options: Any = None, configuration: Optional[dict] = None) -> None:
+                        init_options: Any = None, configuration: dict | None = None) -> None:
     install_recorders(client)
     if configuration is not None:
         client.set_configuration(configuration)
@@ -172,7 +173,8 @@ class Doc:
             text_document=t.VersionedTextDocumentIdentifier(uri=self.uri, version=self.version),
             content_changes=[t.TextDocumentContentChangeWholeDocument(text=text)]))
 
-    def edit(self, start: tuple[int, int], end: tuple[int, int], new_text: str, apply_locally: Optional[str] = None) -> None:
+    def edit(self, start: tuple[int, int], end: tuple[int, int], new_text: str,
+             apply_locally: str | None = None) -> None:
         """A range edit; `start`/`end` in the client's units. `apply_locally`: the expected new text."""
         self.version += 1
         self.client.text_document_did_change(t.DidChangeTextDocumentParams(
@@ -253,7 +255,10 @@ def _offset(text: str, pos: t.Position, encoding: str) -> int:
     for i, ch in enumerate(line):
         if seen >= pos.character:
             return start + i
-        seen += len(ch.encode("utf-8")) if encoding == "utf-8" else (2 if ord(ch) > 0xFFFF and encoding == "utf-16" else 1)
+        if encoding == "utf-8":
+            seen += len(ch.encode("utf-8"))
+        else:
+            seen += 2 if ord(ch) > 0xFFFF and encoding == "utf-16" else 1
     return start + len(line)
 
 
@@ -271,7 +276,7 @@ def edits_for(edit: t.WorkspaceEdit, uri: str) -> list:
     return list((edit.changes or {}).get(uri, []))
 
 
-def apply_workspace_edit(doc: "Doc", edit: t.WorkspaceEdit) -> str:
+def apply_workspace_edit(doc: Doc, edit: t.WorkspaceEdit) -> str:
     """Apply `edit` to the client's copy of `doc` and send it as a full-text change."""
     new = apply_text_edits(doc.text, edits_for(edit, doc.uri), encoding_of(doc.client))
     doc.replace(new)

@@ -7,7 +7,16 @@ from lsprotocol import types as t
 from pytest_lsp import LanguageClient
 
 from .helpers import (
-    apply_workspace_edit, codes, CONFIG, diagnostics, Doc, PRESETS, RULES, start_demo_session, uri_of, wait_until,
+    CONFIG,
+    PRESETS,
+    RULES,
+    Doc,
+    apply_workspace_edit,
+    codes,
+    diagnostics,
+    start_demo_session,
+    uri_of,
+    wait_until,
 )
 
 

@@ -8,7 +8,7 @@ from lsprotocol import types as t
 from pygls.exceptions import JsonRpcInvalidParams
 from pytest_lsp import LanguageClient
 
-from .helpers import codes, CONFIG, diagnostics, Doc, PRESETS, RULES, start_demo_session, uri_of, wait_until
+from .helpers import CONFIG, PRESETS, RULES, Doc, codes, diagnostics, start_demo_session, uri_of, wait_until
 
 
 @pytest_lsp.fixture(scope="module", params=PRESETS, config=CONFIG)

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-
 import pytest
 import pytest_lsp
 from lsprotocol import types as t
 from pytest_lsp import LanguageClient
 
 from .helpers import (
-    CONFIG, PRESETS, RULES, Doc, codes, diagnostics, encoding_of, is_pull, start_session, uri_of,
-    wait_until, write_tree,
+    CONFIG,
+    PRESETS,
+    RULES,
+    Doc,
+    codes,
+    diagnostics,
+    encoding_of,
+    is_pull,
+    start_session,
+    uri_of,
+    wait_until,
+    write_tree,
 )
 
 

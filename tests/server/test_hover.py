@@ -6,7 +6,7 @@ import pytest_lsp
 from lsprotocol import types as t
 from pytest_lsp import LanguageClient
 
-from .helpers import codes, CONFIG, diagnostics, Doc, PRESETS, start_demo_session
+from .helpers import CONFIG, PRESETS, Doc, codes, diagnostics, start_demo_session
 
 
 @pytest_lsp.fixture(scope="module", params=PRESETS, config=CONFIG)

@@ -9,7 +9,15 @@ from lsprotocol import types as t
 from pytest_lsp import LanguageClient, client_capabilities
 
 from .helpers import (
-    CONFIG, RULES, Doc, apply_workspace_edit, codes, diagnostics, install_recorders, uri_of, wait_until,
+    CONFIG,
+    RULES,
+    Doc,
+    apply_workspace_edit,
+    codes,
+    diagnostics,
+    install_recorders,
+    uri_of,
+    wait_until,
     write_tree,
 )
 

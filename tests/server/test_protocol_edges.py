@@ -14,7 +14,6 @@ from .helpers import RULES, write_tree
 from .test_lifecycle import INIT, frame, read_message
 
 
-
 class Raw:
     """The server over stdio, answers by id, read on a thread (a missing answer fails, never hangs)."""
 

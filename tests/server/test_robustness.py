@@ -10,7 +10,7 @@ from lsprotocol import types as t
 from pygls.exceptions import JsonRpcMethodNotFound, JsonRpcRequestCancelled
 from pytest_lsp import LanguageClient
 
-from .helpers import codes, CONFIG, diagnostics, Doc, PRESETS, start_demo_session, wait_until
+from .helpers import CONFIG, PRESETS, Doc, codes, diagnostics, start_demo_session, wait_until
 
 
 @pytest_lsp.fixture(scope="module", params=PRESETS, config=CONFIG)

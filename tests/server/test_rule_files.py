@@ -8,7 +8,16 @@ from lsprotocol import types as t
 from pytest_lsp import LanguageClient
 
 from .helpers import (
-    CONFIG, PRESETS, RULES, Doc, codes, diagnostics, file_diagnostics, start_session, uri_of, wait_until,
+    CONFIG,
+    PRESETS,
+    RULES,
+    Doc,
+    codes,
+    diagnostics,
+    file_diagnostics,
+    start_session,
+    uri_of,
+    wait_until,
     write_tree,
 )
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Optional
 
 from ..model import Fix, Note, Rule, Span
 from ..python_source import PythonSource, is_python
@@ -17,7 +16,7 @@ class RawFinding:
     rule: Rule
     span: Span
     message: str
-    fix: Optional[Fix] = None
+    fix: Fix | None = None
     inserts_into_class: bool = False  # the fix adds a line to a Python class: dropped if it breaks the file
 
 
@@ -32,7 +31,7 @@ class FileContext:
         self._over_budget: set[str] = set()  # rules already noted as skipped
 
     @cached_property
-    def python(self) -> Optional[PythonSource]:
+    def python(self) -> PythonSource | None:
         return PythonSource(self.src) if is_python(self.path) else None
 
     def contains(self, needle: str) -> bool:
@@ -60,7 +59,7 @@ class FileContext:
         if rule.id not in rules:
             rules.append(rule.id)
 
-    def unparsed_note(self) -> Optional[Note]:
+    def unparsed_note(self) -> Note | None:
         """One note for everything skipped because the file does not parse, naming it all."""
         py = self.python
         if not self.unparsed_skips or py is None or py.parses:

@@ -11,7 +11,7 @@ Every `return` with a value must return each key; one finding per endpoint.
 from __future__ import annotations
 
 import ast
-from typing import Iterator, Optional
+from collections.abc import Iterator
 
 from ..model import PatternEntry, Rule
 from .context import FileContext, RawFinding
@@ -64,7 +64,7 @@ def _decorator_texts(lines: list[str]):
         yield "".join(parts)
 
 
-def _matching_decorator_line(ctx: FileContext, rx, fn) -> Optional[int]:
+def _matching_decorator_line(ctx: FileContext, rx, fn) -> int | None:
     for deco in fn.decorator_list:
         first = deco.lineno - 1  # the line holding the `@`, where the finding goes
         last = (deco.end_lineno or deco.lineno) - 1
@@ -114,11 +114,11 @@ def _missing_keys(fn, keys) -> list[str]:
     return missing
 
 
-def _keys_of(node, assigned: Optional[dict[str, set[str]]] = None) -> set[str]:
+def _keys_of(node, assigned: dict[str, set[str]] | None = None) -> set[str]:
     """Keys `node` provides. `assigned`: keys of local names, for `{**base, ...}` and `f(**data)`."""
     out: set[str] = set()
     if isinstance(node, ast.Dict):
-        for k, v in zip(node.keys, node.values):
+        for k, v in zip(node.keys, node.values, strict=True):
             if isinstance(k, ast.Constant) and isinstance(k.value, str):
                 out.add(k.value)
             elif k is None:  # `**other`: the keys of what is unpacked
@@ -134,7 +134,7 @@ def _keys_of(node, assigned: Optional[dict[str, set[str]]] = None) -> set[str]:
     return out
 
 
-def _unpacked(node, assigned: Optional[dict[str, set[str]]]) -> set[str]:
+def _unpacked(node, assigned: dict[str, set[str]] | None) -> set[str]:
     if isinstance(node, ast.Name) and assigned:
         return set(assigned.get(node.id, ()))
     return _keys_of(node, assigned)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..fixes import class_insertion_fix, suggested_line
 from ..model import PatternEntry, Rule

@@ -5,16 +5,16 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import Callable, Optional, Sequence
 
 import yaml
 
 from ..model import Rule, RuleError, RuleSet, Severity, Span
 from ..text import decode, decode_reporting
 from . import yaml_nodes
-from .rules import BuiltRule, build_rules
 from .recovery import recover
+from .rules import BuiltRule, build_rules
 from .syntax_errors import syntax_error
 from .values import Context, TooManyValues, describe_tag
 from .yaml_nodes import Positions, compose_documents, disallowed_tags
@@ -32,7 +32,7 @@ def load_rule_text(text: str, path: str) -> tuple[list[Rule], list[RuleError]]:
     return [b.rule for b in built], errors
 
 
-def load_rule_files(paths: Sequence[str], read_text: Optional[Callable[[str], str]] = None) -> RuleSet:
+def load_rule_files(paths: Sequence[str], read_text: Callable[[str], str] | None = None) -> RuleSet:
     """Every rule of every file, in order; an id already loaded (from any file) is reported and dropped.
 
     `read_text(path)` lets the server feed unsaved editor buffers; by default the
@@ -63,7 +63,7 @@ class _Ids:
     def __init__(self) -> None:
         self._first: dict[str, tuple[str, Span]] = {}
 
-    def claim(self, built: BuiltRule, path: str) -> Optional[RuleError]:
+    def claim(self, built: BuiltRule, path: str) -> RuleError | None:
         rule_id = built.rule.id
         first = self._first.get(rule_id)
         if first is None:
@@ -165,7 +165,7 @@ def _load_uncached(text, path: str) -> tuple[list[BuiltRule], list[RuleError]]:
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
-def _replace_surrogates(text: str) -> tuple[str, Optional[int]]:
+def _replace_surrogates(text: str) -> tuple[str, int | None]:
     """Lone surrogates (possible in editor buffers) -> U+FFFD, keeping every offset; and the first one's offset."""
     first = _SURROGATES.search(text)
     if first is None:
@@ -180,7 +180,7 @@ def _ordered(errors: list[RuleError]) -> list[RuleError]:
     return unique
 
 
-def _read(path: str, read_text: Optional[Callable[[str], str]]) -> tuple[Optional[str], list[RuleError]]:
+def _read(path: str, read_text: Callable[[str], str] | None) -> tuple[str | None, list[RuleError]]:
     try:
         if read_text is not None:
             text = read_text(path)
@@ -212,7 +212,7 @@ def _read(path: str, read_text: Optional[Callable[[str], str]]) -> tuple[Optiona
     return text, [problem] if problem else []
 
 
-def _decode(data: bytes, path: str) -> tuple[str, Optional[RuleError]]:
+def _decode(data: bytes, path: str) -> tuple[str, RuleError | None]:
     """UTF-8 (BOM dropped); on bad bytes, U+FFFD and a warning at the first one."""
     text, bad = decode_reporting(data)
     if bad is None:

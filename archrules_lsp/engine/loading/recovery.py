@@ -15,8 +15,8 @@ many rules in a row fail.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable, Optional
 
 import yaml
 from yaml.nodes import Node
@@ -43,7 +43,7 @@ def _is_top_level_boundary(text: str) -> bool:
     return not _ITEM_START.match(text)
 
 
-def rule_item_lines(lines: list[str], line: int) -> Optional[tuple[int, int, int]]:
+def rule_item_lines(lines: list[str], line: int) -> tuple[int, int, int] | None:
     """(first line, last line, group key line) of the group item holding `line`, or None."""
     if not 0 <= line < len(lines):
         return None
@@ -81,7 +81,7 @@ def recover(
     first_error: RuleError,
     first_exception: Exception,
     error_of: Callable[[Exception, str], RuleError],
-) -> Optional[tuple[list[Node], str, list[RuleError], set[int]]]:
+) -> tuple[list[Node], str, list[RuleError], set[int]] | None:
     """Parse `text` with the rules holding syntax errors blanked out.
 
     Returns (roots, the text they were parsed from, every syntax error found, the
@@ -107,7 +107,8 @@ def recover(
                 # say so where the broken rule is, not in the innocent one
                 errors[-1] = replace(
                     error,
-                    span=Span(context, len(lines[context]) - len(lines[context].lstrip()), context, len(lines[context].rstrip())),
+                    span=Span(context, len(lines[context]) - len(lines[context].lstrip()),
+                              context, len(lines[context].rstrip())),
                     message=f"this rule is not loaded: the YAML breaks in it, found at line "
                             f"{error.span.line + 1}: {error.message}",
                 )
@@ -135,7 +136,7 @@ def recover(
     return None
 
 
-def _context_line(exc: Exception, starts: list[int]) -> Optional[int]:
+def _context_line(exc: Exception, starts: list[int]) -> int | None:
     mark = getattr(exc, "context_mark", None)
     index = getattr(mark, "index", None)
     if not isinstance(index, int):

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -130,10 +129,10 @@ class _RuleParts:
     fields: dict = field(default_factory=dict)
     patterns: list[tuple[PatternEntry, frozenset[str], Node]] = field(default_factory=list)
     anti: list[AntiPattern] = field(default_factory=list)
-    patterns_node: Optional[Node] = None
+    patterns_node: Node | None = None
 
 
-def build_rule(ctx: Context, node: Node, group: str) -> Optional[BuiltRule]:
+def build_rule(ctx: Context, node: Node, group: str) -> BuiltRule | None:
     ctx.rule_id = None
     if not ctx.usable(node):
         return None
@@ -198,7 +197,7 @@ def _read_rule_keys(ctx: Context, pairs: list[tuple[str, Node, Node]]) -> _RuleP
     return parts
 
 
-def _rule_name(ctx: Context, fields: dict, keys: dict, rule_id: Optional[str], id_span: Span) -> str:
+def _rule_name(ctx: Context, fields: dict, keys: dict, rule_id: str | None, id_span: Span) -> str:
     """A one-line title: `name: |` (a block keeps its line breaks) is folded onto one line;
     a missing or blank name is reported, and the id stands in."""
     name = " ".join(fields.get("name", "").split())
@@ -236,7 +235,7 @@ def _check_scope(ctx: Context, parts: _RuleParts, keys: dict, id_span: Span) -> 
     return True
 
 
-def _peek_id(node: MappingNode) -> Optional[str]:
+def _peek_id(node: MappingNode) -> str | None:
     for key, value in node.value:
         if isinstance(key, ScalarNode) and key.value == "id":
             if isinstance(value, ScalarNode) and value.tag in SCALAR_TAGS and value.tag != NULL:
@@ -245,7 +244,7 @@ def _peek_id(node: MappingNode) -> Optional[str]:
     return None
 
 
-def _read_id(ctx: Context, node: MappingNode, pair) -> tuple[Optional[str], Span]:
+def _read_id(ctx: Context, node: MappingNode, pair) -> tuple[str | None, Span]:
     start_line, start_col = ctx.pos.at(node.start_mark.index)
     head = ctx.pos.line_span(start_line, start_col)
     if pair is None:
@@ -301,7 +300,7 @@ def _declares_items(node: Node) -> bool:
 # ---------------------------------------------------------------- patterns entry
 
 
-def build_pattern_entry(ctx: Context, node: Node) -> Optional[tuple[PatternEntry, frozenset[str], Node]]:
+def build_pattern_entry(ctx: Context, node: Node) -> tuple[PatternEntry, frozenset[str], Node] | None:
     """The entry, the keys written in it (for the 'checks nothing' warning), and its node."""
     ctx.spend()
     if not ctx.usable(node):
@@ -375,7 +374,7 @@ def _pair_endpoint_keys(ctx: Context, written: dict[str, Node], values: dict) ->
 # ---------------------------------------------------------------- anti_patterns item
 
 
-def build_anti_pattern(ctx: Context, node: Node) -> Optional[AntiPattern]:
+def build_anti_pattern(ctx: Context, node: Node) -> AntiPattern | None:
     ctx.spend()
     if not ctx.usable(node):
         return None

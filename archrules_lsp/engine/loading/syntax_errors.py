@@ -10,7 +10,6 @@ those the message names the fix; the parser's text follows for context.
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 import yaml
 
@@ -59,7 +58,7 @@ def _quoted(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _flow_end(value: str) -> Optional[int]:
+def _flow_end(value: str) -> int | None:
     """Index of the bracket closing value[0], or None when it is never closed."""
     depth, quote = 0, ""
     for i, ch in enumerate(value):
@@ -77,7 +76,7 @@ def _flow_end(value: str) -> Optional[int]:
     return None
 
 
-def _flow_collection(pos: Positions, p_line: int, flow_line: Optional[int]) -> Optional[tuple[Span, str]]:
+def _flow_collection(pos: Positions, p_line: int, flow_line: int | None) -> tuple[Span, str] | None:
     """A `key: [...]` value that YAML could not read as one value: the usual unquoted regex."""
     # Only the line where the flow collection opened (the parser's context) and the
     # problem line: a line further up that YAML did read is not the culprit.
@@ -104,7 +103,7 @@ def _flow_collection(pos: Positions, p_line: int, flow_line: Optional[int]) -> O
 
 def _hint(
     pos: Positions, p_line: int, p_col: int, problem: str, context: str, context_mark
-) -> Optional[tuple[Span, str]]:
+) -> tuple[Span, str] | None:
     text = pos.line_text(p_line)
     m = _LINE.match(text)
     key = m.group("key") if m else None

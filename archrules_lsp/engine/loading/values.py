@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Optional, Union
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -32,15 +31,15 @@ class Context:
     path: str
     pos: Positions
     errors: list[RuleError] = field(default_factory=list)
-    rule_id: Optional[str] = None  # the rule being built, for RuleError.rule_id
+    rule_id: str | None = None  # the rule being built, for RuleError.rule_id
     bad_nodes: set[int] = field(default_factory=set)  # tag errors, already reported
     budget: int = 0
 
-    def report(self, where: Union[Node, Span], message: str, severity: Severity = Severity.ERROR) -> None:
+    def report(self, where: Node | Span, message: str, severity: Severity = Severity.ERROR) -> None:
         span = where if isinstance(where, Span) else self.pos.node_span(where)
         self.errors.append(RuleError(self.path, span, message, self.rule_id, severity))
 
-    def warn(self, where: Union[Node, Span], message: str) -> None:
+    def warn(self, where: Node | Span, message: str) -> None:
         self.report(where, message, Severity.WARNING)
 
     def spend(self, n: int = 1) -> None:
@@ -114,7 +113,7 @@ def _merged_pairs(ctx: Context, value: Node, depth: int = 0) -> list[tuple[str, 
 # ---------------------------------------------------------------- scalars
 
 
-def read_text(ctx: Context, key: str, node: Node, *, required: bool = True) -> Optional[str]:
+def read_text(ctx: Context, key: str, node: Node, *, required: bool = True) -> str | None:
     """A string. Numbers, booleans and dates count as the text written (`id: 123` -> "123")."""
     if not ctx.usable(node):
         return None
@@ -133,7 +132,7 @@ def read_text(ctx: Context, key: str, node: Node, *, required: bool = True) -> O
     return None
 
 
-def read_strings(ctx: Context, key: str, node: Node) -> Optional[tuple[str, ...]]:
+def read_strings(ctx: Context, key: str, node: Node) -> tuple[str, ...] | None:
     """A string or a list of strings (non-empty ones)."""
     if isinstance(node, ScalarNode):
         items = [node]
@@ -164,7 +163,7 @@ def read_strings(ctx: Context, key: str, node: Node) -> Optional[tuple[str, ...]
     return tuple(out)
 
 
-def read_bool(ctx: Context, key: str, node: Node) -> Optional[bool]:
+def read_bool(ctx: Context, key: str, node: Node) -> bool | None:
     if isinstance(node, ScalarNode) and node.tag.endswith(":bool"):
         return node.value.lower() in ("true", "yes", "on", "y")
     if ctx.usable(node):
@@ -172,7 +171,7 @@ def read_bool(ctx: Context, key: str, node: Node) -> Optional[bool]:
     return None
 
 
-def read_regex(ctx: Context, key: str, node: Node) -> Optional[LineRegex]:
+def read_regex(ctx: Context, key: str, node: Node) -> LineRegex | None:
     source = read_text(ctx, key, node)
     if source is None:
         return None
@@ -199,7 +198,7 @@ _EVERY_LINE = {
 }
 
 
-def read_glob(ctx: Context, key: str, node: Node) -> Optional[Glob]:
+def read_glob(ctx: Context, key: str, node: Node) -> Glob | None:
     pattern = read_text(ctx, key, node)
     if pattern is None:
         return None
@@ -245,7 +244,7 @@ def describe_tag(node: Node) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _compile_regex(source: str) -> tuple[Optional[LineRegex], str]:
+def _compile_regex(source: str) -> tuple[LineRegex | None, str]:
     try:
         return LineRegex(source), ""
     except RegexError as e:
@@ -255,7 +254,7 @@ def _compile_regex(source: str) -> tuple[Optional[LineRegex], str]:
 
 
 @lru_cache(maxsize=4096)
-def _compile_glob(pattern: str) -> tuple[Optional[Glob], str]:
+def _compile_glob(pattern: str) -> tuple[Glob | None, str]:
     try:
         return Glob(pattern), ""
     except GlobError as e:

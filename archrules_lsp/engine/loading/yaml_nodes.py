@@ -11,7 +11,7 @@ also break on U+2028 / U+0085 and disagree with the editor and `SourceText`.
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from collections.abc import Iterator
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -72,7 +72,7 @@ class Positions:
         end_line, end_col = self.at(max(start, end))
         return self._span(line, col, end_line, end_col)
 
-    def line_span(self, line: int, column: int, end_column: Optional[int] = None) -> Span:
+    def line_span(self, line: int, column: int, end_column: int | None = None) -> Span:
         """A span on one line; `end_column` None = to the end of the line's text."""
         text = self.line_text(line)
         end = len(text.rstrip()) if end_column is None else end_column
