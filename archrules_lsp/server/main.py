@@ -121,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         pass
     # LSP: exit code 0 after a shutdown request, 1 without one (exit alone, or the client went away)
-    return 0 if getattr(server.protocol, "_shutdown", False) else 1
+    return 0 if server.protocol.shutdown_requested else 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
+import io
 import json
 import logging
 import threading
@@ -59,6 +60,11 @@ class ArchrulesProtocol(LanguageServerProtocol):
     """
 
     _server: ArchrulesServer
+
+    @property
+    def shutdown_requested(self) -> bool:
+        """The client sent `shutdown` (LSP: then `exit` ends the process with 0, else 1)."""
+        return self._shutdown
 
     def structure_message(self, data):
         try:
@@ -165,6 +171,7 @@ class ArchrulesProtocol(LanguageServerProtocol):
             return
         if isinstance(msg_id, (str, int)) and not isinstance(msg_id, bool):
             log.warning("%s request %r refused, invalid params: %s", method, msg_id, detail)
+            err: JsonRpcException
             if self._shutdown:
                 err = JsonRpcInvalidRequest(f"{method}: the server is shutting down")
             elif self._workspace is None and method != t.INITIALIZE:
@@ -242,7 +249,7 @@ def _cause(error: BaseException) -> str:
     try:
         from cattrs import transform_error
 
-        parts = transform_error(error)  # type: ignore[arg-type]
+        parts = transform_error(error)
         if parts:
             return "; ".join(parts[:3])
     except Exception:  # noqa: BLE001 - only a nicer message
@@ -274,7 +281,7 @@ async def _read_messages(protocol: ArchrulesProtocol, read_chunk, stop: threadin
             protocol.handle_body(body)
 
 
-def serve_stdio(server: ArchrulesServer, stdin: BinaryIO, stdout: BinaryIO) -> None:
+def serve_stdio(server: ArchrulesServer, stdin: io.BufferedIOBase, stdout: BinaryIO) -> None:
     """pygls' `start_io`, reading through framing.FrameParser instead of pygls' reader
     (pygls/io_.py `run_async`, which goes deaf after one framing error).
 
