@@ -56,7 +56,7 @@ class CheckOptions:
     fixes: bool = True
 
     def is_active(self, rule_id: str) -> bool:
-        def hit(ids) -> bool:
+        def hit(ids: tuple[str, ...]) -> bool:
             return any(s == "ALL" or rule_id == s or rule_id.startswith(s) for s in ids)
 
         if self.select and not hit(self.select):
@@ -177,7 +177,7 @@ class Checker:
             raw.extend(must_reference(ctx, rule, entry))
             raw.extend(should_match(ctx, rule, entry))
             raw.extend(endpoint_returns(ctx, rule, entry))
-        if antis:
+        if antis and self._regex_set is not None:  # antis come from the set's members: it is there
             matching = self._regex_set.matching(src)
             for i in antis:
                 s = self._antis[i]

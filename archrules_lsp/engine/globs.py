@@ -35,7 +35,7 @@ class Glob:
     def __repr__(self) -> str:
         return f"Glob({self.pattern!r})"
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, Glob) and other.pattern == self.pattern
 
     def __hash__(self) -> int:

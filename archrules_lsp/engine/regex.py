@@ -11,7 +11,8 @@ byte offsets become code-point columns only for the matches found.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Protocol
 
 import re2
 
@@ -32,12 +33,21 @@ class RegexError(ValueError):
     """A pattern RE2 does not accept; the message is the RE2 error, made readable."""
 
 
+class _Re2Match(Protocol):
+    """What this module uses of a google-re2 match object (the binding ships no types)."""
+
+    def start(self) -> int: ...
+
+    def span(self, group: int = 0) -> tuple[int, int]: ...
+
+
 class LineMatch:
     """One match on one line. Groups are decoded only when a fix asks for them."""
 
     __slots__ = ("line", "column", "end_column", "_data", "_spans", "_names")
 
-    def __init__(self, line: int, column: int, end_column: int, data: bytes, spans, names):
+    def __init__(self, line: int, column: int, end_column: int, data: bytes,
+                 spans: Sequence[tuple[int, int]], names: Mapping[str, int]):
         self.line = line
         self.column = column
         self.end_column = end_column
@@ -45,7 +55,7 @@ class LineMatch:
         self._spans = spans  # (start, end) byte spans of group 0, 1, ...
         self._names = names  # group name -> index
 
-    def group(self, key) -> str:
+    def group(self, key: int | str) -> str:
         index = self._names.get(key) if isinstance(key, str) else key
         if index is None or not 0 <= index < len(self._spans):
             return ""
@@ -55,7 +65,7 @@ class LineMatch:
     def expand(self, template: str) -> str:
         """`template` with \\1 and \\g<name> replaced by this match's groups."""
 
-        def sub(ref: re.Match) -> str:
+        def sub(ref: re.Match[str]) -> str:
             if ref.group(1) is not None:
                 return self.group(int(ref.group(1)))
             name = ref.group(2)
@@ -78,12 +88,14 @@ class LineRegex:
         except re2.error as e:  # noqa: PERF203
             raise RegexError(_readable(e, source)) from None
         self._match = span_matcher(self._rx)
-        self._names = {(k.decode() if isinstance(k, bytes) else k): v for k, v in self._rx.groupindex.items()}
+        self._names: dict[str, int] = {
+            (k.decode() if isinstance(k, bytes) else k): v for k, v in self._rx.groupindex.items()
+        }
 
     def __repr__(self) -> str:
         return f"LineRegex({self.source!r})"
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, LineRegex) and other.source == self.source
 
     def __hash__(self) -> int:
@@ -169,7 +181,7 @@ class LineRegex:
                     s, e = m.span()
                     yield self._line_match(src, m, line, start + s, start + e)
 
-    def _line_match(self, src: SourceText, m, line: int, start: int, end: int) -> LineMatch:
+    def _line_match(self, src: SourceText, m: _Re2Match, line: int, start: int, end: int) -> LineMatch:
         """A LineMatch from a binding-level match `m` found at byte offset `start` of `src.data`."""
         shift = start - m.start()
         spans = [(a + shift, b + shift) if a >= 0 else (a, b)

@@ -12,11 +12,16 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..model import PatternEntry, Rule
 from .context import FileContext, RawFinding
 
+if TYPE_CHECKING:
+    from ..regex import LineRegex
+
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 
 def endpoint_returns(ctx: FileContext, rule: Rule, entry: PatternEntry) -> Iterator[RawFinding]:
@@ -46,7 +51,7 @@ def endpoint_returns(ctx: FileContext, rule: Rule, entry: PatternEntry) -> Itera
                              f"endpoint `{fn.name}` does not return {keys} ({rule.id}: {rule.name})")
 
 
-def _decorator_texts(lines: list[str]):
+def _decorator_texts(lines: list[str]) -> Iterator[str]:
     """Each decorator as one line of text: a decorator written over several lines
     (`@router.post(\\n    "/import"\\n)`) is joined, so the pattern sees it whole."""
     for i, line in enumerate(lines):
@@ -64,7 +69,7 @@ def _decorator_texts(lines: list[str]):
         yield "".join(parts)
 
 
-def _matching_decorator_line(ctx: FileContext, rx, fn) -> int | None:
+def _matching_decorator_line(ctx: FileContext, rx: LineRegex, fn: _Function) -> int | None:
     for deco in fn.decorator_list:
         first = deco.lineno - 1  # the line holding the `@`, where the finding goes
         last = (deco.end_lineno or deco.lineno) - 1
@@ -74,9 +79,9 @@ def _matching_decorator_line(ctx: FileContext, rx, fn) -> int | None:
     return None
 
 
-def _own_nodes(fn):
+def _own_nodes(fn: _Function) -> Iterator[ast.AST]:
     """The function's nodes, not descending into nested functions, classes or lambdas."""
-    stack = list(fn.body)
+    stack: list[ast.AST] = list(fn.body)
     while stack:
         node = stack.pop()
         yield node
@@ -85,17 +90,19 @@ def _own_nodes(fn):
                 stack.append(child)
 
 
-def _missing_keys(fn, keys) -> list[str]:
+def _missing_keys(fn: _Function, keys: tuple[str, ...]) -> list[str]:
     returns = [n.value for n in _own_nodes(fn) if isinstance(n, ast.Return) and n.value is not None]
     if not returns:
         return list(keys)
     assigned: dict[str, set[str]] = {}
     for node in _own_nodes(fn):
-        targets, value = (), None
+        targets: list[ast.expr]
         if isinstance(node, ast.Assign):
             targets, value = node.targets, node.value
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
-            targets, value = (node.target,), node.value
+            targets, value = [node.target], node.value
+        else:
+            continue
         for t in targets:
             if isinstance(t, ast.Name):
                 assigned.setdefault(t.id, set()).update(_keys_of(value, assigned))
@@ -114,7 +121,7 @@ def _missing_keys(fn, keys) -> list[str]:
     return missing
 
 
-def _keys_of(node, assigned: dict[str, set[str]] | None = None) -> set[str]:
+def _keys_of(node: ast.expr, assigned: dict[str, set[str]] | None = None) -> set[str]:
     """Keys `node` provides. `assigned`: keys of local names, for `{**base, ...}` and `f(**data)`."""
     out: set[str] = set()
     if isinstance(node, ast.Dict):
@@ -134,7 +141,7 @@ def _keys_of(node, assigned: dict[str, set[str]] | None = None) -> set[str]:
     return out
 
 
-def _unpacked(node, assigned: dict[str, set[str]] | None) -> set[str]:
+def _unpacked(node: ast.expr, assigned: dict[str, set[str]] | None) -> set[str]:
     if isinstance(node, ast.Name) and assigned:
         return set(assigned.get(node.id, ()))
     return _keys_of(node, assigned)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from ..fixes import class_insertion_fix, suggested_line
-from ..model import PatternEntry, Rule
+from ..model import Fix, PatternEntry, Rule
 from .context import FileContext, RawFinding
 
 
@@ -67,7 +67,7 @@ def should_match(ctx: FileContext, rule: Rule, entry: PatternEntry) -> Iterator[
     yield RawFinding(rule, ctx.line_span(line), f"no line matches {_quote(rx.source)} {_label(rule)}")
 
 
-def _insertion_fix(ctx: FileContext, rule: Rule, needle: str):
+def _insertion_fix(ctx: FileContext, rule: Rule, needle: str) -> Fix | None:
     """The suggested line that supplies `needle`, inserted at the end of the first Python class."""
     py = ctx.python
     if py is None or not rule.suggestion or not ctx.fixes:

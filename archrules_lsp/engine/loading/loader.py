@@ -102,7 +102,8 @@ def _load_cached(text: str, path: str, _loader: type) -> tuple[tuple[BuiltRule, 
     return tuple(built), tuple(errors)
 
 
-def _load_uncached(text, path: str) -> tuple[list[BuiltRule], list[RuleError]]:
+def _load_uncached(text: object, path: str) -> tuple[list[BuiltRule], list[RuleError]]:
+    # `text` is whatever a caller passed: bytes are decoded, anything else but str is an error
     if isinstance(text, (bytes, bytearray)):
         text, decode_error = _decode(bytes(text), path)
     else:

@@ -28,7 +28,9 @@ from dataclasses import dataclass, field
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from ..globs import Glob
 from ..model import AntiPattern, Location, PatternEntry, Rule, Severity, Span
+from ..regex import LineRegex
 from . import schema
 from .values import (
     Context,
@@ -244,7 +246,7 @@ def _peek_id(node: MappingNode) -> str | None:
     return None
 
 
-def _read_id(ctx: Context, node: MappingNode, pair) -> tuple[str | None, Span]:
+def _read_id(ctx: Context, node: MappingNode, pair: tuple[Node, Node] | None) -> tuple[str | None, Span]:
     start_line, start_col = ctx.pos.at(node.start_mark.index)
     head = ctx.pos.line_span(start_line, start_col)
     if pair is None:
@@ -316,6 +318,7 @@ def build_pattern_entry(ctx: Context, node: Node) -> tuple[PatternEntry, frozens
         if key not in schema.PATTERN_KEYS:
             ctx.warn(key_node, schema.unknown_key_message(key, schema.PATTERN_ENTRY))
             continue
+        parsed: Glob | tuple[str, ...] | LineRegex | None
         if key == "file":
             parsed = read_glob(ctx, key, value)
         elif key in _STRING_LIST_KEYS:
@@ -389,6 +392,7 @@ def build_anti_pattern(ctx: Context, node: Node) -> AntiPattern | None:
             ctx.warn(key_node, schema.unknown_key_message(key, schema.ANTI_PATTERN_ENTRY))
             continue
         written[key] = (key_node, value)
+        parsed: LineRegex | Glob | str | None
         if key == "pattern":
             parsed = read_regex(ctx, key, value)
         elif key == "file":

@@ -102,7 +102,7 @@ def _flow_collection(pos: Positions, p_line: int, flow_line: int | None) -> tupl
 
 
 def _hint(
-    pos: Positions, p_line: int, p_col: int, problem: str, context: str, context_mark
+    pos: Positions, p_line: int, p_col: int, problem: str, context: str, context_mark: yaml.error.Mark | None
 ) -> tuple[Span, str] | None:
     text = pos.line_text(p_line)
     m = _LINE.match(text)

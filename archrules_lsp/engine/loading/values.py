@@ -125,7 +125,7 @@ def read_text(ctx: Context, key: str, node: Node, *, required: bool = True) -> s
         if node.tag in SCALAR_TAGS:
             return node.value
         return None  # a disallowed tag, reported by the tag scan
-    if node.flow_style and isinstance(node, (SequenceNode, MappingNode)) and value_kind(key) != "value":
+    if isinstance(node, (SequenceNode, MappingNode)) and node.flow_style and value_kind(key) != "value":
         ctx.report(node, flow_message(ctx, key, node))
         return None
     ctx.report(node, f"`{key}` must be a string, not {kind_of(node)}" + _quote_hint(node))
