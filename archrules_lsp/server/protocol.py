@@ -123,13 +123,14 @@ class ArchrulesProtocol(LanguageServerProtocol):
         # pygls files the future of every generator, async and threaded handler under
         # `msg_id` in _request_futures, and only answering a request takes it out again:
         # a notification's (every didChange: about 2 KB each) stayed there for good.
+        # A cancelled one stays: pygls' shutdown cancels them while iterating the dict.
         futures = self._request_futures
 
         def done(future):
             try:
                 callback(future)
             finally:
-                if futures.get(msg_id) is future:
+                if not future.cancelled() and futures.get(msg_id) is future:
                     del futures[msg_id]
 
         super()._execute_handler(msg_id, handler, done, args, kwargs)
