@@ -124,11 +124,6 @@ def discover_rules(root: Path, configured: Sequence[str] = (), config: ProjectCo
     return RuleDiscovery(list(unique.values()), found.warnings)
 
 
-def discover_rule_paths(root: Path, configured: Sequence[str] = (), config: ProjectConfig | None = None) -> list[Path]:
-    """`discover_rules(...).paths` (the server's call until it shows the warnings too)."""
-    return discover_rules(root, configured, config).paths
-
-
 def _by_convention(root: Path) -> RuleDiscovery:
     """`.architecture-rules/*.y*ml`, else `.architecture-rules.y*ml`: inside the root only."""
     warnings: list[DiscoveryWarning] = []

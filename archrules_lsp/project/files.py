@@ -24,7 +24,6 @@ from .conventions import (
     OUTSIDE_ROOT,
     Skip,
     content_skip,
-    describe_size,  # noqa: F401 - the server imports it from here until it uses .conventions
     looks_like_rule_file,
     resolves_inside,
     root_relative,

@@ -12,16 +12,17 @@ from typing import Any
 
 from lsprotocol import types as t
 
+from ..engine.model import Severity
 from ..engine.text import split_lines, to_client_column
 from .documents import Document
 
 SOURCE = "archrules"
 
 _SEVERITY = {
-    "error": t.DiagnosticSeverity.Error,
-    "warning": t.DiagnosticSeverity.Warning,
-    "info": t.DiagnosticSeverity.Information,
-    "hint": t.DiagnosticSeverity.Hint,
+    Severity.ERROR: t.DiagnosticSeverity.Error,
+    Severity.WARNING: t.DiagnosticSeverity.Warning,
+    Severity.INFO: t.DiagnosticSeverity.Information,
+    Severity.HINT: t.DiagnosticSeverity.Hint,
 }
 
 
@@ -56,8 +57,8 @@ class Lines:
                        end=self.position(span.end_line, span.end_column))
 
 
-def severity(value) -> t.DiagnosticSeverity:
-    return _SEVERITY.get(str(getattr(value, "value", value)), t.DiagnosticSeverity.Warning)
+def severity(value: Severity) -> t.DiagnosticSeverity:
+    return _SEVERITY[value]
 
 
 def path_to_uri(path: str) -> str:

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from archrules_lsp.project.config import ProjectConfig
 from archrules_lsp.project.conventions import RULE_MARKERS
-from archrules_lsp.project.discovery import RuleDiscovery, discover_rule_paths, discover_rules, find_root
+from archrules_lsp.project.discovery import RuleDiscovery, discover_rules, find_root
 
 
 def touch(path: Path, text: str = "") -> Path:
@@ -67,7 +67,11 @@ def test_missing_start_file_uses_parent(tmp_path):
     assert find_root(tmp_path / "not-yet-saved.py") == tmp_path
 
 
-# ------------------------------------------------------------ discover_rule_paths
+# ------------------------------------------------------------ discover_rules: paths
+
+
+def discover_rule_paths(root, configured=(), config=None):
+    return discover_rules(root, configured, config).paths
 
 
 def test_rules_folder_sorted_yaml_and_yml_only(tmp_path):

@@ -41,12 +41,33 @@ def test_nested_flat_and_later_layers_win():
 @pytest.mark.parametrize("key,value", [
     ("enable", "yes"), ("rules", "a.yaml"), ("include", [1]), ("diagnosticMode", "all"),
     ("severityOverrides", {"A": "loud"}), ("severityOverrides", ["A"]), ("debounceMs", -1),
-    ("debounceMs", True), ("logLevel", "trace"), ("maxFileSize", "1MB"),
+    ("debounceMs", True), ("logLevel", "trace"), ("maxFileSize", "lots"), ("maxFileSize", 10**30),
+    ("maxFileSize", 1e400), ("maxFileSize", -1), ("maxFileSize", True),
 ])
 def test_bad_values_warn_and_use_the_default(caplog, key, value):
     s = build_settings({key: value})
     assert s == Settings()
     assert f"archrules.{key}" in caplog.text
+
+
+def test_max_file_size_is_read_like_the_cli_reads_it():
+    # one size parser for the CLI, pyproject and the editor: units, and the same bound
+    assert build_settings({"maxFileSize": "2MB"}).max_file_size == 2_000_000
+    assert build_settings({"maxFileSize": 500_000}).max_file_size == 500_000
+
+
+def test_select_is_case_insensitive_like_the_cli(tmp_path):
+    # the CLI and the server once disagreed: select = ["bg-0"] selected rules in one, none in the other
+    from archrules_lsp.server.session.folders import Folder
+
+    (tmp_path / ".architecture-rules").mkdir()
+    (tmp_path / ".architecture-rules" / "r.yaml").write_text(
+        "r:\n  - id: BG-001\n    name: n\n    anti_patterns:\n      - pattern: x\n        message: m\n")
+    (tmp_path / "pyproject.toml").write_text('[tool.archrules]\nselect = ["bg-0"]\n')
+    folder = Folder("file:///w", tmp_path)
+    folder.apply_settings()
+    folder.load_rules(lambda p: open(p, encoding="utf-8").read())
+    assert [f.rule_id for f in folder.check(str(tmp_path / "a.py"), "x\n").findings] == ["BG-001"]
 
 
 def test_editor_settings_over_pyproject():

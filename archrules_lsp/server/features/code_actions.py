@@ -45,17 +45,16 @@ def _with_fixes(session: Session, doc: Document) -> tuple[Finding, ...]:
     each keystroke leaves fixes out (the engine keeps the last result, so several
     requests on the same text cost one check)."""
     result = session.diagnostics.result_for(doc)
-    folder = result.folder
-    if not result.findings or folder is None or folder.checker is None or not doc.path:
+    if not result.findings or result.folder is None or not doc.path:
         return result.findings
-    return folder.checker.check_with_fixes(folder.relative(doc.path), doc.text).findings
+    return result.folder.check_with_fixes(doc.path, doc.text).findings
 
 
 def _fixes_of(session: Session, doc: Document, finding: Finding) -> tuple[Fix, ...]:
     folder = session.diagnostics.result_for(doc).folder
-    if folder is None or folder.checker is None or not doc.path:
+    if folder is None or not doc.path:
         return ()
-    return folder.checker.fixes_for(folder.relative(doc.path), doc.text, finding)
+    return folder.fixes_for(doc.path, doc.text, finding)
 
 
 def fix_all_edit(session: Session, doc: Document) -> t.WorkspaceEdit | None:
@@ -73,14 +72,15 @@ def _fix_edit(session: Session, doc: Document, fix: list) -> t.WorkspaceEdit:
     return workspace_edit(doc.uri, doc.version, text_edits(fix_from_json(fix)["edits"], lines), session.client)
 
 
-def _targets(session: Session, doc: Document, params: t.CodeActionParams) -> list[tuple[Any, t.Diagnostic | None]]:
+def _targets(session: Session, doc: Document,
+             params: t.CodeActionParams) -> list[tuple[Finding, t.Diagnostic | None]]:
     """(current finding, the client's diagnostic for it or None) pairs the request is about."""
     findings = session.diagnostics.result_for(doc).findings
-    by_key = {(f.rule_id, tuple(span_json(f.span))): f for f in findings}
-    out: list = []
+    by_key: dict[tuple[Any, tuple[Any, ...]], Finding] = {(f.rule_id, tuple(span_json(f.span))): f for f in findings}
+    out: list[tuple[Finding, t.Diagnostic | None]] = []
     seen: set[int] = set()
 
-    def add(finding, diag) -> None:
+    def add(finding: Finding | None, diag: t.Diagnostic | None) -> None:
         if finding is not None and id(finding) not in seen:
             seen.add(id(finding))
             out.append((finding, diag))

@@ -14,6 +14,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 from ..convert import Lines, path_to_uri, rule_location_range
 
 if TYPE_CHECKING:
+    from ...engine.model import Location
     from ..app import ArchrulesServer
     from ..session.session import Session
 
@@ -25,24 +26,30 @@ FIX_ALL = "archrules.fixAll"
 SHOW_RULE = "archrules.showRule"
 
 
-def _invalid(message: str):
+def _invalid(message: str) -> JsonRpcInvalidParams:
     return JsonRpcInvalidParams(message)
 
 
-def _one_string(command: str, args: tuple, optional: bool = False) -> str | None:
+def _optional_string(command: str, args: tuple[Any, ...]) -> str | None:
     if len(args) == 1 and isinstance(args[0], dict):  # {"uri": ...} / {"ruleId": ...} also accepted
-        values = [v for k, v in args[0].items() if k in ("uri", "ruleId", "id")]
-        args = tuple(values)
-    if not args and optional:
+        args = tuple(v for k, v in args[0].items() if k in ("uri", "ruleId", "id"))
+    if not args:
         return None
     if len(args) != 1 or not isinstance(args[0], str) or not args[0]:
         raise _invalid(f"{command} takes one string argument, got {list(args)!r}")
     return args[0]
 
 
+def _one_string(command: str, args: tuple[Any, ...]) -> str:
+    value = _optional_string(command, args)
+    if value is None:
+        raise _invalid(f"{command} takes one string argument, got none")
+    return value
+
+
 async def show_rule(session: Session, rule_id: str | None) -> bool:
     """Open the rule's YAML at the rule (without an id: the first rule file)."""
-    target = None
+    target: tuple[str, Location | None] | None = None
     for folder in session.folders:
         if folder.ruleset is None:
             continue
@@ -124,4 +131,4 @@ def register(server: ArchrulesServer) -> None:
     @server.command(SHOW_RULE)
     async def show_rule_command(*args: Any) -> bool:
         await session.wait_ready()
-        return await show_rule(session, _one_string(SHOW_RULE, args, optional=True))
+        return await show_rule(session, _optional_string(SHOW_RULE, args))

@@ -31,6 +31,7 @@ from ..documents import Document, canonical_uri
 
 if TYPE_CHECKING:
     from ...engine.model import Finding
+    from ...project.conventions import Skip
     from ..app import ArchrulesServer
     from ..session.folders import Folder
     from ..session.session import Session
@@ -99,27 +100,28 @@ class Diagnostics:
 
     def _compute(self, doc: Document, previous: DocResult | None) -> DocResult:
         session = self.session
-        folder = session.folder_for_path(doc.path) if doc.path else None
+        path = doc.path
+        folder = session.folder_for_path(path) if path else None
         result = DocResult(doc.text, session.epoch, f"{session.epoch}.{next(self._result_ids)}", folder)
-        if folder is None:
+        if folder is None or not path:
             return result
         if doc.lost:
             return self._finish(result, [notice_diagnostic(
                 "archrules: not checked: a change to this file could not be applied (see the log); "
                 "close and reopen it")])
-        if folder.is_rule_file(doc.path):
+        if folder.is_rule_file(path):
             # a rule file: its own errors, never linted as source
             if not folder.settings.enable:
                 return result
             lines = Lines.of_document(doc, session.client.position_encoding)
             return self._finish(result, [rule_error_diagnostic(e, lines)
-                                         for e in session.rule_files.errors_for(doc.path)])
-        reason = folder.skip_reason(doc.path, doc.text)
-        if reason is not None:
-            log.debug("%s not checked: %s", doc.uri, reason)
-            notice = _skip_notice(reason, doc.text, folder)
+                                         for e in session.rule_files.errors_for(path)])
+        skip = folder.skip_reason(path, doc.text)
+        if skip is not None:
+            log.debug("%s not checked: %s", doc.uri, skip.reason)
+            notice = _skip_notice(skip, doc.text, folder)
             return self._finish(result, [notice_diagnostic(notice)] if notice else [])
-        check = folder.checker.check(folder.relative(doc.path), doc.text)
+        check = folder.check(path, doc.text)
         result.findings = check.findings
         self._convert_cached(doc, folder, result, previous)
         if check.notes:
@@ -329,17 +331,17 @@ class Diagnostics:
 
     def check_disk_file(self, folder: Folder, path: str) -> None:
         """Check a closed file from disk (workspace mode) and push the result."""
-        from ...project.files import Skip, read_source
+        from ...project.conventions import Skip
+        from ...project.files import read_source
 
         uri = path_to_uri(path)
         if self.session.documents.get(uri) is not None:
             return
-        reason = folder.skip_reason(path)
-        text = read_source(path, folder.config.max_file_size, folder.root) if reason is None else None
+        text = read_source(path, folder.config.max_file_size, folder.root) if folder.skip_reason(path) is None else None
         if text is None or isinstance(text, Skip):
             self.publish_file(uri, [], folder)
             return
-        check = folder.checker.check(folder.relative(path), text)
+        check = folder.check(path, text)
         lines = Lines.of_text(text, self.session.client.position_encoding)
         self.publish_file(uri, self.render(check.findings, folder, lines), folder)
 
@@ -400,16 +402,15 @@ class Diagnostics:
         return t.WorkspaceDiagnosticReport(items=items)
 
 
-def _skip_notice(reason: str, text: str, folder: Folder) -> str | None:
+def _skip_notice(skip: Skip, text: str, folder: Folder) -> str | None:
     """What to tell the user about an open file that is not checked (None: nothing)."""
-    from ...project.files import describe_size
-    from ..session.folders import SKIP_BINARY, SKIP_TOO_BIG
+    from ...project.conventions import BINARY, TOO_BIG, describe_size
 
-    if reason == SKIP_TOO_BIG:
+    if skip.kind == TOO_BIG:
         size = len(text.encode("utf-8", "surrogatepass"))
         return (f"archrules: not checked: the file is {size:,} bytes, over the "
                 f"{describe_size(folder.config.max_file_size)} limit (setting archrules.maxFileSize)")
-    if reason == SKIP_BINARY:
+    if skip.kind == BINARY:
         return "archrules: not checked: the file looks binary (it holds a NUL character)"
     return None
 

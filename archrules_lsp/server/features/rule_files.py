@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING
 from lsprotocol import types as t
 from pygls.uris import to_fs_path
 
+from ...project.conventions import RULE_WATCH_GLOBS, looks_like_rule_file
 from ..convert import Lines, path_to_uri, rule_error_diagnostic
-from ..session.folders import Folder, RulesReport, looks_like_rule_file, norm
+from ..session.folders import Folder, RulesReport, norm
 
 if TYPE_CHECKING:
     from ...engine.model import RuleError
@@ -32,11 +33,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("archrules_lsp.server")
 
-RULE_GLOBS = (
-    "**/.architecture-rules/*.{yaml,yml}",
-    "**/.architecture-rules.{yaml,yml}",
-    "**/pyproject.toml",
-)
 RULE_BUFFER_DEBOUNCE = 0.15  # seconds: reload from an edited rule buffer
 
 
@@ -255,7 +251,7 @@ class RuleFiles:
             await self._register_watchers()
 
     def _watch_globs(self) -> tuple[str, ...]:
-        globs = list(RULE_GLOBS)
+        globs = list(RULE_WATCH_GLOBS)
         for folder in self.session.folders:
             globs.extend(folder.rule_watch_globs())
             if folder.settings.workspace_mode:

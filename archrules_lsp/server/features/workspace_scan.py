@@ -22,6 +22,8 @@ from lsprotocol import types as t
 from ..convert import Lines, finding_diagnostic, path_to_uri
 
 if TYPE_CHECKING:
+    from ...engine import Checker
+    from ...project.files import FileSelector
     from ..session.capabilities import ClientFeatures
     from ..session.folders import Folder
     from ..session.session import Session
@@ -61,7 +63,8 @@ class DiagnosticRenderer:
         self._dumps = json.dumps
 
     def __call__(self, rel: str, outcome: Any) -> tuple[str, list[str]]:
-        from ...project.files import Skip, read_source
+        from ...project.conventions import Skip
+        from ...project.files import read_source
 
         path = os.path.join(self.root, rel)
         findings = getattr(outcome, "findings", None)
@@ -114,10 +117,11 @@ class WorkspaceScanner:
         try:
             await self.session.wait_ready()
             await asyncio.sleep(0.05)  # let the first open document's check go first
-            if folder.checker is None or folder.selector is None:
+            checker, selector = folder.checker, folder.selector
+            if checker is None or selector is None:
                 return
             await self._begin_progress(scan)
-            found = await self._scan_files(scan)
+            found = await self._scan_files(scan, checker, selector)
             cancelled = self._should_stop(scan)
             if not cancelled:
                 # files that had results before and now have none (fixed, excluded, gone)
@@ -164,15 +168,18 @@ class WorkspaceScanner:
         future = self.session.server.work_done_progress.tokens.get(scan.token) if scan.token else None
         return bool(future is not None and future.cancelled())
 
-    async def _scan_files(self, scan: Scan) -> set[str]:
+    async def _scan_files(self, scan: Scan, checker: Checker, selector: FileSelector) -> set[str]:
         """Run the scan in a thread (which feeds worker processes for many files) and
         publish each file's result as it comes; the URIs with findings."""
         folder = scan.folder
         loop = asyncio.get_running_loop()
-        rels = await loop.run_in_executor(None, lambda: list(folder.selector.walk()))
-        results: asyncio.Queue = asyncio.Queue()
-        worker = loop.run_in_executor(None, self._work, scan, rels, lambda item: loop.call_soon_threadsafe(
-            results.put_nowait, item))
+        rels = await loop.run_in_executor(None, lambda: list(selector.walk()))
+        results: asyncio.Queue[Any] = asyncio.Queue()
+
+        def put(item: Any) -> None:  # from the scan's thread
+            loop.call_soon_threadsafe(results.put_nowait, item)
+
+        worker = loop.run_in_executor(None, self._work, scan, checker, rels, put)
         found: set[str] = set()
         last_pct = -1
         while (item := await results.get()) is not None:
@@ -194,7 +201,7 @@ class WorkspaceScanner:
         await worker
         return found
 
-    def _work(self, scan: Scan, rels: list[str], put: Callable[[Any], None]) -> None:
+    def _work(self, scan: Scan, checker: Checker, rels: list[str], put: Callable[[Any], None]) -> None:
         """In a thread: the scan, pausing while the user types (it would take the GIL
         from the checks of the open document)."""
         from ...project.scan import scan as run_scan
@@ -202,7 +209,7 @@ class WorkspaceScanner:
         folder = scan.folder
         session = self.session
         try:
-            for item in run_scan(folder.root, rels, folder.checker, jobs=SCAN_JOBS or _default_jobs(),
+            for item in run_scan(folder.root, rels, checker, jobs=SCAN_JOBS or _default_jobs(),
                                  max_file_size=folder.config.max_file_size,
                                  should_stop=lambda: self._should_stop(scan),
                                  transform=DiagnosticRenderer(folder, session.client)):

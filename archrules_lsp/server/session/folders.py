@@ -14,33 +14,39 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ...project.conventions import (
+    RULE_SUFFIXES,
+    Skip,
+    content_skip,
+    looks_like_rule_file,
+    resolve_selection,
+    root_relative,
+    rule_watch_globs,
+)
 from .settings import Settings, build_settings, merge_project_config
+
+if TYPE_CHECKING:
+    from ...engine import Checker, CheckResult, Finding, Fix, Rule, RuleError, RuleSet
+    from ...project.discovery import DiscoveryWarning
+    from ...project.files import FileSelector
 
 log = logging.getLogger(__name__)
 
-RULE_DIR = ".architecture-rules"
-RULE_FILE_NAMES = (".architecture-rules.yaml", ".architecture-rules.yml")
-YAML_SUFFIXES = (".yaml", ".yml")
-SKIP_TOO_BIG = "over the size limit"
-SKIP_BINARY = "binary"
-BINARY_SNIFF_CHARS = 8192  # project.files sniffs the first 8192 bytes for a NUL
+# why a file is not checked, besides its content (conventions.content_skip)
+DISABLED = Skip("archrules is disabled for this folder", "disabled")
+NO_RULES = Skip("no rules loaded", "no rules")
+OUTSIDE = Skip("outside the folder", "outside")
+RULE_FILE = Skip("a rule file", "rule file")
+EXCLUDED = Skip("excluded by the settings", "excluded")
 
 
 def norm(path: str | os.PathLike) -> str:
     return os.path.normcase(os.path.abspath(path))
-
-
-def looks_like_rule_file(path: str) -> bool:
-    """Named like a rule file wherever it is (never linted as source)."""
-    p = Path(path)
-    if p.name in RULE_FILE_NAMES:
-        return True
-    return p.suffix in YAML_SUFFIXES and p.parent.name == RULE_DIR
 
 
 @dataclass
@@ -49,7 +55,7 @@ class RulesReport:
 
     rule_count: int = 0
     error_count: int = 0
-    errors_by_file: dict[str, list] = field(default_factory=dict)  # path -> [RuleError]
+    errors_by_file: dict[str, list[RuleError]] = field(default_factory=dict)  # path -> its problems
     cleared_files: list[str] = field(default_factory=list)  # had errors before, none now
     newly_broken: list[tuple[str, int]] = field(default_factory=list)  # (path, error count)
     kept_files: list[str] = field(default_factory=list)  # last good rules kept
@@ -58,7 +64,7 @@ class RulesReport:
 
 
 class Folder:
-    def __init__(self, uri: str, root: Path, name: str = "", implicit: bool = False):
+    def __init__(self, uri: str, root: Path, name: str = "", implicit: bool = False) -> None:
         from ...project.config import ProjectConfig
 
         self.uri = uri
@@ -70,13 +76,13 @@ class Folder:
         self.config = ProjectConfig()  # project config with the editor settings on top
         self.rule_paths: list[Path] = []
         self._rule_path_set: set[str] = set()
-        self.ruleset = None
-        self.checker = None
-        self.selector = None
-        self._good_rules: dict[str, tuple] = {}
+        self.ruleset: RuleSet | None = None
+        self.checker: Checker | None = None
+        self.selector: FileSelector | None = None
+        self._good_rules: dict[str, tuple[Rule, ...]] = {}
         self._listed_files: set[str] = set()  # files with problems published
         self._broken: set[str] = set()  # files whose breakage was announced already
-        self.rule_links: dict = {}  # rule id -> LSP Location JSON (set by the rule files feature)
+        self.rule_links: dict[str, dict] = {}  # rule id -> LSP Location JSON (set by the rule files feature)
 
     # ------------------------------------------------------------ settings
 
@@ -96,14 +102,8 @@ class Folder:
     # ------------------------------------------------------------ paths
 
     def relative(self, path: str | os.PathLike) -> str | None:
-        """Root-relative posix path, or None when outside the folder."""
-        try:
-            rel = os.path.relpath(os.path.abspath(path), self.root)
-        except ValueError:
-            return None
-        if rel == os.pardir or rel.startswith(os.pardir + os.sep):
-            return None
-        return rel.replace(os.sep, "/")
+        """Root-relative posix path ("" for the root), or None when outside the folder."""
+        return root_relative(path, self.root)
 
     def contains(self, path: str) -> bool:
         return self.relative(path) is not None
@@ -122,75 +122,72 @@ class Folder:
 
     def in_configured_rules(self, path: str) -> bool:
         """A new .yaml in a configured rules folder (not loaded yet, so not in rule_paths)."""
-        if not path.endswith(YAML_SUFFIXES):
+        if not path.endswith(RULE_SUFFIXES):
             return False
         parent = norm(os.path.dirname(path))
         return any(norm(os.path.join(self.root, entry)) == parent for entry in self._configured_rule_entries())
 
     def rule_watch_globs(self) -> list[str]:
-        """File-watcher globs for the rule paths configured in settings or pyproject."""
-        globs = []
-        for entry in self._configured_rule_entries():
-            name = os.path.basename(entry.rstrip("/\\"))
-            if name.endswith(YAML_SUFFIXES):
-                globs.append(f"**/{name}")
-            elif name:
-                globs.append(f"**/{name}/*.{{yaml,yml}}")
-        return globs
+        """File-watcher globs for this folder's rule files (conventional and configured)."""
+        return rule_watch_globs(self._configured_rule_entries())
 
     # ------------------------------------------------------------ rules
 
     def load_rules(self, read_text: Callable[[str], str]) -> RulesReport:
         """Discover and (re)load the rule files; build the checker."""
         from ...engine import Checker, CheckOptions, RuleSet, load_rule_files
-        from ...project.discovery import discover_rule_paths
+        from ...project.discovery import discover_rules
         from ...project.files import FileSelector
 
-        paths = discover_rule_paths(self.root, tuple(self.settings.rules), self.project_config)
-        self.rule_paths = [Path(os.path.abspath(p)) for p in paths]
+        found = discover_rules(self.root, tuple(self.settings.rules), self.project_config)
+        self.rule_paths = [Path(os.path.abspath(p)) for p in found.paths]
         self._rule_path_set = {norm(p) for p in self.rule_paths}
         names = [str(p) for p in self.rule_paths]
         loaded = load_rule_files(names, read_text=read_text)
+        problems = (*loaded.errors, *_discovery_problems(found.warnings))
         report = RulesReport(files=names)
         rules = self._rules_with_last_good(names, loaded, report)
-        self._report_problems(names, loaded.errors, report)
+        self._report_problems(names, problems, report)
 
-        self.ruleset = RuleSet(rules=tuple(rules), errors=loaded.errors, files=loaded.files)
+        self.ruleset = RuleSet(rules=tuple(rules), errors=problems, files=loaded.files)
         cfg = self.config
+        selection = resolve_selection(cfg.select, cfg.ignore, [r.id for r in rules])
+        if selection.unmatched:
+            log.warning("%s: select/ignore name no rule: %s", self.name, ", ".join(selection.unmatched))
         self.checker = Checker(self.ruleset, CheckOptions(
-            select=tuple(cfg.select),
-            ignore=tuple(cfg.ignore),
+            select=selection.select,
+            ignore=selection.ignore,
             severity_overrides=dict(cfg.severity_overrides),
             fixes=False,  # computed when a client asks (code actions), not on every keystroke
         ))
         self.selector = FileSelector(self.root, cfg, self.rule_paths)
         report.rule_count = len(rules)
-        report.error_count = len(loaded.errors)
+        report.error_count = len(problems)
         return report
 
-    def _rules_with_last_good(self, names: list[str], loaded, report: RulesReport) -> list:
+    def _rules_with_last_good(self, names: list[str], loaded: RuleSet, report: RulesReport) -> list[Rule]:
         """The loaded rules, with the last good version of what a broken file lost."""
         from ...engine.model import Severity
 
-        rules_by_file: dict[str, list] = {}
+        rules_by_file: dict[str, list[Rule]] = {}
         for rule in loaded.rules:
             rules_by_file.setdefault(norm(rule.location.path) if rule.location else "", []).append(rule)
         erring = {norm(e.path) for e in loaded.errors if e.severity is Severity.ERROR}
-        rules: list = list(rules_by_file.pop("", []))
-        good: dict[str, tuple] = {}
+        rules: list[Rule] = list(rules_by_file.pop("", []))
+        good: dict[str, tuple[Rule, ...]] = {}
         for name in names:
             key = norm(name)
             fresh = rules_by_file.pop(key, [])
             previous = self._good_rules.get(key)
-            broken = key in erring and previous is not None and os.path.exists(name)
-            if broken and not fresh:
-                good[key] = previous
-                report.kept_files.append(name)
-            elif fresh:
-                if broken:
+            if previous is not None and key in erring and os.path.exists(name):
+                if not fresh:
+                    good[key] = previous
+                    report.kept_files.append(name)
+                else:
                     # a broken file that still loads some rules (the loader recovers past a
                     # YAML error): the rules it lost keep their last good version
-                    fresh = self._keep_lost_rules(name, list(previous), fresh, report)
+                    good[key] = tuple(self._keep_lost_rules(name, list(previous), fresh, report))
+            elif fresh:
                 good[key] = tuple(fresh)
             rules.extend(good.get(key, ()))
         for leftover in rules_by_file.values():  # rules located in files we did not name
@@ -199,7 +196,7 @@ class Folder:
         return rules
 
     @staticmethod
-    def _keep_lost_rules(name: str, previous: list, fresh: list, report: RulesReport) -> list:
+    def _keep_lost_rules(name: str, previous: list[Rule], fresh: list[Rule], report: RulesReport) -> list[Rule]:
         fresh_ids = {r.id for r in fresh}
         lost = [r for r in previous if r.id not in fresh_ids]
         if not lost:
@@ -209,7 +206,7 @@ class Folder:
         report.kept_rules[name] = [r.id for r in lost]
         return [by_id.get(r.id, r) for r in previous] + [r for r in fresh if r.id not in prev_ids]
 
-    def _report_problems(self, names: list[str], problems, report: RulesReport) -> None:
+    def _report_problems(self, names: list[str], problems: Sequence[RuleError], report: RulesReport) -> None:
         """Problems by file (keyed by the path as we named it, for URIs); which files are newly
         broken (errors, not warnings) and which are clean again."""
         from ...engine.model import Severity
@@ -229,31 +226,54 @@ class Folder:
         self._broken = now_broken
         self._listed_files = now_listed
 
-    def rule(self, rule_id: str):
+    def rule(self, rule_id: str) -> Rule | None:
         return self.ruleset.get(rule_id) if self.ruleset is not None else None
 
     # ------------------------------------------------------------ checking
 
-    def skip_reason(self, path: str, text: str | None = None) -> str | None:
-        """Why this file is not checked (None: it is)."""
+    def skip_reason(self, path: str, text: str | None = None) -> Skip | None:
+        """Why this file is not checked (None: it is); `text`: an editor buffer's."""
         if not self.settings.enable:
-            return "disabled"
+            return DISABLED
         if self.checker is None:
-            return "no rules loaded"
+            return NO_RULES
         rel = self.relative(path)
         if rel is None:
-            return "outside the folder"
+            return OUTSIDE
         if self.is_rule_file(path):
-            return "a rule file"
+            return RULE_FILE
         if self.selector is not None and self.selector.is_excluded(rel):
-            return "excluded"
-        if text is not None:
-            if len(text) > self.config.max_file_size:
-                if len(text.encode("utf-8", "surrogatepass")) > self.config.max_file_size:
-                    return SKIP_TOO_BIG
-            if "\0" in text[:BINARY_SNIFF_CHARS]:  # as the CLI and the workspace scan skip it
-                return SKIP_BINARY
-        return None
+            return EXCLUDED
+        return content_skip(text, self.config.max_file_size) if text is not None else None
+
+    def check(self, path: str, text: str) -> CheckResult:
+        """Check a file of this folder (one `skip_reason` lets through), fixes left out."""
+        return self._checked(path, text, lambda checker, rel: checker.check(rel, text))
+
+    def check_with_fixes(self, path: str, text: str) -> CheckResult:
+        """`check` with every fix (the engine keeps the last result: asking again is free)."""
+        return self._checked(path, text, lambda checker, rel: checker.check_with_fixes(rel, text))
+
+    def fixes_for(self, path: str, text: str, finding: Finding) -> tuple[Fix, ...]:
+        rel = self.relative(path)
+        if self.checker is None or rel is None:
+            return ()
+        return self.checker.fixes_for(rel, text, finding)
+
+    def _checked(self, path: str, text: str, run: Callable[[Checker, str], CheckResult]) -> CheckResult:
+        from ...engine import CheckResult
+
+        rel = self.relative(path)
+        if self.checker is None or rel is None:
+            return CheckResult((), ())
+        return run(self.checker, rel)
+
+
+def _discovery_problems(warnings: Sequence[DiscoveryWarning]) -> list[RuleError]:
+    """Rule files discovery skipped (a symlink out of the project), as warnings on them."""
+    from ...engine import RuleError, Severity, Span
+
+    return [RuleError(str(w.path), Span(0, 0, 0, 0), w.message, None, Severity.WARNING) for w in warnings]
 
 
 class FolderRegistry:
@@ -272,7 +292,7 @@ class FolderRegistry:
     def get(self, uri: str) -> Folder | None:
         return self._folders.get(uri)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Folder]:
         return iter(list(self._folders.values()))
 
     def __len__(self) -> int:

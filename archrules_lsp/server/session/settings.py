@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 import attrs
 import cattrs
 
+from ...project.conventions import DEFAULT_MAX_FILE_SIZE, parse_size, severity_setting_names
+
 if TYPE_CHECKING:
     from ...project.config import ProjectConfig
 
@@ -37,11 +39,10 @@ DEFAULTS: dict[str, Any] = {
     "severityOverrides": {},
     "debounceMs": 150,
     "logLevel": "info",
-    "maxFileSize": 1000000,
+    "maxFileSize": DEFAULT_MAX_FILE_SIZE,
 }
 
 DiagnosticMode = Literal["openFilesOnly", "workspace"]
-SeverityName = Literal["error", "warning", "info", "hint", "off"]
 LogLevel = Literal["error", "warning", "info", "debug"]
 
 
@@ -61,7 +62,7 @@ class Settings:
     diagnostic_mode: DiagnosticMode = _default("diagnosticMode")
     select: list[str] = _default("select")
     ignore: list[str] = _default("ignore")
-    severity_overrides: dict[str, SeverityName] = _default("severityOverrides")
+    severity_overrides: dict[str, str] = _default("severityOverrides")  # id -> conventions' severity names
     debounce_ms: int = _default("debounceMs")
     log_level: LogLevel = _default("logLevel")
     max_file_size: int = _default("maxFileSize")
@@ -112,19 +113,30 @@ def _strict_str_list(value: Any, _: Any) -> Any:
     return [v.strip() for v in value if v.strip()]
 
 
-def _strict_mapping(value: Any, type_: Any) -> dict[Any, Any]:
+def _severity_map(value: Any, _: Any) -> dict[str, str]:
     if not isinstance(value, Mapping):
         raise TypeError(f"expected an object, got {value!r}")
-    key_type, value_type = type_.__args__
-    return {_converter.structure(k, key_type): _converter.structure(
-        v.lower() if isinstance(v, str) else v, value_type) for k, v in value.items()}
+    names = severity_setting_names()
+    out = {}
+    for rule_id, severity in value.items():
+        if not isinstance(rule_id, str) or not isinstance(severity, str) or severity.lower() not in names:
+            raise TypeError(f"{rule_id!r}: expected one of {', '.join(names)}, got {severity!r}")
+        out[rule_id] = severity.lower()
+    return out
+
+
+def _file_size(value: Any, _: Any) -> int:
+    if isinstance(value, bool):
+        raise TypeError(f"expected a size, got {value!r}")
+    return parse_size(value)  # the CLI's rules and bounds (SizeError says why)
 
 
 _converter.register_structure_hook(bool, _strict_bool)
 _converter.register_structure_hook(int, _strict_int)
 _converter.register_structure_hook(str, _strict_str)
 _converter.register_structure_hook_func(lambda t: t == list[str], _strict_str_list)
-_converter.register_structure_hook_func(lambda t: t == dict[str, SeverityName], _strict_mapping)
+_converter.register_structure_hook_func(lambda t: t == dict[str, str], _severity_map)
+_FIELD_HOOKS: dict[str, Any] = {"max_file_size": _file_size}
 
 
 def _unwrap(options: Any) -> Mapping[str, Any]:
@@ -151,7 +163,8 @@ def build_settings(*layers: Any, where: str = "settings") -> Settings:
             if raw is None:
                 continue
             try:
-                values[name] = _converter.structure(raw, cast(type, fields[name].type))
+                hook = _FIELD_HOOKS.get(name)
+                values[name] = hook(raw, None) if hook else _converter.structure(raw, cast(type, fields[name].type))
             except Exception as e:  # noqa: BLE001 - every cattrs failure means "bad value"
                 # a bad value does not wipe out a good one from a lower layer
                 # (initializationOptions under workspace/configuration)
