@@ -31,14 +31,12 @@ def _report(result: subprocess.CompletedProcess[str]) -> str:
     return f"exit status {result.returncode}\n{result.stdout}{result.stderr}"
 
 
-@pytest.mark.xfail(strict=False, reason="existing ruff violations in code owned by others; drop once fixed")
 def test_ruff_finds_nothing() -> None:
     result = _run_tool("ruff", "check", "--no-fix", "--output-format=concise", "archrules_lsp", "tests", "bench")
     assert result.returncode == 0, _report(result)
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="existing mypy errors in code owned by others; drop once fixed")
 def test_mypy_finds_nothing() -> None:
     # The files to check and the per-package strictness come from [tool.mypy] in pyproject.toml.
     result = _run_tool("mypy")

@@ -66,7 +66,7 @@ def test_select_is_case_insensitive_like_the_cli(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[tool.archrules]\nselect = ["bg-0"]\n')
     folder = Folder("file:///w", tmp_path)
     folder.apply_settings()
-    folder.load_rules(lambda p: open(p, encoding="utf-8").read())
+    folder.load_rules(lambda p: Path(p).read_text(encoding="utf-8"))
     assert [f.rule_id for f in folder.check(str(tmp_path / "a.py"), "x\n").findings] == ["BG-001"]
 
 
