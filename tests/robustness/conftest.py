@@ -61,6 +61,7 @@ class StdioServer:
                                      env={**os.environ, **(env or {})})
         self.answers: dict[Any, dict] = {}
         self.notifications: list[dict] = []
+        self.arrivals: list[tuple] = []  # ("answer", id) / (method, uri or None), in arrival order
         self.stderr: collections.deque[str] = collections.deque(maxlen=2000)
         self._cond = threading.Condition()
         self._write = threading.Lock()  # the reader thread answers the server's requests too
@@ -71,15 +72,21 @@ class StdioServer:
     # ------------------------------------------------------------ reading
 
     def _read_stdout(self) -> None:
-        while (msg := read_message(self.proc.stdout)) is not None:
-            if "method" in msg and "id" in msg:  # a request from the server: answer it
-                self.send({"jsonrpc": "2.0", "id": msg["id"], "result": None}, quiet=True)
-            with self._cond:
-                if "method" in msg:
-                    self.notifications.append(msg)
-                else:
-                    self.answers[msg.get("id")] = msg
-                self._cond.notify_all()
+        try:
+            while (msg := read_message(self.proc.stdout)) is not None:
+                if "method" in msg and "id" in msg:  # a request from the server: answer it
+                    self.send({"jsonrpc": "2.0", "id": msg["id"], "result": None}, quiet=True)
+                with self._cond:
+                    if "method" in msg:
+                        self.notifications.append(msg)
+                        params = msg.get("params")
+                        self.arrivals.append((msg["method"], params.get("uri") if isinstance(params, dict) else None))
+                    else:
+                        self.answers[msg.get("id")] = msg
+                        self.arrivals.append(("answer", msg.get("id")))
+                    self._cond.notify_all()
+        except (OSError, ValueError):  # the test closed the pipe: a client that vanished
+            pass
 
     def _read_stderr(self) -> None:
         for line in self.proc.stderr:

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from archrules_lsp.server.framing import FrameParser
 
-from .conftest import StdioServer, frame
+from .conftest import ANSWER_TIMEOUT, StdioServer, frame
 
 HOVER_NOWHERE = {"textDocument": {"uri": "file:///nowhere/x.py"}, "position": {"line": 0, "character": 0}}
 
@@ -132,6 +132,215 @@ def test_a_request_without_jsonrpc_is_refused(bare):
     msg_id = bare.next_id()
     bare.send({"jsonrpc": "1.0", "id": msg_id, "method": "textDocument/hover", "params": HOVER_NOWHERE})
     assert bare.answer(msg_id)["error"]["code"] == -32600
+
+
+# ---------------------------------------------------------------- random messages
+
+REQUESTS = ["textDocument/hover", "textDocument/codeAction", "textDocument/diagnostic", "workspace/diagnostic",
+            "workspace/executeCommand", "codeAction/resolve", "textDocument/completion", "initialize",
+            "archrules/noSuchMethod", "", "$/unknownRequest"]
+NOTIFICATIONS = ["textDocument/didOpen", "textDocument/didChange", "textDocument/didClose", "textDocument/didSave",
+                 "workspace/didChangeConfiguration", "workspace/didChangeWatchedFiles",
+                 "workspace/didChangeWorkspaceFolders", "$/cancelRequest", "$/setTrace", "initialized",
+                 "archrules/unknown"]
+COMMANDS = ["archrules.reloadRules", "archrules.checkWorkspace", "archrules.fixAll", "archrules.showRule", "nope"]
+
+
+def random_value(rng, depth: int = 0):
+    kind = rng.randrange(8 if depth < 3 else 5)
+    if kind == 0:
+        return None
+    if kind == 1:
+        return rng.choice([True, False])
+    if kind == 2:
+        return rng.choice([0, 1, -1, 7, 2**31, -(2**31) - 1, 2**63, 10**30])
+    if kind == 3:
+        return rng.choice([0.5, -0.0, 1e308])
+    if kind == 4:
+        return rng.choice(["", "x", "print(1)", "\x00\x1b[2J", "é😋\u2028", "file:///", "untitled:1", "a" * 300])
+    if kind in (5, 6):
+        return {rng.choice(["uri", "textDocument", "position", "range", "version", "text", "id", "x"]):
+                random_value(rng, depth + 1) for _ in range(rng.randrange(4))}
+    return [random_value(rng, depth + 1) for _ in range(rng.randrange(4))]
+
+
+def random_position(rng) -> dict:
+    pick = [0, 1, 3, 10**6, 2**31 - 1, -1]
+    return {"line": rng.choice(pick), "character": rng.choice(pick)}
+
+
+def random_params(rng, method: str, uris: list[str], versions: dict[str, int]):
+    """Mostly well-shaped params (random positions, versions up and down), sometimes anything."""
+    if rng.random() < 0.2:
+        return random_value(rng)
+    uri = rng.choice(uris)
+    doc = {"uri": uri}
+    where = {"start": random_position(rng), "end": random_position(rng)}
+    versions[uri] = versions.get(uri, 0) + rng.choice([1, 1, 1, 0, -3])
+    text = rng.choice(["", "print(1)\n", "x = 1\r\ny = print(2)\r", "\x0c\u2028print(\n", "😋" * 50])
+    by_method = {
+        "textDocument/hover": {"textDocument": doc, "position": random_position(rng)},
+        "textDocument/codeAction": {"textDocument": doc, "range": where, "context": {"diagnostics": []}},
+        "textDocument/diagnostic": {"textDocument": doc},
+        "workspace/diagnostic": {"previousResultIds": []},
+        "workspace/executeCommand": {"command": rng.choice(COMMANDS),
+                                     "arguments": [random_value(rng) for _ in range(rng.randrange(3))]},
+        "textDocument/didOpen": {"textDocument": {**doc, "languageId": "python", "version": versions[uri],
+                                                  "text": text}},
+        "textDocument/didChange": {"textDocument": {**doc, "version": versions[uri]}, "contentChanges": [
+            rng.choice([{"range": where, "text": text}, {"text": text}])]},
+        "textDocument/didClose": {"textDocument": doc},
+        "textDocument/didSave": {"textDocument": doc},
+        "$/cancelRequest": {"id": rng.choice([1, "x", 1_000_003])},
+        "$/setTrace": {"value": rng.choice(["off", "verbose", "loud"])},
+    }
+    return by_method.get(method, random_value(rng))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_requests_and_notifications_are_answered_or_refused(lsp, workspace, seed):
+    """Hundreds of random messages (shutdown and exit aside); every request gets a result
+    or an error, and afterwards the server still checks documents correctly."""
+    import random
+
+    rng = random.Random(seed)
+    uris = [(workspace / f"app/f{i}.py").as_uri() for i in range(3)] + [
+        (workspace / ".architecture-rules/rules.yaml").as_uri(), "untitled:Untitled-1", "file:///elsewhere/x.py"]
+    versions: dict[str, int] = {}
+    asked = []
+    for _ in range(400):
+        if rng.random() < 0.45:
+            method = rng.choice(REQUESTS)
+            msg_id = rng.choice([lsp.next_id(), f"s{lsp.next_id()}"])
+            lsp.request(method, random_params(rng, method, uris, versions), msg_id)
+            asked.append(msg_id)
+        else:
+            method = rng.choice(NOTIFICATIONS)
+            lsp.notify(method, random_params(rng, method, uris, versions))
+    for msg_id in asked:
+        reply = lsp.answer(msg_id)
+        assert ("result" in reply) != ("error" in reply), reply
+    for uri in uris:  # rules back from disk, documents gone
+        lsp.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+    assert_still_checks(lsp, workspace)
+
+
+def assert_still_checks(lsp, workspace, name: str = "final.py") -> None:
+    uri = (workspace / "app" / name).as_uri()
+    lsp.notify("textDocument/didOpen", {"textDocument": {
+        "uri": uri, "languageId": "python", "version": 1, "text": "x = 1\nprint(x)\n"}})
+    diags = lsp.wait_for(lambda: [p["diagnostics"] for p in lsp.published(uri) if p["version"] == 1],
+                         "diagnostics for a fresh document")[-1]
+    assert [(d["code"], d["range"]["start"]["line"]) for d in diags] == [("AR-002", 1)]
+    assert lsp.proc.poll() is None
+
+
+def test_positions_out_of_range_are_answered(lsp, workspace):
+    uri = (workspace / "app/p.py").as_uri()
+    lsp.notify("textDocument/didOpen", {"textDocument": {
+        "uri": uri, "languageId": "python", "version": 1, "text": "print(1)\n"}})
+    for line, character in [(10**6, 0), (0, 10**6), (2**31 - 1, 2**31 - 1)]:
+        position = {"line": line, "character": character}
+        assert lsp.call("textDocument/hover", {"textDocument": {"uri": uri}, "position": position})["result"] is None
+        reply = lsp.call("textDocument/codeAction", {"textDocument": {"uri": uri}, "context": {"diagnostics": []},
+                                                     "range": {"start": {"line": 0, "character": 0}, "end": position}})
+        assert "result" in reply
+    negative = lsp.call("textDocument/hover", {"textDocument": {"uri": uri},
+                                               "position": {"line": -1, "character": 0}})
+    assert negative["error"]["code"] == -32602  # InvalidParams: positions are unsigned
+    # an edit past the end lands at the end
+    lsp.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{
+        "range": {"start": {"line": 99, "character": 99}, "end": {"line": 99, "character": 99}},
+        "text": "print(2)\n"}]})
+    diags = lsp.wait_for(lambda: [p["diagnostics"] for p in lsp.published(uri) if p["version"] == 2],
+                         "diagnostics after the edit past the end")[-1]
+    assert sorted(d["range"]["start"]["line"] for d in diags) == [0, 1]
+
+
+def test_versions_going_backwards_never_publish_a_text_the_client_lacks(lsp, workspace):
+    uri = (workspace / "app/v.py").as_uri()
+    texts = {}  # version -> every text the client had at that version
+
+    def send(version: int, text: str, opening: bool = False) -> None:
+        texts.setdefault(version, set()).add(text)
+        if opening:
+            lsp.notify("textDocument/didOpen", {"textDocument": {
+                "uri": uri, "languageId": "python", "version": version, "text": text}})
+        else:
+            lsp.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
+                                                  "contentChanges": [{"text": text}]})
+
+    send(10, "print(1)\n", opening=True)
+    for version, text in [(9, "x = 1\n"), (3, "print(3)\nprint(3)\n"), (3, "y = 2\n"), (11, "print(1)\n"),
+                          (2, "z = 3\n")]:
+        send(version, text)
+    lsp.wait_for(lambda: any(p["version"] == 2 and not p["diagnostics"] for p in lsp.published(uri)),
+                 "diagnostics for the last text")
+    lsp.assert_answers()
+    published = lsp.published(uri)
+    findings = {text: text.count("print(") for found in texts.values() for text in found}
+    for p in published:
+        assert len(p["diagnostics"]) in {findings[text] for text in texts[p["version"]]}, (p, texts)
+    assert published[-1]["version"] == 2 and published[-1]["diagnostics"] == []
+
+
+def test_closing_a_document_leaves_no_diagnostics_behind(start_server, workspace):
+    """A check still waiting out its debounce must not publish after the close."""
+    lsp = start_server()
+    lsp.initialize(workspace, init_options={"debounceMs": 300})
+    closed, other = (workspace / "app/closed.py").as_uri(), (workspace / "app/other.py").as_uri()
+    for uri in (closed, other):
+        lsp.notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri, "languageId": "python", "version": 1, "text": "x = 1\n"}})
+    lsp.notify("textDocument/didChange", {"textDocument": {"uri": closed, "version": 2},
+                                          "contentChanges": [{"text": "print(1)\n"}]})
+    lsp.notify("textDocument/didClose", {"textDocument": {"uri": closed}})
+    # the same debounce, scheduled later: once it has fired, the closed one's would have too
+    lsp.notify("textDocument/didChange", {"textDocument": {"uri": other, "version": 2},
+                                          "contentChanges": [{"text": "print(2)\n"}]})
+    lsp.wait_for(lambda: any(p["version"] == 2 for p in lsp.published(other)), "the other document's check")
+    after_close = lsp.published(closed)[-1]
+    assert after_close["diagnostics"] == [], after_close
+
+
+# ---------------------------------------------------------------- clients that vanish, exit
+
+def test_stdin_closed_mid_frame_ends_the_server(lsp):
+    lsp.send_bytes(b'Content-Length: 500\r\n\r\n{"jsonrpc": "2.0", "id": 5, "me')
+    lsp.proc.stdin.close()
+    assert lsp.proc.wait(ANSWER_TIMEOUT) == 1  # no shutdown first (LSP)
+
+
+def test_a_client_that_vanishes_while_the_server_writes(lsp, workspace):
+    """The client dies: both pipes close while diagnostics are on their way."""
+    for i in range(20):
+        lsp.notify("textDocument/didOpen", {"textDocument": {
+            "uri": (workspace / f"app/gone{i}.py").as_uri(), "languageId": "python", "version": 1,
+            "text": "print(1)\n" * 2000}})
+    lsp.proc.stdout.close()
+    lsp.proc.stdin.close()
+    assert lsp.proc.wait(ANSWER_TIMEOUT) in (0, 1)
+
+
+def test_exit_without_shutdown_ends_with_1(lsp):
+    lsp.notify("exit")
+    assert lsp.proc.wait(ANSWER_TIMEOUT) == 1
+
+
+# ---------------------------------------------------------------- long checks
+
+@pytest.mark.xfail(strict=True, reason=(
+    "checks run inline on the event loop (server/features/diagnostics.py, _publish_later -> "
+    "result_for): a request waits until the checks ahead of it are done"))
+def test_a_request_is_answered_while_a_long_check_runs(lsp, workspace):
+    uri = (workspace / "app/big.py").as_uri()
+    lsp.notify("textDocument/didOpen", {"textDocument": {
+        "uri": uri, "languageId": "python", "version": 1, "text": "print(1)\n" * 12_000}})  # ~0.3 s of check
+    hover = lsp.request("textDocument/hover", HOVER_NOWHERE)
+    lsp.answer(hover)
+    lsp.wait_for(lambda: lsp.published(uri), "the big document's diagnostics")
+    order = lsp.arrivals
+    assert order.index(("answer", hover)) < order.index(("textDocument/publishDiagnostics", uri))
 
 
 # ---------------------------------------------------------------- the frame parser in process
