@@ -106,7 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("archrules_lsp").addHandler(client_handler)
     try:
         if args.tcp:
-            server.start_tcp(args.host, args.port)
+            from .protocol import serve_tcp
+
+            serve_tcp(server, args.host, args.port)
         elif args.ws:
             try:
                 import websockets  # noqa: F401 - pygls[ws] extra

@@ -6,6 +6,7 @@ loudly when a pinned upgrade changes what it relies on).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import inspect
 import io
@@ -302,3 +303,23 @@ def serve_stdio(server: ArchrulesServer, stdin: io.BufferedIOBase, stdout: Binar
         pass
     finally:
         server.shutdown()
+
+
+def serve_tcp(server: ArchrulesServer, host: str, port: int) -> None:
+    """pygls' `start_tcp` (one client; the server stops when it disconnects), reading
+    through framing.FrameParser like `serve_stdio`."""
+    server._stop_event = stop = threading.Event()
+
+    async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        server.protocol.set_writer(writer)
+        await _read_messages(server.protocol, lambda: reader.read(READ_CHUNK), stop)
+        server.shutdown()  # closes the listening socket: serve_forever() ends
+
+    async def listen() -> None:
+        listener = server._server = await asyncio.start_server(connection, host, port)
+        log.info("listening on %s:%d", host, port)
+        async with listener:
+            await listener.serve_forever()
+
+    with contextlib.suppress(asyncio.CancelledError):  # shutdown() closed the listener
+        asyncio.run(listen())

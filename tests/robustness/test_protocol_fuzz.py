@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import itertools
 import json
+import socket
+import subprocess
+import sys
+import time
 import tracemalloc
 
 import pytest
@@ -18,7 +22,7 @@ from hypothesis import strategies as st
 
 from archrules_lsp.server.framing import FrameParser
 
-from .conftest import ANSWER_TIMEOUT, StdioServer, frame
+from .conftest import ANSWER_TIMEOUT, StdioServer, frame, read_message
 
 HOVER_NOWHERE = {"textDocument": {"uri": "file:///nowhere/x.py"}, "position": {"line": 0, "character": 0}}
 
@@ -132,6 +136,36 @@ def test_a_request_without_jsonrpc_is_refused(bare):
     msg_id = bare.next_id()
     bare.send({"jsonrpc": "1.0", "id": msg_id, "method": "textDocument/hover", "params": HOVER_NOWHERE})
     assert bare.answer(msg_id)["error"]["code"] == -32600
+
+
+def test_tcp_reads_through_the_same_frame_parser(workspace):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "archrules_lsp", "--tcp", "--port", str(port)], cwd=workspace,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        conn = connect(port)
+        with conn, conn.makefile("rb") as stream:
+            init = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+                "processId": None, "rootUri": None, "capabilities": {}}}).encode()
+            conn.sendall(b"Content-Length: x\r\n\r\ngarbage" + b"content-length: %d\n\n" % len(init) + init)
+            while (reply := read_message(stream)) is not None and reply.get("id") != 1:
+                pass
+            assert reply is not None and "capabilities" in reply["result"]
+    finally:
+        proc.kill()
+        proc.wait(ANSWER_TIMEOUT)
+
+
+def connect(port: int) -> socket.socket:
+    """The server's TCP port, once it listens (start-up takes a moment)."""
+    for _ in range(400):
+        try:
+            return socket.create_connection(("127.0.0.1", port), timeout=ANSWER_TIMEOUT)
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError(f"nothing listens on port {port}")
 
 
 # ---------------------------------------------------------------- random messages

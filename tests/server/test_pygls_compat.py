@@ -50,6 +50,7 @@ def test_the_pinned_nis_installed():
     (JsonRPCProtocol, "set_writer", ["self", "writer", "include_headers"]),
     (JsonRPCServer, "start_io", ["self", "stdin", "stdout"]),
     (JsonRPCServer, "_start_io_async", ["self", "stdin", "stdout"]),
+    (JsonRPCServer, "start_tcp", ["self", "host", "port"]),
     (JsonRPCServer, "shutdown", ["self"]),
     (io_, "run_async", ["stop_event", "reader", "protocol", "logger", "error_handler"]),
     (io_.StdoutWriter, "__init__", ["self", "stdout"]),
@@ -88,11 +89,20 @@ def test_our_document_sync_replaces_pygls_builtin(method):
     assert hasattr(LanguageServerProtocol, "lsp_shutdown"), relied_on("shutdown cancels _request_futures")
 
 
-def test_server_stop_event_thread_pool_and_stdout_writer():
+class _Listener:
+    closed = False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_server_stop_event_listener_thread_pool_and_stdout_writer():
     server = create_server()
     server._stop_event = stop = threading.Event()
+    server._server = listener = _Listener()  # type: ignore[assignment]
     server.shutdown()
     assert stop.is_set(), relied_on("JsonRPCServer.shutdown() sets _stop_event")
+    assert listener.closed, relied_on("JsonRPCServer.shutdown() closes _server (the TCP listener)")
     assert hasattr(type(server), "thread_pool"), relied_on("JsonRPCServer.thread_pool")
     out = io.BytesIO()
     io_.StdoutWriter(out).write(b"x")
