@@ -8,7 +8,7 @@ import pytest_lsp
 from lsprotocol import types as t
 from pytest_lsp import LanguageClient
 
-from .helpers import CONFIG, PRESETS, Doc, apply_workspace_edit, diagnostics, start_session, write_tree
+from .helpers import CONFIG, PRESETS, Doc, diagnostics, start_session, write_tree
 
 RULES = """\
 api_rules:
