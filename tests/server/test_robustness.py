@@ -205,3 +205,15 @@ async def test_a_malformed_did_open_is_reported_not_ignored(client):
     await diagnostics(client, doc, lambda d: codes(d) == ["AR-002"])
     doc.close()
     await still_answers(client)
+
+
+async def test_a_repeated_version_still_gets_the_findings_of_its_text(client):
+    # a client that sends the same version twice (with another text) must not get the
+    # findings of the first text back: results belong to a text, not to a version number
+    doc = Doc(client, client.root / "app/again.py", "print(1)\n")
+    await diagnostics(client, doc, lambda d: codes(d) == ["AR-002"])
+    doc.version -= 1  # the next change carries the version the server has already
+    doc.replace("import time\ntime.sleep(1)\n")
+    assert doc.version == 1
+    assert codes(await diagnostics(client, doc, lambda d: codes(d) != ["AR-002"])) == ["AR-001"]
+    doc.close()
