@@ -363,9 +363,6 @@ def test_exit_without_shutdown_ends_with_1(lsp):
 
 # ---------------------------------------------------------------- long checks
 
-@pytest.mark.xfail(strict=True, reason=(
-    "checks run inline on the event loop (server/features/diagnostics.py, _publish_later -> "
-    "result_for): a request waits until the checks ahead of it are done"))
 def test_a_request_is_answered_while_a_long_check_runs(lsp, workspace):
     uri = (workspace / "app/big.py").as_uri()
     lsp.notify("textDocument/didOpen", {"textDocument": {

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import count
 from typing import TYPE_CHECKING, Any
@@ -30,13 +31,17 @@ from ..convert import Lines, finding_diagnostic, note_diagnostic, notice_diagnos
 from ..documents import Document, canonical_uri
 
 if TYPE_CHECKING:
-    from ...engine.model import Finding
+    from ...engine.model import CheckResult, Finding
     from ...project.conventions import Skip
     from ..app import ArchrulesServer
     from ..session.folders import Folder
     from ..session.session import Session
 
 log = logging.getLogger("archrules_lsp.server")
+
+# Documents from this many characters on are checked in the check thread (tens of ms
+# and more); smaller ones inline, where a thread hop would cost more than it saves.
+OFF_LOOP_CHARS = 64_000
 
 
 @dataclass
@@ -66,11 +71,23 @@ class UriRecord:
         return self.result is None and self.task is None and not self.pushed and self.disk is None
 
 
+@dataclass
+class _Pending:
+    """A result whose engine check is still to run."""
+
+    result: DocResult
+    folder: Folder
+    path: str
+
+
 class Diagnostics:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.records: dict[str, UriRecord] = {}
         self._result_ids = count(1)
+        # one thread for the checks of large documents: the loop keeps answering meanwhile
+        # (RE2 and the parser hold the GIL only in slices; checks never run two at a time)
+        self._check_thread = ThreadPoolExecutor(1, thread_name_prefix="archrules-check")
 
     def _record(self, uri: str) -> UriRecord:
         record = self.records.get(uri)
@@ -85,20 +102,52 @@ class Diagnostics:
 
     # ------------------------------------------------------------ computing
 
-    def result_for(self, doc: Document) -> DocResult:
-        """The current result for an open document, computed if stale."""
-        session = self.session
-        record = self._record(doc.uri)
-        cached = record.result
-        if cached is not None and cached.text is doc.text and cached.epoch == session.epoch:
+    def _cached(self, doc: Document) -> DocResult | None:
+        record = self.records.get(doc.uri)
+        cached = record.result if record is not None else None
+        if cached is not None and cached.text is doc.text and cached.epoch == self.session.epoch:
             return cached
-        result = self._compute(doc, cached)
-        if result.epoch != session.epoch:  # rules were loaded on the way (a new implicit folder)
-            result = self._compute(doc, cached)
-        record.result = result
+        return None
+
+    def result_for(self, doc: Document) -> DocResult:
+        """The current result for an open document, computed now (on the loop) if stale:
+        what a request about this document (hover, code actions) needs."""
+        cached = self._cached(doc)
+        if cached is not None:
+            return cached
+        previous = self._record(doc.uri).result
+        pending = self._begin(doc)
+        if isinstance(pending, _Pending):
+            pending = self._complete(doc, pending, pending.folder.check(pending.path, doc.text), previous)
+        return self._keep(doc, pending)
+
+    async def fresh_result(self, doc: Document) -> DocResult | None:
+        """`result_for`, with a large document's check run in the check thread, so that
+        requests are answered meanwhile; None if the text changed while it ran."""
+        cached = self._cached(doc)
+        if cached is not None:
+            return cached
+        text = doc.text
+        if len(text) < OFF_LOOP_CHARS:
+            return self.result_for(doc)
+        pending = self._begin(doc)
+        if isinstance(pending, _Pending):
+            loop = asyncio.get_running_loop()
+            check = await loop.run_in_executor(self._check_thread, pending.folder.check, pending.path, text)
+            if doc.text is not text or pending.result.epoch != self.session.epoch:
+                return None  # a newer edit or rules change has its own check coming
+            record = self.records.get(doc.uri)
+            pending = self._complete(doc, pending, check, record.result if record is not None else None)
+        return self._keep(doc, pending)
+
+    def _keep(self, doc: Document, result: DocResult) -> DocResult:
+        if result.epoch != self.session.epoch:  # rules were loaded on the way (a new implicit folder)
+            return self.result_for(doc)
+        self._record(doc.uri).result = result
         return result
 
-    def _compute(self, doc: Document, previous: DocResult | None) -> DocResult:
+    def _begin(self, doc: Document) -> DocResult | _Pending:
+        """Everything before the engine check: a finished result when none is needed."""
         session = self.session
         path = doc.path
         folder = session.folder_for_path(path) if path else None
@@ -121,11 +170,16 @@ class Diagnostics:
             log.debug("%s not checked: %s", doc.uri, skip.reason)
             notice = _skip_notice(skip, doc.text, folder)
             return self._finish(result, [notice_diagnostic(notice)] if notice else [])
-        check = folder.check(path, doc.text)
+        return _Pending(result, folder, path)
+
+    def _complete(self, doc: Document, pending: _Pending, check: CheckResult,
+                  previous: DocResult | None) -> DocResult:
+        """The engine's findings and notes as the result's diagnostics."""
+        result = pending.result
         result.findings = check.findings
-        self._convert_cached(doc, folder, result, previous)
+        self._convert_cached(doc, pending.folder, result, previous)
         if check.notes:
-            lines = Lines.of_document(doc, session.client.position_encoding)
+            lines = Lines.of_document(doc, self.session.client.position_encoding)
             self._finish(result, result.diagnostics + [note_diagnostic(n, lines) for n in check.notes])
         return result
 
@@ -241,9 +295,10 @@ class Diagnostics:
             doc = session.documents.get(uri)
             if doc is None or doc.text is not text:
                 return  # a newer edit has its own task
-            result = self.result_for(doc)
-            # no await between computing and publishing: the text is still current
-            self._push(uri, doc.version, result.diagnostics, result.wire)
+            result = await self.fresh_result(doc)
+            # no await between checking the text and publishing: the text is still current
+            if result is not None and doc.text is text and session.documents.get(uri) is doc:
+                self._push(uri, doc.version, result.diagnostics, result.wire)
         except asyncio.CancelledError:
             pass
         except Exception:  # noqa: BLE001 - one bad document must not stop the others
@@ -370,15 +425,26 @@ class Diagnostics:
         doc = session.documents.get(uri)
         if doc is not None and doc.path:
             await session.rule_files.settled(doc.path)  # a rule file: its reload first
-            doc = session.documents.get(uri)
-        if doc is None:
+        result = await self._settled_result(uri)
+        if result is None:
             # not open: nothing to say (closed files' results are pushed)
             return {"kind": "full", "resultId": f"{session.epoch}.closed", "items": []}
-        result = self.result_for(doc)
         if params.previous_result_id == result.result_id:
             return {"kind": "unchanged", "resultId": result.result_id}
         # a plain dict: the response's union type lets pygls send it as it is
         return {"kind": "full", "resultId": result.result_id, "items": result.diagnostics}
+
+    async def _settled_result(self, uri: str) -> DocResult | None:
+        """The result for the document's text as it is when the answer goes out (None: not open)."""
+        for _ in range(3):  # a large document edited while its check ran: check the newer text
+            doc = self.session.documents.get(uri)
+            if doc is None:
+                return None
+            result = await self.fresh_result(doc)
+            if result is not None:
+                return result
+        doc = self.session.documents.get(uri)  # still being typed into: check it here and now
+        return self.result_for(doc) if doc is not None else None
 
     async def pull_workspace(self, params: t.WorkspaceDiagnosticParams) -> t.WorkspaceDiagnosticReport:
         from ..protocol import structure
