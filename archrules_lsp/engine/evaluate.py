@@ -185,14 +185,7 @@ class Checker:
                     raw.extend(anti_pattern(ctx, s.rule, s.anti))
 
         suppressions = find_suppressions(src)
-        index = SuppressionIndex(suppressions)
-        kept = []
-        for r in raw:
-            hit = index.find(r.rule.id, r.span.line)
-            if hit is None:
-                kept.append(r)
-            else:
-                hit.used.add(r.rule.id)
+        kept = _unsuppressed(raw, suppressions) if suppressions else raw
         if ctx.python is not None:
             ctx.python.drop_tree()  # the checks are done with it: not two trees alive at once
             if fixes:
@@ -235,6 +228,19 @@ class Checker:
                        else f"unknown rule id `{rule_id}` in suppression")
                 out.append(Finding(UNUSED_SUPPRESSION, Severity.HINT, msg, span))
         return out
+
+
+def _unsuppressed(raw: list[RawFinding], suppressions: list[Suppression]) -> list[RawFinding]:
+    """The findings no suppression comment covers; the comments that covered one are marked used."""
+    index = SuppressionIndex(suppressions)
+    kept = []
+    for r in raw:
+        hit = index.find(r.rule.id, r.span.line)
+        if hit is None:
+            kept.append(r)
+        else:
+            hit.used.add(r.rule.id)
+    return kept
 
 
 def _guard_python_fixes(py: PythonSource, raw: list[RawFinding]) -> list[RawFinding]:

@@ -56,9 +56,11 @@ class PythonSource:
 
     def drop_tree(self) -> None:
         """Free the syntax tree (a large file's is hundreds of MB) once the checks are done;
-        `parses` stays known. Reading `tree` again would parse again."""
-        self.parses  # noqa: B018 (computed before the tree goes)
-        self.__dict__.pop("tree", None)
+        `parses` stays known. Reading `tree` again would parse again. A file nothing
+        parsed is not parsed here."""
+        if "tree" in self.__dict__:
+            self.parses  # noqa: B018 (computed before the tree goes)
+            del self.__dict__["tree"]
 
     @cached_property
     def first_class_line(self) -> int:

@@ -11,7 +11,6 @@ an upgrade changes what this module relies on, and so does importing it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib import metadata
 from typing import Any
 
 import re2
@@ -25,6 +24,8 @@ SpanMatcher = Callable[[object, bytes, int, int], list]
 
 
 def installed_version() -> str:
+    from importlib import metadata  # only to word an error: 15 ms of start-up otherwise
+
     try:
         return metadata.version("google-re2")
     except metadata.PackageNotFoundError:

@@ -269,12 +269,18 @@ class RegexSet:
         return out
 
 
+# Patterns this small stay within SCAN_BUDGET on any file up to 1 MiB: they share one
+# size class, so a usual rule set is prefiltered in a single pass over each file.
+_SMALL_PROGRAM = SCAN_BUDGET >> 20
+
+
 def _groups(members: list[_Member]) -> list[list[_Member]]:
-    """Members by program size class (powers of two), each class cut at _SET_PROGRAM_LIMIT."""
+    """Members by program size class (small, then powers of two), each class cut at
+    _SET_PROGRAM_LIMIT."""
     out: list[list[_Member]] = []
     by_class: dict[int, list[_Member]] = {}
     for m in members:
-        by_class.setdefault(m.program.bit_length(), []).append(m)
+        by_class.setdefault(0 if m.program <= _SMALL_PROGRAM else m.program.bit_length(), []).append(m)
     for _, group in sorted(by_class.items()):
         current: list[_Member] = []
         total = 0
