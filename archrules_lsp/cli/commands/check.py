@@ -70,6 +70,7 @@ def build_checker(args: argparse.Namespace, project: Project) -> tuple[Checker, 
     """The Checker for this run, its options, and the --select / --ignore tokens that matched no rule.
     --select replaces the config's `select`; --ignore adds to its `ignore`."""
     from ...engine import UNUSED_SUPPRESSION, Checker, CheckOptions
+    from ..formats import WITH_FIXES
 
     config = project.config
     selection = resolve_selection(split_ids(args.select) or config.select,
@@ -81,6 +82,8 @@ def build_checker(args: argparse.Namespace, project: Project) -> tuple[Checker, 
         severity_overrides=dict(config.severity_overrides),
         unused_suppressions=not args.no_unused_suppressions and UNUSED_SUPPRESSION not in selection.ignore,
         suppression_fixes=False,  # editor quick fixes; no output format carries them
+        # a fix's safety costs a parse of the file: only when it is applied or printed
+        fixes=bool(args.fix) or args.format in WITH_FIXES,
     )
     return Checker(project.ruleset, options), options, selection.unmatched
 

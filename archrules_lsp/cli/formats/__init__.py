@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 
 MODULES = {"text": "text", "json": "json_doc", "jsonl": "jsonl", "sarif": "sarif", "github": "github"}
+# the formats that print each finding's fix (the others need none computed)
+WITH_FIXES = frozenset({"json", "jsonl", "sarif"})
 
 
 def get(name: str):
