@@ -3,27 +3,17 @@
 -- $ARCHRULES_EXPECT_CODE appears (or, with $ARCHRULES_EXPECT_NO_CLIENT=1, no
 -- archrules client was started for it). One JSON line per step in
 -- $ARCHRULES_TEST_RESULTS; exits 1 on failure.
-local out = assert(io.open(assert(os.getenv('ARCHRULES_TEST_RESULTS')), 'a'))
+local results = dofile(vim.fs.joinpath(vim.fs.dirname(debug.getinfo(1, 'S').source:sub(2)), 'results.lua'))
+local emit, fail = results.emit, results.fail
 local code = assert(os.getenv('ARCHRULES_EXPECT_CODE'))
 local buf = vim.api.nvim_get_current_buf()
-
-local function emit(step, ok, data)
-  out:write(vim.json.encode(vim.tbl_extend('force', { step = step, ok = ok }, data or {})), '\n')
-  out:flush()
-end
-
-local function fail(step, data)
-  emit(step, false, data)
-  out:close()
-  vim.cmd('cquit 1')
-end
 
 if os.getenv('ARCHRULES_EXPECT_NO_CLIENT') == '1' then
   -- FileType has run, and vim.lsp.start creates its client at once: a client
   -- that was started would be listed here, initialized or not.
   local started = vim.lsp.get_clients({ bufnr = buf, name = 'archrules', _uninitialized = true })
   emit('no-client', #started == 0, { filetype = vim.bo[buf].filetype, clients = #started })
-  out:close()
+  results.close()
   vim.cmd(#started == 0 and 'qall!' or 'cquit 1')
   return
 end
@@ -49,5 +39,5 @@ end, 20) then
   return fail('diagnostic', { error = 'no ' .. code .. ' diagnostic within 20 s', all = vim.diagnostic.get(buf) })
 end
 emit('diagnostic', true, { code = found.code, source = found.source, lnum = found.lnum, message = found.message })
-out:close()
+results.close()
 vim.cmd('qall!')

@@ -3,20 +3,10 @@
 -- further edit: Neovim 0.11 pulls once per change and the server sends it no
 -- refresh), one edit fixes it (the error must go), then :write (it must stay
 -- gone). One JSON line per step in $ARCHRULES_TEST_RESULTS; exits 1 on failure.
-local out = assert(io.open(assert(os.getenv('ARCHRULES_TEST_RESULTS')), 'a'))
+local results = dofile(vim.fs.joinpath(vim.fs.dirname(debug.getinfo(1, 'S').source:sub(2)), 'results.lua'))
+local emit, fail = results.emit, results.fail
 local buf = vim.api.nvim_get_current_buf()
 local GOOD, BROKEN = 'warning', '[unclosed'
-
-local function emit(step, ok, data)
-  out:write(vim.json.encode(vim.tbl_extend('force', { step = step, ok = ok }, data or {})), '\n')
-  out:flush()
-end
-
-local function fail(step, data)
-  emit(step, false, data)
-  out:close()
-  vim.cmd('cquit 1')
-end
 
 local function errors()
   return vim.diagnostic.get(buf, { severity = vim.diagnostic.severity.ERROR })
@@ -97,5 +87,5 @@ end, debug.traceback)
 if not ok then
   fail('error', { error = tostring(err) })
 end
-out:close()
+results.close()
 vim.cmd('qall!')

@@ -1,26 +1,11 @@
 -- Drives one scenario in headless Neovim (run with -S after the file name):
 -- attach, BG-001 diagnostic, hover, quick fix, diagnostic cleared, :write.
 -- Each step is one JSON line in $ARCHRULES_TEST_RESULTS; exits 1 on failure.
-local out = assert(io.open(assert(os.getenv('ARCHRULES_TEST_RESULTS')), 'a'))
+local results = dofile(vim.fs.joinpath(vim.fs.dirname(debug.getinfo(1, 'S').source:sub(2)), 'results.lua'))
+local emit, fail = results.emit, results.fail
 local code = os.getenv('ARCHRULES_EXPECT_CODE') or 'BG-001'
 local expect_line = assert(os.getenv('ARCHRULES_EXPECT_LINE'))
-local start = vim.uv.hrtime()
 local buf = vim.api.nvim_get_current_buf()
-
-local function emit(step, ok, data)
-  local rec = { step = step, ok = ok, ms = math.floor((vim.uv.hrtime() - start) / 1e6) }
-  for k, v in pairs(data or {}) do
-    rec[k] = v
-  end
-  out:write(vim.json.encode(rec), '\n')
-  out:flush()
-end
-
-local function fail(step, data)
-  emit(step, false, data)
-  out:close()
-  vim.cmd('cquit 1')
-end
 
 local function ours()
   local found = {}
@@ -197,5 +182,5 @@ end, debug.traceback)
 if not ok then
   fail('error', { error = tostring(err) })
 end
-out:close()
+results.close()
 vim.cmd('qall!')
