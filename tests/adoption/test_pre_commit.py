@@ -1,0 +1,71 @@
+"""The pre-commit hook (.pre-commit-hooks.yaml) run by the real pre-commit: `pre-commit
+try-repo` clones a copy of this repository and installs the hook's package from it with pip."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .conftest import FIXED, REPO, RULES, VIOLATION, copy_of_this_repository, git, git_env, write_files
+
+pytestmark = pytest.mark.slow  # pre-commit builds a virtualenv and pip-installs the package
+
+
+def test_the_hook_is_declared_for_pre_commit():
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = next(h for h in hooks if h["id"] == "archrules")
+    assert hook["language"] == "python"
+    assert hook["entry"].split()[:3] == ["archrules", "check", "--force-exclude"]
+
+
+def _hook_repository(tmp_path: Path, env: dict[str, str]) -> Path:
+    repo = copy_of_this_repository(tmp_path / "archrules-lsp")
+    git(repo, "init", "-q", env=env)
+    git(repo, "add", "-A", env=env)
+    git(repo, "commit", "-q", "-m", "archrules-lsp as a user would clone it", env=env)
+    return repo
+
+
+def _project(tmp_path: Path, env: dict[str, str]) -> Path:
+    project = tmp_path / "project"
+    project.mkdir()
+    git(project, "init", "-q", env=env)
+    write_files(project, {
+        ".architecture-rules/tasks.yaml": RULES.lstrip(),
+        "pyproject.toml": '[tool.archrules]\nexclude = ["legacy/**"]\n',
+    })
+    git(project, "add", "-A", env=env)
+    git(project, "commit", "-q", "-m", "rules", env=env)
+    # Staged: a violation, and one in a file the project excludes (--force-exclude keeps it out).
+    write_files(project, {"app/tasks/scan.py": VIOLATION, "legacy/old.py": VIOLATION})
+    git(project, "add", "-A", env=env)
+    return project
+
+
+def _try_repo(project: Path, hook_repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "archrules",
+                           "--color", "never"],
+                          cwd=project, env=env, capture_output=True, text=True, timeout=600)
+
+
+def test_the_hook_fails_on_a_staged_violation_and_passes_after_the_fix(tmp_path):
+    env = git_env(tmp_path)
+    env["PRE_COMMIT_HOME"] = str(tmp_path / "pre-commit-home")
+    hook_repo = _hook_repository(tmp_path, env)
+    project = _project(tmp_path, env)
+
+    failing = _try_repo(project, hook_repo, env)
+    assert failing.returncode == 1, failing.stdout + failing.stderr
+    assert "archrules" in failing.stdout and "Failed" in failing.stdout
+    assert "app/tasks/scan.py:2:9: BG-010 [error] Use 'running' instead of 'processing'" in failing.stdout
+    assert "legacy/old.py" not in failing.stdout
+
+    write_files(project, {"app/tasks/scan.py": FIXED})
+    git(project, "add", "app/tasks/scan.py", env=env)
+    passing = _try_repo(project, hook_repo, env)
+    assert passing.returncode == 0, passing.stdout + passing.stderr
+    assert "Passed" in passing.stdout
