@@ -22,15 +22,15 @@ import argparse
 import contextlib
 import json
 import os
-import queue
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
+
+from lspclient import Connection, pct
 
 SHARED = Path(os.environ.get("ARCHRULES_SHARED")
               or next((p for p in (Path(__file__).resolve().parents[2] / "shared",) if (p / "bench").is_dir()),
@@ -48,71 +48,6 @@ def ensure_inputs(args) -> tuple[Path, Path]:
         subprocess.run([sys.executable, str(SHARED / "gen_corpus.py"), "single", "/tmp/lsp-bench-corpus"],
                        check=True, stdout=subprocess.DEVNULL)
     return rules, source
-
-
-class Connection:
-    """JSON-RPC over the server's stdio; a reader thread timestamps each message."""
-
-    def __init__(self, cmd: list[str], cwd: str):
-        self.t_start = time.perf_counter()
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, cwd=cwd)
-        self.inbox: queue.Queue[tuple[float, dict]] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-        self._id = 0
-        self.on_message = None
-
-    def _read(self) -> None:
-        out = self.proc.stdout
-        while True:
-            length = None
-            while True:
-                line = out.readline()
-                if not line:
-                    return
-                if line in (b"\r\n", b"\n"):
-                    break
-                name, _, value = line.decode("ascii").partition(":")
-                if name.strip().lower() == "content-length":
-                    length = int(value)
-            body = out.read(length)
-            self.inbox.put((time.perf_counter(), json.loads(body)))
-
-    def send(self, payload: dict) -> float:
-        body = json.dumps(payload).encode()
-        data = b"Content-Length: %d\r\n\r\n" % len(body) + body
-        t = time.perf_counter()
-        self.proc.stdin.write(data)
-        self.proc.stdin.flush()
-        return t
-
-    def request(self, method: str, params) -> tuple[float, int]:
-        self._id += 1
-        return self.send({"jsonrpc": "2.0", "id": self._id, "method": method, "params": params}), self._id
-
-    def notify(self, method: str, params) -> float:
-        return self.send({"jsonrpc": "2.0", "method": method, "params": params})
-
-    def wait(self, match, timeout: float = 30.0) -> tuple[float, dict]:
-        deadline = time.perf_counter() + timeout
-        while True:
-            left = deadline - time.perf_counter()
-            if left <= 0:
-                raise TimeoutError("no matching message")
-            stamp, msg = self.inbox.get(timeout=left)
-            if "id" in msg and "method" in msg:  # a request from the server: answer it
-                self.send({"jsonrpc": "2.0", "id": msg["id"], "result": None})
-            if self.on_message is not None:
-                self.on_message(msg)
-            if match(msg):
-                return stamp, msg
-
-
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    k = (len(values) - 1) * p
-    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
-    return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
 def main() -> int:

@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Draw keystroke latency against file size from a bench/lsp_scaling.py result file:
+median per (server, key), whiskers p10..p90, 66 rules, debounce 0. Needs matplotlib
+(the bench venv's, not a project dependency).
+
+    WORK/venv/bin/python bench/plot_scaling.py WORK/results/lsp-scaling-*.json bench/keystroke-vs-size.png
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402 - after choosing the file backend
+
+STYLE = {("archrules", "space"): ("tab:blue", "o", "-"), ("archrules", "enter"): ("tab:blue", "s", "--"),
+         ("ast-grep", "space"): ("tab:orange", "o", "-"), ("ast-grep", "enter"): ("tab:orange", "s", "--")}
+
+
+def main(source: str, png: str) -> None:
+    with open(source) as fh:
+        results = json.load(fh)
+    cells = [c for c in results["keystrokes"] if c["rules"] == 66 and c["debounce"] == 0 and "median_ms" in c]
+    fig, ax = plt.subplots(figsize=(8, 5.2), dpi=110)
+    for (server, key), (colour, marker, line) in STYLE.items():
+        row = sorted((c for c in cells if c["server"] == server and c["key"] == key), key=lambda c: c["lines"])
+        if not row:
+            continue
+        x = [c["lines"] for c in row]
+        y = [c["median_ms"] for c in row]
+        err = [[c["median_ms"] - c["p10_ms"] for c in row], [c["p90_ms"] - c["median_ms"] for c in row]]
+        ax.errorbar(x, y, yerr=err, color=colour, marker=marker, linestyle=line, capsize=4,
+                    label=f"{server}, {'Enter' if key == 'enter' else 'space'} key")
+        for xi, yi in zip(x, y, strict=True):
+            ax.annotate(f"{yi:.0f}" if yi >= 10 else f"{yi:.1f}", (xi, yi), textcoords="offset points",
+                        xytext=(6, -12 if server == "ast-grep" else 6), fontsize=8, color=colour)
+    loads = sorted({c["load"].split()[0] for c in cells})
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xticks(sorted({c["lines"] for c in cells}))
+    ax.set_xticklabels([f"{n // 1000}k lines" for n in sorted({c["lines"] for c in cells})])
+    ax.set_xlabel("file size (the kit's module repeated, functions renamed)")
+    ax.set_ylabel("didChange -> publishDiagnostics, ms (median, p10-p90)")
+    ax.set_title(f"Keystroke latency vs file size, 66 rules, debounce 0\n"
+                 f"{results['started']}, {results['cores']} cores, 1-min load {loads[0]}-{loads[-1]}", fontsize=10)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(png)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
