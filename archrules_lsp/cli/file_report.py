@@ -17,9 +17,11 @@ from ..project.scan import FixOutcome
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import CheckResult
+    from ..project.baseline import Baseline, Entry
 
-# render(rel, findings sorted by position, notes sorted by position) -> payload for Format.file
-Renderer = Callable[[str, Sequence[Any], Sequence[Any]], Any]
+# render(rel, findings sorted by position, notes sorted by position, baselined) -> payload
+# for Format.file; `baselined`: None, or for each finding whether the baseline holds it
+Renderer = Callable[[str, Sequence[Any], Sequence[Any], Sequence[bool] | None], Any]
 
 
 class FileReport(NamedTuple):
@@ -29,6 +31,9 @@ class FileReport(NamedTuple):
     fixes_applied: int = 0
     unwritten: str | None = None  # --fix: why the fixes were not written (see scan.FixOutcome)
     write_failed: bool = False
+    baselined: int = 0  # findings the baseline holds (not in the tally)
+    fixed: tuple[Entry, ...] = ()  # the file's baseline entries no finding matched
+    entries: tuple[Entry, ...] = ()  # every finding's baseline entry (`archrules baseline`)
 
 
 class SkipReport(NamedTuple):
@@ -40,23 +45,63 @@ def one_based(span) -> tuple[int, int, int, int]:
     return span.line + 1, span.column + 1, span.end_line + 1, span.end_column + 1
 
 
+class BaselineUse(NamedTuple):
+    """How a run uses baselines (picklable; forked workers inherit it without a copy)."""
+
+    baseline: Baseline | None = None  # findings it holds are left out (counted)
+    at_ref: Baseline | None = None  # --new-since: the findings the files had at REF, left out
+    show_baselined: bool = False  # render baselined findings too, marked
+    collect: bool = False  # `archrules baseline`: return every finding's entry
+
+
 class ReportTransform:
     """The scan's per-file transform (picklable as long as the renderer is)."""
 
-    def __init__(self, render: Renderer | None = None):
+    def __init__(self, render: Renderer | None = None, baselines: BaselineUse = BaselineUse()):
         self.render = render
+        self.baselines = baselines
+        # a baseline key is made from the finding's line: ask the scan for the text
+        self.needs_text = baselines != BaselineUse()
 
-    def __call__(self, rel: str, outcome: CheckResult | Skip | FixOutcome) -> FileReport | SkipReport:
+    def __call__(self, rel: str, outcome: CheckResult | Skip | FixOutcome,
+                 text: str | None = None) -> FileReport | SkipReport:
         fixing = outcome if isinstance(outcome, FixOutcome) else FixOutcome(outcome)
         result = fixing.result
         if isinstance(result, Skip):
             return SkipReport(result.reason)
         findings = sorted(result.findings, key=lambda f: (f.span.line, f.span.column, f.rule_id))
         notes = sorted(result.notes, key=lambda n: (n.span.line, n.span.column))
+        shown, flags, baselined, fixed, entries = self._apply_baselines(rel, text or "", findings)
         counts: dict[tuple[str, str], int] = {}
         for f in findings:
             key = (f.rule_id, f.severity.value)
             counts[key] = counts.get(key, 0) + 1
-        payload = self.render(rel, findings, notes) if self.render is not None else None
+        payload = self.render(rel, shown, notes, flags) if self.render is not None else None
         return FileReport(tuple((r, s, n) for (r, s), n in counts.items()), len(findings), payload,
-                          fixing.fixes_applied, fixing.unwritten, fixing.write_failed)
+                          fixing.fixes_applied, fixing.unwritten, fixing.write_failed,
+                          baselined, fixed, entries)
+
+    def _apply_baselines(self, rel: str, text: str, findings: list) -> tuple:
+        """(findings to show, their baselined flags or None, the count baselined, the
+        fixed entries, every finding's entry); `findings` is left with the new ones."""
+        use = self.baselines
+        if not self.needs_text or not findings:
+            fixed = use.baseline.split_keyed(rel, [], []).fixed if use.baseline is not None else []
+            return findings, None, 0, tuple(fixed), ()
+        from ..project.baseline import finding_entries
+
+        entries = finding_entries(rel, text, findings)
+        pairs = list(zip(findings, entries, strict=True))
+        if use.at_ref is not None:
+            pairs = [(f, e) for f, e in pairs if not use.at_ref.holds(e)]
+        fixed: list = []
+        old: set[int] = set()
+        if use.baseline is not None:
+            split = use.baseline.split_keyed(rel, [f for f, _ in pairs], [e for _, e in pairs])
+            present = set(entries)
+            fixed = [e for e in split.fixed if e not in present]  # matched by a finding present at REF
+            old = {id(f) for f in split.baselined}
+        shown = [f for f, _ in pairs if use.show_baselined or id(f) not in old]
+        findings[:] = [f for f, _ in pairs if id(f) not in old]
+        flags = [id(f) in old for f in shown] if use.show_baselined else None
+        return shown, flags, len(old), tuple(fixed), tuple(entries) if use.collect else ()

@@ -54,6 +54,11 @@ class RunState:
     files_fixed: int = 0
     fix_problems: list[FixProblem] = field(default_factory=list)
     fixing: bool = False
+    baseline_name: str | None = None  # the baseline file in use, as displayed
+    baselined: int = 0
+    fixed_entries: list = field(default_factory=list)  # baseline entries the files no longer have
+    visited: set[str] = field(default_factory=set)  # files the scan reported on (with a baseline)
+    entries: list = field(default_factory=list)  # every finding's baseline entry (`archrules baseline`)
 
     @property
     def ruleset(self) -> RuleSet:
@@ -65,6 +70,9 @@ class RunState:
 
     def record(self, report: FileReport) -> None:
         self.files_checked += 1
+        self.baselined += report.baselined
+        self.fixed_entries.extend(report.fixed)
+        self.entries.extend(report.entries)
         if report.findings:
             self.files_with_findings += 1
         for rule_id, severity, n in report.tally:
@@ -87,11 +95,19 @@ class RunState:
             "rule_errors": project.error_count,
             "fixed": self.fixed,
             "failing": self.failing,
+            "baselined": self.baselined,
         }
 
     def fixed_line(self) -> str:
         return (f"Fixed {self.fixed} finding{'' if self.fixed == 1 else 's'} in "
                 f"{self.files_fixed} file{'' if self.files_fixed == 1 else 's'}.")
+
+    def baselined_line(self) -> str | None:
+        """`12 findings baselined (.archrules-baseline.json)`, when a baseline is in use."""
+        if self.baseline_name is None:
+            return None
+        n = self.baselined
+        return f"{n} finding{'' if n == 1 else 's'} baselined ({self.baseline_name})"
 
     def summary_line(self) -> str:
         if not self.total:
@@ -114,6 +130,8 @@ class Format:
     # carries them (json, sarif); skipped files likewise.
     load_problems_on_stderr = True
     skipped_on_stderr = True
+    shows_baselined = False  # baselined findings are rendered (marked) even without --show-baselined
+    baselined_in_output = False  # the output says how many findings were baselined (else: stderr)
 
     def __init__(self, state: RunState, out, options: Any):
         self.state = state

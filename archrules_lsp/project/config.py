@@ -8,6 +8,7 @@
     ignore = ["BG-010"]                    # rule ids or id prefixes to skip
     severity-overrides = { "BG-021" = "warning", "BG-010" = "off" }
     max-file-size = 1000000                # bytes (or "2MB", "500KB"); larger files are skipped
+    baseline = ".archrules-baseline.json"  # the baseline file, relative to the root
 
 Keys may be spelt with `-` or `_`. Reading never raises: unreadable files, bad
 TOML and bad values come back as problems (strings), and the offending setting
@@ -34,6 +35,7 @@ class ProjectConfig:
     ignore: tuple[str, ...] = ()
     severity_overrides: Mapping[str, str] = field(default_factory=dict)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    baseline: str | None = None
 
 
 def load_toml(text: str) -> dict:
@@ -86,6 +88,11 @@ def parse_config_table(table: Mapping[str, Any], where: str = "[tool.archrules]"
             overrides = _severity_overrides(value, raw_key, where, problems)
             if overrides is not None:
                 values[key] = overrides
+        elif key == "baseline":
+            if isinstance(value, str) and value.strip():
+                values[key] = value.strip()
+            else:
+                problems.append(f"{where}: '{raw_key}' must be a file name (a string)")
         elif key == "max_file_size":
             try:
                 values[key] = parse_size(value)
@@ -100,7 +107,7 @@ def parse_config_table(table: Mapping[str, Any], where: str = "[tool.archrules]"
     return replace(ProjectConfig(), **values), problems
 
 
-_KEYS = ("rules", "include", "exclude", "select", "ignore", "severity_overrides", "max_file_size")
+_KEYS = ("rules", "include", "exclude", "select", "ignore", "severity_overrides", "max_file_size", "baseline")
 def _string_list(value: Any) -> tuple[str, ...] | None:
     if isinstance(value, str):
         value = [value]

@@ -68,6 +68,7 @@ class FixOutcome:
     fixes_applied: int = 0
     unwritten: str | None = None
     write_failed: bool = False
+    text: str | None = None  # the text `result` is about (None for a Skip)
 
 
 MAX_FIX_PASSES = 100  # an anti-pattern reports one match per line: a pass fixes one each
@@ -83,11 +84,16 @@ def default_jobs() -> int:
 # ---------------------------------------------------------------- work on one file
 
 
-def check_file(checker: Checker, root: str, rel: str, max_file_size: int) -> Outcome:
+def _check_one(checker: Checker, root: str, rel: str, max_file_size: int) -> tuple[Outcome, str | None]:
     text = read_source(os.path.join(root, rel), max_file_size, root)
     if isinstance(text, Skip):
-        return text
-    return checker.check(rel, text)
+        return text, None
+    return checker.check(rel, text), text
+
+
+def _fix_one(checker: Checker, root: str, rel: str, max_file_size: int) -> tuple[FixOutcome, str | None]:
+    outcome = fix_file(checker, root, rel, max_file_size)
+    return outcome, outcome.text
 
 
 def fix_file(checker: Checker, root: str, rel: str, max_file_size: int) -> FixOutcome:
@@ -101,7 +107,7 @@ def fix_file(checker: Checker, root: str, rel: str, max_file_size: int) -> FixOu
         return FixOutcome(original)
     text, result, applied = fix_text(checker, rel, original)
     if text == original:
-        return FixOutcome(result)
+        return FixOutcome(result, text=text)
     try:
         with open(path, "rb") as fh:
             data = fh.read()
@@ -109,10 +115,10 @@ def fix_file(checker: Checker, root: str, rel: str, max_file_size: int) -> FixOu
         if unwritten is None:
             bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
             _write_atomically(path, bom + text.encode("utf-8", errors="surrogatepass"))
-            return FixOutcome(result, applied)
-        return FixOutcome(checker.check(rel, original), 0, unwritten, unwritten == READ_ONLY)
+            return FixOutcome(result, applied, text=text)
+        return FixOutcome(checker.check(rel, original), 0, unwritten, unwritten == READ_ONLY, original)
     except OSError as e:
-        return FixOutcome(checker.check(rel, original), 0, f"cannot write: {e.strerror or e}", True)
+        return FixOutcome(checker.check(rel, original), 0, f"cannot write: {e.strerror or e}", True, original)
 
 
 def fix_text(checker: Checker, rel: str, text: str) -> tuple[str, CheckResult, int]:
@@ -195,12 +201,22 @@ def _write_atomically(path: str, data: bytes) -> None:
 
 # ---------------------------------------------------------------- workers
 
-Transform = Callable[[str, Any], Any]  # (rel, outcome) -> what the scan yields instead
+Transform = Callable[..., Any]  # (rel, outcome) -> what the scan yields instead
+
+
+def _deliver(transform: Transform | None, rel: str, outcome: Any, text: str | None) -> Any:
+    """What the scan yields for a file: the outcome, or what `transform` makes of it
+    (called with the checked text as well when its `needs_text` attribute is true)."""
+    if transform is None:
+        return outcome
+    if getattr(transform, "needs_text", False):
+        return transform(rel, outcome, text)
+    return transform(rel, outcome)
 
 _worker_checker: Checker | None = None
 _worker_root = ""
 _worker_max = DEFAULT_MAX_FILE_SIZE
-_worker_one_file: Callable = check_file
+_worker_one_file: Callable = _check_one
 _worker_transform: Transform | None = None
 
 
@@ -238,8 +254,8 @@ def _work_chunk(rels: Sequence[str]) -> list[tuple[str, object]]:
     for rel in rels:
         if not checker.applies_to(rel):
             continue
-        outcome = one_file(checker, root, rel, size)
-        out.append((rel, transform(rel, outcome) if transform is not None else outcome))
+        outcome, text = one_file(checker, root, rel, size)
+        out.append((rel, _deliver(transform, rel, outcome, text)))
     return out
 
 
@@ -279,8 +295,8 @@ def _run(root, rels, checker, one_file, jobs, max_file_size, should_stop, transf
                 return
             if not built.applies_to(rel):
                 continue
-            outcome = one_file(built, root, rel, max_file_size)
-            yield rel, (transform(rel, outcome) if transform is not None else outcome)
+            outcome, text = one_file(built, root, rel, max_file_size)
+            yield rel, _deliver(transform, rel, outcome, text)
         return
 
     import multiprocessing  # only here: the in-process path does not pay for it
@@ -326,8 +342,10 @@ def scan(
     `transform(rel, outcome)`, when given, runs where the file was checked (in the
     worker) and its value is yielded instead of the outcome. Findings with their fixes
     cost more to pickle than to compute, so shrink them there (a module-level function:
-    it must be picklable where workers are spawned)."""
-    return _run(root, rels, checker, check_file, jobs, max_file_size, should_stop, transform, spec)
+    it must be picklable where workers are spawned). A transform with a true
+    `needs_text` attribute is called as `transform(rel, outcome, text)`, `text` being
+    what was checked (None for a Skip): a baseline's keys need the finding's line."""
+    return _run(root, rels, checker, _check_one, jobs, max_file_size, should_stop, transform, spec)
 
 
 def scan_and_fix(
@@ -343,4 +361,4 @@ def scan_and_fix(
 ) -> Iterator[tuple[str, Any]]:  # FixOutcome, or what `transform` made of it
     """Like `scan`, but first applies each file's safe fixes and writes it back;
     yields (rel, FixOutcome) (`transform` gets the FixOutcome)."""
-    return _run(root, rels, checker, fix_file, jobs, max_file_size, should_stop, transform, spec)
+    return _run(root, rels, checker, _fix_one, jobs, max_file_size, should_stop, transform, spec)

@@ -23,12 +23,14 @@ from typing import TYPE_CHECKING
 from ...project.conventions import resolve_selection, resolves_inside
 from ..console import Painter, display_path, err, printable, wants_color
 from ..exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
-from ..file_report import FileReport
+from .. import baselines
+from ..file_report import BaselineUse, FileReport
 from ..project_setup import Project, UsageError, load_project, print_load_problems
 from ..report import FixProblem, Format, RunState
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...engine import Checker, CheckOptions
+    from ...project.baseline import Baseline, Entry
     from ...project.files import FileSelector
 
 SKIPPED_LISTED = 20  # the skipped-file line names this many, then counts the rest
@@ -41,13 +43,20 @@ def run(args: argparse.Namespace) -> int:
         checker, options, unmatched = build_checker(args, project)
         from ...project.files import FileSelector
 
-        selector = FileSelector(project.root, project.config, project.rule_paths)
+        # the baseline file, like the rule files, is never checked as source
+        never = [*project.rule_paths, baselines.locate(args, project)[0]]
+        selector = FileSelector(project.root, project.config, never)
         rels = collect_paths(args, selector, project.root)
+        baseline, baseline_path = baselines.for_check(args, project)
+        at_ref = None
+        if args.new_since is not None:
+            rels, at_ref = baselines.at_revision(args, project, checker, rels)
     except UsageError as e:
         err(f"archrules: {stderr_paint('error', 'bold_red')}: {printable(str(e))}")
         return EXIT_USAGE
 
-    state = RunState(project=project, cwd=os.getcwd(), fail_on=args.fail_on, fixing=args.fix)
+    state = RunState(project=project, cwd=os.getcwd(), fail_on=args.fail_on, fixing=args.fix,
+                     baseline_name=display_path(str(baseline_path)) if baseline_path else None)
     from ..formats import get as get_format
 
     fmt = get_format(args.format)(state, sys.stdout, args)
@@ -56,9 +65,36 @@ def run(args: argparse.Namespace) -> int:
     for token in unmatched:
         err(f"archrules: {stderr_paint('warning', 'yellow')}: no rule matches '{printable(token)}' "
             "(--select / --ignore)")
-    run_scan(args, project, checker, options, rels, state, fmt)
+    show = baseline is not None and (args.show_baselined or fmt.shows_baselined)
+    run_scan(args, project, checker, options, rels, state, fmt, BaselineUse(baseline, at_ref, show))
     report_after_scan(args, state, fmt, stderr_paint)
-    return exit_status(args, project, state)
+    stale = fixed_entries(args, project, checker, baseline, state) if args.strict_baseline else []
+    report_fixed_entries(stale, stderr_paint)
+    return exit_status(args, project, state, bool(stale))
+
+
+def fixed_entries(args: argparse.Namespace, project: Project, checker: Checker, baseline: Baseline | None,
+                  state: RunState) -> list[Entry]:
+    """--strict-baseline: the baseline's entries this run checked and did not find."""
+    if baseline is None:
+        return []
+    active = baselines.active_rules(checker)
+    fixed = [e for e in state.fixed_entries if e.rule in active]
+    if args.new_since is None:  # new-code mode checks only the changed files
+        fixed += baselines.unmatched_elsewhere(baseline, baselines.scopes_of(args, project), active, state.visited)
+    return sorted(set(fixed))
+
+
+def report_fixed_entries(fixed: list[Entry], paint: Painter) -> None:
+    if not fixed:
+        return
+    n = len(fixed)
+    err(f"archrules: {paint('error', 'bold_red')}: {n} baseline entr{'y is' if n == 1 else 'ies are'} fixed "
+        "(--strict-baseline); remove them with `archrules baseline --prune` and commit the baseline:")
+    for e in fixed[:SKIPPED_LISTED]:
+        err(f"  {printable(e.path)}: {printable(e.rule)} {e.kind} {printable(e.what)!r} (#{e.occurrence})")
+    if n > SKIPPED_LISTED:
+        err(f"  and {n - SKIPPED_LISTED} more")
 
 
 def split_ids(values: Iterable[str]) -> list[str]:
@@ -115,7 +151,7 @@ def collect_paths(args: argparse.Namespace, selector: FileSelector, root: Path) 
 
 
 def run_scan(args: argparse.Namespace, project: Project, checker: Checker, options: CheckOptions,
-             rels: list[str], state: RunState, fmt: Format) -> None:
+             rels: list[str], state: RunState, fmt: Format, use: BaselineUse = BaselineUse()) -> None:
     """Check (or fix) the files, feeding each file's report to the format and the counters."""
     from ...project.scan import CheckerSpec, scan, scan_and_fix
     from ..file_report import ReportTransform
@@ -126,7 +162,9 @@ def run_scan(args: argparse.Namespace, project: Project, checker: Checker, optio
     fmt.begin()
     for rel, report in run(project.root, rels, checker, jobs=args.jobs,
                            max_file_size=args.max_file_size or project.config.max_file_size,
-                           transform=ReportTransform(fmt.renderer()), spec=spec):
+                           transform=ReportTransform(fmt.renderer(), use), spec=spec):
+        if use.baseline is not None:
+            state.visited.add(rel)
         if not isinstance(report, FileReport):  # a SkipReport
             state.skipped.append((rel, report.reason))
             continue
@@ -157,12 +195,15 @@ def report_after_scan(args: argparse.Namespace, state: RunState, fmt: Format, pa
         err(f"skipped {n} file{'' if n == 1 else 's'}: {listed}{more}")
     if args.fix and args.format != "text":  # text prints it on stdout, above its summary
         err(state.fixed_line())
+    baselined = state.baselined_line()
+    if baselined is not None and not fmt.baselined_in_output:
+        err(printable(baselined))
 
 
-def exit_status(args: argparse.Namespace, project: Project, state: RunState) -> int:
+def exit_status(args: argparse.Namespace, project: Project, state: RunState, stale_baseline: bool = False) -> int:
     if project.has_errors or any(p.is_error for p in state.fix_problems):
         return EXIT_USAGE
-    if state.failing and not args.exit_zero:
+    if (state.failing or stale_baseline) and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_OK
 

@@ -59,14 +59,16 @@ class GithubRenderer:
     def __init__(self, root: str, cwd: str):
         self.root, self.cwd = root, cwd
 
-    def __call__(self, rel: str, findings, notes) -> str:
+    def __call__(self, rel: str, findings, notes, baselined=None) -> str:
         path = display_path(os.path.join(self.root, rel), self.cwd)
         out = []
-        for f in findings:
+        for i, f in enumerate(findings):
             line, col, end_line, end_col = one_based(f.span)
+            old = baselined is not None and baselined[i]
             # GitHub takes endColumn only on one-line ranges
-            out.append(annotation(COMMAND[f.severity.value], path, line, col, end_line,
-                                  end_col if end_line == line else None, f.rule_id, f.message))
+            out.append(annotation("notice" if old else COMMAND[f.severity.value], path, line, col, end_line,
+                                  end_col if end_line == line else None,
+                                  f"{f.rule_id} (baselined)" if old else f.rule_id, f.message))
         return "".join(out)
 
 

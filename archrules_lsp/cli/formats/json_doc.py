@@ -34,15 +34,18 @@ class JsonRenderer:
     def __init__(self):
         self.encode = FindingEncoder()
 
-    def __call__(self, rel, findings, notes):
+    def __call__(self, rel, findings, notes, baselined=None):
         path = encode_path(rel)
-        return [self.encode(path, f) for f in findings], [note_json(path, n) for n in notes]
+        flags = baselined if baselined is not None else [None] * len(findings)
+        return ([self.encode(path, f, b) for f, b in zip(findings, flags, strict=True)],
+                [note_json(path, n) for n in notes])
 
 
 class JsonFormat(Format):
     """Streams the findings as they arrive; notes (few) are kept for after them."""
 
     load_problems_on_stderr = False
+    baselined_in_output = True  # in the summary / as suppressed results
     skipped_on_stderr = False
 
     def renderer(self):

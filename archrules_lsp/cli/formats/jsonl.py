@@ -12,12 +12,13 @@ class JsonLinesRenderer:
     def __init__(self):
         self.encode = FindingEncoder()
 
-    def __call__(self, rel, findings, notes) -> str:
+    def __call__(self, rel, findings, notes, baselined=None) -> str:
         if not findings:
             return ""
         path = encode_path(rel)
         encode = self.encode
-        return "".join([encode(path, f) + "\n" for f in findings])
+        flags = baselined if baselined is not None else [None] * len(findings)
+        return "".join([encode(path, f, b) + "\n" for f, b in zip(findings, flags, strict=True)])
 
 
 class JsonLinesFormat(Format):

@@ -31,7 +31,8 @@ class FindingEncoder:
             self._suggestions[text] = encoded
             return encoded
 
-    def __call__(self, rel_json: str, f) -> str:
+    def __call__(self, rel_json: str, f, baselined: bool | None = None) -> str:
+        """`baselined`: None leaves the field out (no --show-baselined)."""
         line, col, end_line, end_col = one_based(f.span)
         fix = f.rule_fix
         if fix is None:
@@ -42,10 +43,11 @@ class FindingEncoder:
                 % (*one_based(e.span), _string(e.new_text)) for e in fix.edits)
             fix_json = '{"title": %s, "safe": %s, "edits": [%s]}' % (  # noqa: UP031
                 _string(fix.title), "true" if fix.safe else "false", edits)
+        mark = "" if baselined is None else ', "baselined": true' if baselined else ', "baselined": false'
         return ('{"path": %s, "line": %d, "column": %d, "end_line": %d, "end_column": %d, "rule": %s, '  # noqa: UP031
-                '"severity": "%s", "message": %s, "suggestion": %s, "fix": %s}'
+                '"severity": "%s", "message": %s, "suggestion": %s, "fix": %s%s}'
                 % (rel_json, line, col, end_line, end_col, _string(f.rule_id), f.severity.value,
-                   _string(f.message), self.suggestion(f.suggestion), fix_json))
+                   _string(f.message), self.suggestion(f.suggestion), fix_json, mark))
 
 
 def note_json(rel_json: str, n) -> str:

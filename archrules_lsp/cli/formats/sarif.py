@@ -66,9 +66,9 @@ class SarifRenderer:
     def __init__(self, rule_index: dict[str, int]):
         self.rule_index = rule_index
 
-    def __call__(self, rel, findings, notes):
+    def __call__(self, rel, findings, notes, baselined=None):
         results = []
-        for f in findings:
+        for i, f in enumerate(findings):
             r = {"ruleId": f.rule_id, "level": LEVEL[f.severity.value], "message": {"text": f.message},
                  "locations": [location(rel, region(*one_based(f.span)))]}
             if f.rule_id in self.rule_index:
@@ -79,6 +79,8 @@ class SarifRenderer:
                     "artifactLocation": {"uri": uri(rel), "uriBaseId": "%SRCROOT%"},
                     "replacements": [{"deletedRegion": region(*one_based(e.span)),
                                       "insertedContent": {"text": e.new_text}} for e in fix.edits]}]}]
+            if baselined is not None and baselined[i]:
+                r["suppressions"] = [{"kind": "external"}]  # held by the baseline file
             results.append(compact(r))
         notifications = [compact({"level": "note", "message": {"text": n.message},
                                    "locations": [location(rel, region(*one_based(n.span)))]}) for n in notes]
@@ -87,6 +89,8 @@ class SarifRenderer:
 
 class SarifFormat(Format):
     load_problems_on_stderr = False
+    baselined_in_output = True  # in the summary / as suppressed results
+    shows_baselined = True  # as suppressed results: code scanning hides them, keeps the record
 
     def renderer(self):
         return SarifRenderer({r.id: i for i, r in enumerate(self.state.ruleset.rules)})

@@ -26,16 +26,18 @@ class TextRenderer:
     def __init__(self, root: str, cwd: str, color: bool, show_suggestions: bool):
         self.root, self.cwd, self.color, self.show_suggestions = root, cwd, color, show_suggestions
 
-    def __call__(self, rel: str, findings, notes) -> str:
+    def __call__(self, rel: str, findings, notes, baselined=None) -> str:
         p = Painter(self.color)
         path = p(display_path(os.path.join(self.root, rel), self.cwd), "bold")
         colon = p(":", "cyan")
         out: list[str] = []
         suggested: set[str] = set()
-        for f in findings:
+        for i, f in enumerate(findings):
             severity = f.severity.value
+            mark = p(" (baselined)", "dim") if baselined is not None and baselined[i] else ""
             out.append(f"{path}{colon}{f.span.line + 1}{colon}{f.span.column + 1}{colon} "
-                       f"{p(printable(f.rule_id), SEVERITY_STYLE[severity])} [{severity}] {one_line(f.message)}\n")
+                       f"{p(printable(f.rule_id), SEVERITY_STYLE[severity])} [{severity}] {one_line(f.message)}"
+                       f"{mark}\n")
             if self.show_suggestions and f.suggestion and f.rule_id not in suggested:
                 suggested.add(f.rule_id)
                 out.extend(f"    {p('|', 'dim')} {printable(line)}\n" for line in f.suggestion.rstrip().splitlines())
@@ -46,6 +48,7 @@ class TextRenderer:
 
 
 class TextFormat(Format):
+    baselined_in_output = True  # end() prints the baselined line
     def renderer(self):
         if self.options.statistics:
             return None
@@ -65,6 +68,9 @@ class TextFormat(Format):
             write(state.fixed_line() + "\n")
         line = state.summary_line()
         write(self.paint(line, "bold" if state.total else "green") + "\n")
+        baselined = state.baselined_line()
+        if baselined is not None:
+            write(printable(baselined) + "\n")
 
     def _statistics(self) -> None:
         """One line per rule: count, id, severity, name; most findings first."""
