@@ -167,6 +167,17 @@ class Checker:
         entries, antis = self._plan(path)
         src = SourceText(text)
         ctx = FileContext(path, src, fixes)
+        raw = self._entry_findings(ctx, entries)
+        if antis and self._regex_set is not None:  # antis come from the set's members: it is there
+            matching = self._regex_set.matching(src)
+            for i in antis:
+                s = self._antis[i]
+                if i in matching and ctx.affordable(s.rule, s.anti.regex):
+                    raw.extend(anti_pattern(ctx, s.rule, s.anti))
+        return self._result(ctx, raw, find_suppressions(src), fixes)
+
+    def _entry_findings(self, ctx: FileContext, entries: tuple[int, ...]) -> list[RawFinding]:
+        """The file-level checks' raw findings (pattern entries), in plan order."""
         raw: list[RawFinding] = []
         for i in entries:
             rule, entry = self._entries[i]
@@ -177,14 +188,12 @@ class Checker:
             raw.extend(must_reference(ctx, rule, entry))
             raw.extend(should_match(ctx, rule, entry))
             raw.extend(endpoint_returns(ctx, rule, entry))
-        if antis and self._regex_set is not None:  # antis come from the set's members: it is there
-            matching = self._regex_set.matching(src)
-            for i in antis:
-                s = self._antis[i]
-                if i in matching and ctx.affordable(s.rule, s.anti.regex):
-                    raw.extend(anti_pattern(ctx, s.rule, s.anti))
+        return raw
 
-        suppressions = find_suppressions(src)
+    def _result(self, ctx: FileContext, raw: list[RawFinding], suppressions: list[Suppression],
+                fixes: bool) -> CheckResult:
+        """Raw findings -> the result: suppressions applied, severities, fixes, order, notes
+        (shared by `check` and the incremental check, so both say exactly the same)."""
         kept = _unsuppressed(raw, suppressions) if suppressions else raw
         if ctx.python is not None:
             ctx.python.drop_tree()  # the checks are done with it: not two trees alive at once

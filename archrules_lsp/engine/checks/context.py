@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from functools import cached_property
 
 from ..model import Fix, Note, Rule, Span
 from ..python_source import PythonSource, is_python
-from ..regex import SCAN_BUDGET, LineRegex, scan_cost
+from ..regex import SCAN_BUDGET, LineRegex
 from ..text import SourceText
 
 
@@ -34,8 +37,33 @@ class FileContext:
     def python(self) -> PythonSource | None:
         return PythonSource(self.src) if is_python(self.path) else None
 
+    # What the checks ask of the whole text, one method each: the incremental check
+    # (engine/incremental.py) answers them from what it keeps instead of scanning.
+
     def contains(self, needle: str) -> bool:
         return needle in self.src.normalized
+
+    def references(self, name: str) -> bool:
+        """Does `name` occur as a whole word (no word character either side)?"""
+        text = self.src.normalized
+        # cheap substring test first; the word-boundary regex only where the name occurs at all
+        return name in text and reference_pattern(name).search(text) is not None
+
+    def any_line_matches(self, rx: LineRegex) -> bool:
+        return next(iter(rx.finditer(self.src)), None) is not None
+
+    def first_line_of(self, needle: str) -> int:
+        """0-based line of the first occurrence of `needle`, or -1."""
+        return self.src.find_line(needle)
+
+    def decorator_matches(self, rx: LineRegex) -> bool:
+        """Does some decorator (joined over its lines) match `rx`?"""
+        return any(rx.search_string(text) for text in decorator_texts(self.src.lines))
+
+    @cached_property
+    def byte_size(self) -> int:
+        """The size of the UTF-8 text the regexes scan, which their work budget is about."""
+        return len(self.src.data)
 
     @cached_property
     def anchor_line(self) -> int:
@@ -77,7 +105,7 @@ class FileContext:
     def affordable(self, rule: Rule, rx: LineRegex) -> bool:
         """May `rx` be searched on this file within SCAN_BUDGET? If not, the rule's
         skip is noted (once per rule): a skipped check is never a silent miss."""
-        cost = scan_cost(rx, self.src)
+        cost = rx.program_size * self.byte_size  # regex.scan_cost, from the size alone
         if cost <= SCAN_BUDGET:
             return True
         if rule.id not in self._over_budget:
@@ -85,7 +113,43 @@ class FileContext:
             pattern = rx.source if len(rx.source) <= 60 else rx.source[:60] + "..."
             self.notes.append(Note(
                 f"rule {rule.id} skipped: too slow on this file (regex {pattern!r} is {rx.program_size:,} "
-                f"RE2 instructions x {len(self.src.data):,} bytes = {cost:,}, over the budget of "
+                f"RE2 instructions x {self.byte_size:,} bytes = {cost:,}, over the budget of "
                 f"{SCAN_BUDGET:,} per rule and file)",
                 self.line_span(0), rule.id))
         return False
+
+
+@lru_cache(maxsize=1024)
+def reference_pattern(name: str) -> re.Pattern[str]:
+    """`name` as a whole word: no word character right before or after it."""
+    return re.compile(rf"(?<![\w]){re.escape(name)}(?![\w])")
+
+
+DECORATOR_REACH = 50  # a decorator's text spans at most this many lines
+
+
+def decorator_text(lines: list[str], i: int) -> str | None:
+    """The decorator starting on line `i` as one line of text (None: no `@` starts the line).
+    A decorator written over several lines (`@router.post(\\n    "/import"\\n)`) is joined,
+    so a pattern sees it whole; it reads at most the 49 lines after `i`."""
+    stripped = lines[i].lstrip()
+    if not stripped.startswith("@"):
+        return None
+    parts = [stripped.strip()]
+    depth = stripped.count("(") + stripped.count("[") - stripped.count(")") - stripped.count("]")
+    j = i + 1
+    while depth > 0 and j < len(lines) and j < i + DECORATOR_REACH:
+        part = lines[j].strip()
+        parts.append(part)
+        depth += part.count("(") + part.count("[") - part.count(")") - part.count("]")
+        j += 1
+    return "".join(parts)
+
+
+def decorator_texts(lines: list[str]) -> Iterator[str]:
+    """Each decorator of the file as one line of text (see decorator_text)."""
+    for i, line in enumerate(lines):
+        if "@" in line:
+            text = decorator_text(lines, i)
+            if text is not None:
+                yield text

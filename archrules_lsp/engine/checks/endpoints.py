@@ -32,7 +32,7 @@ def endpoint_returns(ctx: FileContext, rule: Rule, entry: PatternEntry) -> Itera
     if py is None:
         return
     # cheap test first: no decorator matches -> no endpoint, no parse needed
-    if not any(rx.search_string(text) for text in _decorator_texts(ctx.src.lines)):
+    if not ctx.decorator_matches(rx):
         return
     tree = py.tree
     if tree is None:
@@ -49,24 +49,6 @@ def endpoint_returns(ctx: FileContext, rule: Rule, entry: PatternEntry) -> Itera
             keys = ", ".join(f"`{k}`" for k in missing)
             yield RawFinding(rule, ctx.line_span(deco_line),
                              f"endpoint `{fn.name}` does not return {keys} ({rule.id}: {rule.name})")
-
-
-def _decorator_texts(lines: list[str]) -> Iterator[str]:
-    """Each decorator as one line of text: a decorator written over several lines
-    (`@router.post(\\n    "/import"\\n)`) is joined, so the pattern sees it whole."""
-    for i, line in enumerate(lines):
-        stripped = line.lstrip()
-        if not stripped.startswith("@"):
-            continue
-        parts = [stripped.strip()]
-        depth = stripped.count("(") + stripped.count("[") - stripped.count(")") - stripped.count("]")
-        j = i + 1
-        while depth > 0 and j < len(lines) and j < i + 50:
-            part = lines[j].strip()
-            parts.append(part)
-            depth += part.count("(") + part.count("[") - part.count(")") - part.count("]")
-            j += 1
-        yield "".join(parts)
 
 
 def _matching_decorator_line(ctx: FileContext, rx: LineRegex, fn: _Function) -> int | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ..fixes import class_insertion_fix, suggested_line
@@ -47,10 +46,8 @@ def must_contain_one_of(ctx: FileContext, rule: Rule, entry: PatternEntry) -> It
 
 
 def must_reference(ctx: FileContext, rule: Rule, entry: PatternEntry) -> Iterator[RawFinding]:
-    text = ctx.src.normalized
     for name in entry.must_reference:
-        # cheap substring test first; the word-boundary regex only where the name occurs at all
-        if name in text and re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", text):
+        if ctx.references(name):
             continue
         span = ctx.anchor_span(rule)
         yield RawFinding(rule, span, f"{_quote(name)} is never referenced {_label(rule)}")
@@ -60,9 +57,9 @@ def should_match(ctx: FileContext, rule: Rule, entry: PatternEntry) -> Iterator[
     rx = entry.should_match
     if rx is None or not ctx.affordable(rule, rx):
         return
-    for _ in rx.finditer(ctx.src):
+    if ctx.any_line_matches(rx):
         return
-    found = [ln for ln in (ctx.src.find_line(s) for s in entry.when_contains) if ln >= 0]
+    found = [ln for ln in (ctx.first_line_of(s) for s in entry.when_contains) if ln >= 0]
     line = min(found) if found else 0
     yield RawFinding(rule, ctx.line_span(line), f"no line matches {_quote(rx.source)} {_label(rule)}")
 
