@@ -67,8 +67,11 @@ def _runner(installed, tmp_path, workspace, inputs, event_name="pull_request", e
 def test_steps_are_bash_scripts_that_get_inputs_through_env():
     assert ACTION["runs"]["using"] == "composite"
     for step in STEPS:
-        assert step["shell"] == "bash" and "uses" not in step
+        # What action_runner does not emulate (`uses`, `if`, `working-directory`) the action must not use.
+        assert set(step) <= {"name", "id", "shell", "env", "run"}, step
+        assert step["shell"] == "bash"
         assert "${{" not in step["run"], f"step {step['id']}: an expression spliced into the script"
+        assert "GITHUB_ENV" not in step["run"] and "GITHUB_PATH" not in step["run"], step["id"]
 
 
 def test_pull_request_without_new_since_reports_every_finding(installed, tmp_path):

@@ -14,6 +14,9 @@ from .conftest import FIXED, REPO, RULES, VIOLATION, copy_of_this_repository, gi
 
 pytestmark = pytest.mark.slow  # pre-commit builds a virtualenv and pip-installs the package
 
+# More than 4 files: pre-commit would split them into batches run in parallel.
+TASKS = [f"app/tasks/task_{n}.py" for n in range(6)]
+
 
 def test_the_hook_is_declared_for_pre_commit():
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
@@ -40,8 +43,8 @@ def _project(tmp_path: Path, env: dict[str, str]) -> Path:
     })
     git(project, "add", "-A", env=env)
     git(project, "commit", "-q", "-m", "rules", env=env)
-    # Staged: a violation, and one in a file the project excludes (--force-exclude keeps it out).
-    write_files(project, {"app/tasks/scan.py": VIOLATION, "legacy/old.py": VIOLATION})
+    # Staged: violations, and one in a file the project excludes (--force-exclude keeps it out).
+    write_files(project, {**{task: VIOLATION for task in TASKS}, "legacy/old.py": VIOLATION})
     git(project, "add", "-A", env=env)
     return project
 
@@ -61,11 +64,15 @@ def test_the_hook_fails_on_a_staged_violation_and_passes_after_the_fix(tmp_path)
     failing = _try_repo(project, hook_repo, env)
     assert failing.returncode == 1, failing.stdout + failing.stderr
     assert "archrules" in failing.stdout and "Failed" in failing.stdout
-    assert "app/tasks/scan.py:2:9: BG-010 [error] Use 'running' instead of 'processing'" in failing.stdout
+    for task in TASKS:
+        assert f"{task}:2:9: BG-010 [error] Use 'running' instead of 'processing'" in failing.stdout
     assert "legacy/old.py" not in failing.stdout
+    # One archrules run for all the files (require_serial), not one per pre-commit batch.
+    assert failing.stdout.count("Found ") == 1
+    assert "Found 6 findings (6 errors) in 6 files." in failing.stdout
 
-    write_files(project, {"app/tasks/scan.py": FIXED})
-    git(project, "add", "app/tasks/scan.py", env=env)
+    write_files(project, {task: FIXED for task in TASKS})
+    git(project, "add", *TASKS, env=env)
     passing = _try_repo(project, hook_repo, env)
     assert passing.returncode == 0, passing.stdout + passing.stderr
     assert "Passed" in passing.stdout
