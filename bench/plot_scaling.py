@@ -34,9 +34,11 @@ def main(source: str, png: str) -> None:
         err = [[c["median_ms"] - c["p10_ms"] for c in row], [c["p90_ms"] - c["median_ms"] for c in row]]
         ax.errorbar(x, y, yerr=err, color=colour, marker=marker, linestyle=line, capsize=4,
                     label=f"{server}, {'Enter' if key == 'enter' else 'space'} key")
-        for xi, yi in zip(x, y, strict=True):
-            ax.annotate(f"{yi:.0f}" if yi >= 10 else f"{yi:.1f}", (xi, yi), textcoords="offset points",
-                        xytext=(6, -12 if server == "ast-grep" else 6), fontsize=8, color=colour)
+        for c in row:  # the value; and where the server skipped rules, how many (those lines are not comparable)
+            skipped = f", {c['notices']} rules skipped" if c.get("notices") else ""
+            ax.annotate(f"{c['median_ms']:.0f}{skipped}" if c["median_ms"] >= 10 else f"{c['median_ms']:.1f}",
+                        (c["lines"], c["median_ms"]), textcoords="offset points",
+                        xytext=(-6, 7 if key == "enter" else -13), ha="right", fontsize=8, color=colour)
     loads = sorted({c["load"].split()[0] for c in cells})
     ax.set_xscale("log")
     ax.set_yscale("log")
