@@ -54,14 +54,17 @@ class BaselineUse(NamedTuple):
     collect: bool = False  # `archrules baseline`: return every finding's entry
 
 
+NO_BASELINE = BaselineUse()
+
+
 class ReportTransform:
     """The scan's per-file transform (picklable as long as the renderer is)."""
 
-    def __init__(self, render: Renderer | None = None, baselines: BaselineUse = BaselineUse()):
+    def __init__(self, render: Renderer | None = None, baselines: BaselineUse = NO_BASELINE):
         self.render = render
         self.baselines = baselines
         # a baseline key is made from the finding's line: ask the scan for the text
-        self.needs_text = baselines != BaselineUse()
+        self.needs_text = baselines != NO_BASELINE
 
     def __call__(self, rel: str, outcome: CheckResult | Skip | FixOutcome,
                  text: str | None = None) -> FileReport | SkipReport:
@@ -86,8 +89,8 @@ class ReportTransform:
         fixed entries, every finding's entry); `findings` is left with the new ones."""
         use = self.baselines
         if not self.needs_text or not findings:
-            fixed = use.baseline.split_keyed(rel, [], []).fixed if use.baseline is not None else []
-            return findings, None, 0, tuple(fixed), ()
+            none_found = use.baseline.split_keyed(rel, [], []).fixed if use.baseline is not None else []
+            return findings, None, 0, tuple(none_found), ()
         from ..project.baseline import finding_entries
 
         entries = finding_entries(rel, text, findings)

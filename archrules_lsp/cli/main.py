@@ -69,31 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="do not report `archrules: ignore` comments that suppress nothing")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour text output (default: auto = on a terminal, honouring NO_COLOR / FORCE_COLOR)")
-    _baseline_option(check)
-    check.add_argument("--no-baseline", action="store_true", help="ignore the baseline file: report every finding")
-    check.add_argument("--show-baselined", action="store_true",
-                       help="list the baselined findings too, marked (json: \"baselined\": true)")
-    check.add_argument("--strict-baseline", action="store_true",
-                       help="exit 1 also when the baseline holds findings that are fixed (prune it)")
-    check.add_argument("--new-since", metavar="REF",
-                       help="report only findings the working tree has and the git revision REF does not")
-
-    baseline = sub.add_parser("baseline", help="freeze today's findings: check then fails only on new ones",
-                              description="Write every current finding to the baseline file "
-                                          "(default .archrules-baseline.json at the root); `check` leaves them out.")
-    baseline.add_argument("paths", nargs="*", metavar="PATH",
-                          help="files or folders (default: the project root); entries elsewhere are kept")
-    _common_project_options(baseline)
-    _baseline_option(baseline)
-    baseline.add_argument("--prune", action="store_true",
-                          help="only remove the entries that are no longer found (never adds)")
-    baseline.add_argument("--max-file-size", metavar="BYTES", type=_size, default=None,
-                          help="skip larger files (as for check)")
-    baseline.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="worker processes")
-    baseline.add_argument("--force-exclude", action="store_true",
-                          help="apply exclusions to files named on the command line too")
-    baseline.set_defaults(select=[], ignore=[], fix=False, format="baseline", no_unused_suppressions=False,
-                          no_baseline=False, quiet=False, color="auto")
+    _baseline_check_options(check)
+    _add_baseline_command(sub)
 
     rules = sub.add_parser("rules", help="list the loaded rules")
     _common_project_options(rules)
@@ -116,6 +93,37 @@ def _baseline_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--baseline", metavar="FILE",
                    help="the baseline file (relative to the current folder). Default: [tool.archrules] "
                         "baseline, else .archrules-baseline.json at the project root")
+
+
+def _baseline_check_options(check: argparse.ArgumentParser) -> None:
+    _baseline_option(check)
+    check.add_argument("--no-baseline", action="store_true", help="ignore the baseline file: report every finding")
+    check.add_argument("--show-baselined", action="store_true",
+                       help="list the baselined findings too, marked (json: \"baselined\": true)")
+    check.add_argument("--strict-baseline", action="store_true",
+                       help="exit 1 also when the baseline holds findings that are fixed (prune it)")
+    check.add_argument("--new-since", metavar="REF",
+                       help="report only findings the working tree has and the git revision REF does not")
+
+
+def _add_baseline_command(sub) -> None:
+    baseline = sub.add_parser("baseline", help="freeze today's findings: check then fails only on new ones",
+                              description="Write every current finding to the baseline file "
+                                          "(default .archrules-baseline.json at the root); `check` leaves them out.")
+    baseline.add_argument("paths", nargs="*", metavar="PATH",
+                          help="files or folders (default: the project root); entries elsewhere are kept")
+    _common_project_options(baseline)
+    _baseline_option(baseline)
+    baseline.add_argument("--prune", action="store_true",
+                          help="only remove the entries that are no longer found (never adds)")
+    baseline.add_argument("--max-file-size", metavar="BYTES", type=_size, default=None,
+                          help="skip larger files (as for check)")
+    baseline.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="worker processes")
+    baseline.add_argument("--force-exclude", action="store_true",
+                          help="apply exclusions to files named on the command line too")
+    # what `check`'s helpers read, fixed for a baseline run
+    baseline.set_defaults(select=[], ignore=[], fix=False, format="baseline", no_unused_suppressions=False,
+                          no_baseline=False, quiet=False, color="auto")
 
 
 def _size(value: str) -> int:

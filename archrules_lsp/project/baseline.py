@@ -24,6 +24,7 @@ the CLI and (later) the language server.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -124,7 +125,8 @@ class Baseline:
         frozen = self.by_path.get(rel)
         if not frozen:
             return Split(list(findings), [], [])
-        new, baselined = [], []
+        new: list[Finding] = []
+        baselined: list[Finding] = []
         for f, entry in zip(findings, entries, strict=True):
             (baselined if entry in frozen else new).append(f)
         return Split(new, baselined, sorted(frozen.difference(entries)))
@@ -204,10 +206,8 @@ def write_baseline(path: str | os.PathLike, entries: Iterable[Entry]) -> None:
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
 
 

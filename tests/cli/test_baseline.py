@@ -151,7 +151,7 @@ def test_a_malformed_baseline_is_an_error(project, content, says):
 
 def test_a_baseline_with_control_characters_is_reported_escaped(project):
     entry = '{"path": "a", "rule": "R", "kind": "\\u001b[31m\\u202e", "what": "x", "occurrence": 1}'
-    (project / BASELINE).write_text('{"version": 1, "findings": [%s]}' % entry)
+    (project / BASELINE).write_text(f'{{"version": 1, "findings": [{entry}]}}')
     proc = run(["check"], project)
     assert proc.returncode == 2
     assert "\x1b" not in proc.stderr and "\u202e" not in proc.stderr
@@ -281,7 +281,8 @@ def test_baseline_of_a_path_keeps_the_other_entries(project):
 
 
 def test_the_baseline_file_is_never_checked_as_source(tmp_path):
-    rules = "rules:\n  - id: ANY-1\n    name: no TODO\n    anti_patterns:\n      - pattern: TODO\n        message: no TODO\n"
+    rules = ("rules:\n  - id: ANY-1\n    name: no TODO\n    anti_patterns:\n"
+             "      - pattern: TODO\n        message: no TODO\n")
     project = make_project(tmp_path / "p", {"a.py": "# TODO\n"}, rules=rules)
     baseline(project)
     proc = run(["check", "--show-baselined"], project)

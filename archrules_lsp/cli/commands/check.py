@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ...project.conventions import resolve_selection, resolves_inside
+from .. import baselines
 from ..console import Painter, display_path, err, printable, wants_color
 from ..exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
-from .. import baselines
-from ..file_report import BaselineUse, FileReport
+from ..file_report import NO_BASELINE, BaselineUse, FileReport
 from ..project_setup import Project, UsageError, load_project, print_load_problems
 from ..report import FixProblem, Format, RunState
 
@@ -151,7 +151,7 @@ def collect_paths(args: argparse.Namespace, selector: FileSelector, root: Path) 
 
 
 def run_scan(args: argparse.Namespace, project: Project, checker: Checker, options: CheckOptions,
-             rels: list[str], state: RunState, fmt: Format, use: BaselineUse = BaselineUse()) -> None:
+             rels: list[str], state: RunState, fmt: Format, use: BaselineUse = NO_BASELINE) -> None:
     """Check (or fix) the files, feeding each file's report to the format and the counters."""
     from ...project.scan import CheckerSpec, scan, scan_and_fix
     from ..file_report import ReportTransform
