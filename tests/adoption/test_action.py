@@ -95,6 +95,7 @@ def test_pull_request_without_new_since_reports_every_finding(installed, tmp_pat
     (FIXED, "", 0),                                           # clean
     (FIXED + '    print("done")\n', "", 0),                   # a warning does not fail by default
     (FIXED + '    print("done")\n', "--fail-on warning", 1),  # args reach every run
+    (FIXED + '    print("done")\n', "--fail-on\n  warning\n", 1),  # args: | (a block over lines)
     (TASK, "--exit-zero", 0),
 ])
 def test_the_step_status_gates_the_job(installed, tmp_path, source, args, status):
