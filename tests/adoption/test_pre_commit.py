@@ -57,7 +57,9 @@ def _try_repo(project: Path, hook_repo: Path, env: dict[str, str]) -> subprocess
 
 def test_the_hook_fails_on_a_staged_violation_and_passes_after_the_fix(tmp_path):
     env = git_env(tmp_path)
+    # pre-commit's clones and environments, and virtualenv's seed wheels, stay in tmp_path.
     env["PRE_COMMIT_HOME"] = str(tmp_path / "pre-commit-home")
+    env["VIRTUALENV_OVERRIDE_APP_DATA"] = str(tmp_path / "virtualenv-app-data")
     hook_repo = _hook_repository(tmp_path, env)
     project = _project(tmp_path, env)
 
