@@ -53,7 +53,8 @@ def test_only_findings_added_since_ref_are_reported(repo):
 
 
 def test_committed_changes_count_from_the_ref(repo):
-    (repo / "app/tasks/scan.py").write_text('def run(job):\n    job.status = "processing"\n    print(1)\n    print(2)\n')
+    (repo / "app/tasks/scan.py").write_text('def run(job):\n    job.status = "processing"\n'
+                                            '    print(1)\n    print(2)\n')
     commit_all(repo, "second")
     proc = run(["check", "--new-since", "HEAD~1"], repo)
     assert proc.stdout.splitlines() == ["app/tasks/scan.py:3:5: BG-020 [info] Use logging, not print",

@@ -205,3 +205,23 @@ def test_fix_does_not_overwrite_a_file_saved_meanwhile(tmp_path, rules_file):
     outcome = scan_module.fix_file(SavingChecker(), str(root), "app/a.py", 10_000)
     assert outcome.fixes_applied == 0 and "changed while being fixed" in outcome.unwritten
     assert path.read_text() == 'status = "processing"\nnew_work = 1\n'
+
+
+class _TextLength:
+    """A transform that asks for the checked text (as a baseline's keys do)."""
+
+    needs_text = True
+
+    def __call__(self, rel, outcome, text):
+        return None if text is None else len(text)
+
+
+def test_a_transform_that_needs_text_gets_what_was_checked(tmp_path, rules_file):
+    root = tmp_path / "proj"
+    rels = make_tree(root, 60)
+    sizes = {rel: len((root / rel).read_text()) for rel in rels}
+    for jobs in (1, 2):
+        assert dict(scan(root, rels, checker_for(rules_file), jobs=jobs, transform=_TextLength())) == sizes
+    (root / "app" / "fixme.py").write_text('status = "processing"\n')
+    fixed = dict(scan_and_fix(root, ["app/fixme.py"], checker_for(rules_file), transform=_TextLength()))
+    assert fixed == {"app/fixme.py": len('status = "running"\n')}  # the text after the fixes
