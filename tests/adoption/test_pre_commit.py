@@ -8,21 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
-from .conftest import FIXED, REPO, RULES, VIOLATION, copy_of_this_repository, git, git_env, write_files
+from .conftest import FIXED, RULES, VIOLATION, copy_of_this_repository, git, git_env, write_files
 
 pytestmark = pytest.mark.slow  # pre-commit builds a virtualenv and pip-installs the package
 
 # More than 4 files: pre-commit would split them into batches run in parallel.
 TASKS = [f"app/tasks/task_{n}.py" for n in range(6)]
-
-
-def test_the_hook_is_declared_for_pre_commit():
-    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    hook = next(h for h in hooks if h["id"] == "archrules")
-    assert hook["language"] == "python"
-    assert hook["entry"].split()[:3] == ["archrules", "check", "--force-exclude"]
 
 
 def _hook_repository(tmp_path: Path, env: dict[str, str]) -> Path:
