@@ -129,6 +129,13 @@ class SourceText:
     def __init__(self, text: str):
         self.text = text
 
+    @classmethod
+    def with_lines(cls, text: str, lines: list[str]) -> SourceText:
+        """A SourceText whose `lines` are known already (the incremental check keeps them)."""
+        src = cls(text)
+        src.__dict__["lines"] = lines
+        return src
+
     @cached_property
     def normalized(self) -> str:
         """The text with every line terminator replaced by \\n.

@@ -1,0 +1,391 @@
+"""Checking a document as it is edited: an edit costs about what it touched.
+
+`IncrementalCheck(checker, path)` keeps, for one document, what a check learns
+line by line (each anti-pattern's match, each `should_match` regex's matching
+lines, the decorators an `endpoint_pattern` matches, the suppression comments)
+as sorted line indexes, and how often each string the file-level checks look for
+occurs. `update(text, edits)` re-examines only the lines the edits touched (one
+more on either side: a `\\r` and a `\\n` can join into one line break), shifts
+the later lines' facts by the line delta, recounts the strings in a window
+around the edit, and then assembles the result exactly as `Checker.check` does
+(`Checker._entry_findings` and `Checker._result`): the same findings in the same
+order, the same notes. A Python file is still parsed (lazily, only when a check
+needs its structure), as in a fresh check.
+
+It falls back to a full check when there is nothing to build on, when an edit
+is large (over `MIN_REGION_LINES` lines and `MAX_REGION_SHARE` of the file), when
+the edits do not fit the text, or when a rule skipped as over its work budget
+(so nothing is known of its matches) becomes affordable as the file shrinks.
+Fixes are left out (`CheckOptions(fixes=False)`), as in the language server.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from .checks.anti_patterns import anti_pattern
+from .checks.context import DECORATOR_REACH, FileContext, RawFinding, decorator_text, reference_pattern
+from .model import CheckResult, Span
+from .regex import SCAN_BUDGET, LineRegex
+from .suppressions import Suppression, find_suppressions
+from .text import SourceText, split_lines
+
+if TYPE_CHECKING:
+    from .evaluate import Checker
+
+Edit = tuple[int, int, str]  # (start, end) offsets into the text before it, and the text put there
+
+MIN_REGION_LINES = 256  # an edit spanning more lines than this ...
+MAX_REGION_SHARE = 0.2  # ... and more than this share of the file is checked from scratch
+SUPPRESSIONS = "suppressions"  # the key of the lines holding suppression comments
+_DIRECTIVE_MARK = "archrules:"
+
+
+class _Hits:
+    """Per-line facts of one kind: the lines that have one, in order, and each line's fact."""
+
+    __slots__ = ("lines", "values")
+
+    def __init__(self, pairs: Iterable[tuple[int, object]] = ()):
+        pairs = list(pairs)
+        self.lines = [ln for ln, _ in pairs]
+        self.values = [v for _, v in pairs]
+
+    def splice(self, first: int, last: int, pairs: Sequence[tuple[int, object]], delta: int) -> None:
+        """Old lines first..last now hold `pairs` (new line numbers); later lines moved by `delta`."""
+        i = bisect_left(self.lines, first)
+        j = bisect_right(self.lines, last)
+        tail = self.lines[j:]
+        self.lines[i:] = [ln for ln, _ in pairs] + ([ln + delta for ln in tail] if delta else tail)
+        self.values[i:j] = [v for _, v in pairs]
+
+
+@dataclass
+class _State:
+    """What is known about the document's current text."""
+
+    text: str
+    lines: list[str]  # line contents (the normalised text split on \n)
+    byte_size: int  # of the UTF-8 text the regexes scan
+    hits: dict[Hashable, _Hits] = field(default_factory=dict)  # per-line facts by kind
+    decorators: dict[LineRegex, _Hits] = field(default_factory=dict)  # decorator lines matching each pattern
+    untracked: dict[Hashable, int] = field(default_factory=dict)  # over budget when built: key -> program size
+    counts: dict[str, int] = field(default_factory=dict)  # string -> occurrences (overlapping)
+    references: dict[str, int] = field(default_factory=dict)  # name -> whole-word occurrences
+
+
+class IncrementalCheck:
+    """One document's check, kept up to date edit by edit (see the module docstring)."""
+
+    def __init__(self, checker: Checker, path: str):
+        self.checker = checker
+        self.path = path
+        self.incremental = False  # whether the last result came from the incremental path
+        self._state: _State | None = None
+        entries, antis = checker._plan(path)
+        self._entries = entries
+        self._antis = antis
+        picked = [checker._entries[i] for i in entries]
+        self._needles = sorted({s for _, e in picked for s in (*e.when_contains, *e.must_contain,
+                                                               *e.must_contain_one_of)})
+        self._names = sorted({n for _, e in picked for n in e.must_reference})
+        self._line_regexes = list(dict.fromkeys(e.should_match for _, e in picked if e.should_match is not None))
+        self._decorator_regexes = list(dict.fromkeys(
+            e.endpoint_pattern for _, e in picked if e.endpoint_pattern is not None and e.must_return))
+        self._reach = max(map(len, (*self._needles, *self._names)), default=0) + 1  # window around an edit
+
+    # ------------------------------------------------------------ public
+
+    def check(self, text: str) -> CheckResult:
+        """The text checked from scratch; what is learnt is kept for the next update."""
+        self._state = self._build(text)
+        self.incremental = False
+        return self._result(self._state)
+
+    def update(self, text: str, edits: Sequence[Edit]) -> CheckResult:
+        """The check of `text`, made from the previous text by `edits` (applied in order, each
+        in the coordinates of the text the previous ones left). Equal to `checker.check`."""
+        state = self._state
+        if state is None or not edits or not self._apply(state, text, edits):
+            return self.check(text)
+        self.incremental = True
+        return self._result(state)
+
+    def reset(self) -> None:
+        self._state = None
+
+    # ------------------------------------------------------------ building
+
+    def _build(self, text: str) -> _State:
+        src = SourceText(text)
+        state = _State(text, src.lines, len(src.data))
+        for key, program in self._budgeted():
+            if program * state.byte_size > SCAN_BUDGET:
+                state.untracked[key] = program
+        for key in self._line_keys(state):
+            state.hits[key] = _Hits()
+        for key, pairs in self._scan(src, 0, state).items():
+            state.hits[key] = _Hits(pairs)
+        for rx in self._decorator_regexes:
+            state.decorators[rx] = _Hits(self._decorator_lines(state.lines, rx, 0, len(state.lines)))
+        normalized = src.normalized
+        state.counts = {s: _occurrences(s)(normalized) for s in self._needles}
+        state.references = {n: _references(n)(normalized) for n in self._names}
+        return state
+
+    def _budgeted(self) -> Iterable[tuple[Hashable, int]]:
+        """The per-line facts whose regex has a work budget, with its program size."""
+        for i in self._antis:
+            yield ("anti", i), self.checker._antis[i].anti.regex.program_size
+        for rx in self._line_regexes:
+            yield ("match", rx), rx.program_size
+
+    def _line_keys(self, state: _State) -> list[Hashable]:
+        keys: list[Hashable] = [k for k, _ in self._budgeted() if k not in state.untracked]
+        return [*keys, SUPPRESSIONS]
+
+    def _scan(self, src: SourceText, first: int, state: _State) -> dict[Hashable, list[tuple[int, object]]]:
+        """The per-line facts of the lines of `src`, which are the document's from line `first` on."""
+        checker = self.checker
+        out: dict[Hashable, list[tuple[int, object]]] = {}
+        ctx = FileContext(self.path, src, False)
+        tracked = [i for i in self._antis if ("anti", i) not in state.untracked]
+        matching = checker._regex_set.matching(src) if tracked and checker._regex_set is not None else set()
+        for i in tracked:
+            if i in matching:
+                s = checker._antis[i]
+                out[("anti", i)] = [(first + r.span.line, (r.span.column, r.span.end_column))
+                                    for r in anti_pattern(ctx, s.rule, s.anti)]
+        for rx in self._line_regexes:
+            if ("match", rx) not in state.untracked:
+                out[("match", rx)] = [(first + m.line, True) for m in rx.finditer(src)]
+        if _DIRECTIVE_MARK in src.normalized:
+            found = ((n, find_suppressions(SourceText(line))) for n, line in enumerate(src.lines)
+                     if _DIRECTIVE_MARK in line)
+            out[SUPPRESSIONS] = [(first + n, tuple(s)) for n, s in found if s]
+        return out
+
+    @staticmethod
+    def _decorator_lines(lines: list[str], rx: LineRegex, start: int, stop: int) -> list[tuple[int, object]]:
+        out: list[tuple[int, object]] = []
+        for i in range(start, stop):
+            if "@" in lines[i]:
+                text = decorator_text(lines, i)
+                if text is not None and rx.search_string(text):
+                    out.append((i, True))
+        return out
+
+    # ------------------------------------------------------------ updating
+
+    def _apply(self, state: _State, text: str, edits: Sequence[Edit]) -> bool:
+        """Bring `state` to `text`; False when it cannot (then it is checked from scratch)."""
+        old = state.text
+        cover = _covering(edits, len(old))
+        if cover is None or cover[3] != len(text):
+            return False
+        start, old_end, _, _ = cover
+        has_cr = "\r" in old
+        head = _line_start(old, start, has_cr)
+        head = _line_start(old, head - 1, has_cr) if head > 0 else 0  # one line more: \r + \n join
+        tail = _next_line_start(old, old_end, has_cr)
+        tail = _next_line_start(old, tail, has_cr)  # one line more
+        first = _count_breaks(old, 0, head, has_cr)
+        old_count = _count_breaks(old, head, tail, has_cr) + (tail == len(old))
+        new_tail = tail + len(text) - len(old)
+        new_region = split_lines(text[head:new_tail])
+        if new_tail < len(text):
+            new_region.pop()  # the region ends with a line break: the '' after it is the next line
+        lines = state.lines
+        if first + old_count > len(lines) or old_count + len(new_region) > max(
+                MIN_REGION_LINES, MAX_REGION_SHARE * len(lines)):
+            return False
+        old_region = lines[first:first + old_count]
+        lines[first:first + old_count] = new_region
+        state.text = text
+        state.byte_size += _utf8_size(new_region) - _utf8_size(old_region)
+        if any(program * state.byte_size <= SCAN_BUDGET for program in state.untracked.values()):
+            return False  # a rule over budget before is affordable now: its matches are unknown
+        self._update_lines(state, first, old_count, len(new_region))
+        self._update_counts(state, first, old_region, new_region)
+        return True
+
+    def _update_lines(self, state: _State, first: int, old_count: int, new_count: int) -> None:
+        delta = new_count - old_count
+        region = state.lines[first:first + new_count]
+        scanned = self._scan(SourceText("\n".join(region)), first, state)
+        for key, hits in state.hits.items():
+            hits.splice(first, first + old_count - 1, scanned.get(key, ()), delta)
+        # a decorator's text reads up to DECORATOR_REACH - 1 lines below its `@`
+        reach = max(0, first - (DECORATOR_REACH - 1))
+        for rx, hits in state.decorators.items():
+            pairs = self._decorator_lines(state.lines, rx, reach, first + new_count)
+            hits.splice(reach, first + old_count - 1, pairs, delta)
+
+    def _update_counts(self, state: _State, first: int, old_region: list[str], new_region: list[str]) -> None:
+        """Occurrences that the edit can change all lie in a window around it: `reach`
+        characters either side (the longest string, and one for a word boundary)."""
+        if not state.counts and not state.references:
+            return
+        lines = state.lines
+        before = _text_before(lines, first, self._reach)
+        after = _text_after(lines, first + len(new_region), self._reach)
+        old_window = before + "\n".join(old_region) + after
+        new_window = before + "\n".join(new_region) + after
+        for table, counter in ((state.counts, _occurrences), (state.references, _references)):
+            for s in table:
+                count = counter(s)
+                table[s] += count(new_window) - count(old_window)
+
+    # ------------------------------------------------------------ the result
+
+    def _result(self, state: _State) -> CheckResult:
+        checker = self.checker
+        ctx = _KnownContext(self.path, SourceText.with_lines(state.text, state.lines), state)
+        raw = checker._entry_findings(ctx, self._entries)
+        for i in self._antis:
+            s = checker._antis[i]
+            if ctx.affordable(s.rule, s.anti.regex):
+                hits = state.hits[("anti", i)]
+                rule, message = s.rule, s.anti.message
+                raw.extend(RawFinding(rule, Span(ln, col, ln, end), message)
+                           for ln, (col, end) in zip(hits.lines, hits.values, strict=True))
+        comments = state.hits[SUPPRESSIONS]
+        suppressions = [_placed(s, ln) for ln, found in zip(comments.lines, comments.values, strict=True)
+                        for s in found]
+        return checker._result(ctx, raw, suppressions, False)
+
+
+class _KnownContext(FileContext):
+    """A FileContext answering the whole-text questions from what the incremental check keeps."""
+
+    def __init__(self, path: str, src: SourceText, state: _State):
+        super().__init__(path, src, False)
+        self._state = state
+        self.byte_size = state.byte_size
+
+    def contains(self, needle: str) -> bool:
+        count = self._state.counts.get(needle)
+        return super().contains(needle) if count is None else count > 0
+
+    def references(self, name: str) -> bool:
+        count = self._state.references.get(name)
+        return super().references(name) if count is None else count > 0
+
+    def any_line_matches(self, rx: LineRegex) -> bool:
+        return bool(self._state.hits[("match", rx)].lines)
+
+    def decorator_matches(self, rx: LineRegex) -> bool:
+        return bool(self._state.decorators[rx].lines)
+
+    def first_line_of(self, needle: str) -> int:
+        if not self.contains(needle):
+            return -1
+        if "\n" in needle:
+            return super().first_line_of(needle)
+        return next(i for i, line in enumerate(self._state.lines) if needle in line)
+
+
+def _placed(template: Suppression, line: int) -> Suppression:
+    """A suppression found on a line alone (line 0), placed on `line`, not used yet."""
+    def on(span: Span) -> Span:
+        return Span(line, span.column, line, span.end_column)
+
+    return Suppression(line, template.file_wide, template.ids, on(template.span),
+                       tuple(on(s) for s in template.id_spans))
+
+
+# ------------------------------------------------------------------ text arithmetic
+
+
+def _covering(edits: Sequence[Edit], size: int) -> tuple[int, int, int, int] | None:
+    """One edit covering them all: (start, end in the old text, end in the new, new size)."""
+    cover: tuple[int, int, int] | None = None
+    for start, end, inserted in edits:
+        if not 0 <= start <= end <= size:
+            return None
+        if cover is None:
+            cover = (start, end, start + len(inserted))
+        else:
+            s, old_end, new_end = cover
+            reach = max(new_end, end)  # in the current text; beyond new_end it is old text, moved
+            cover = (min(s, start), old_end + reach - new_end, reach + len(inserted) - (end - start))
+        size += len(inserted) - (end - start)
+    return None if cover is None else (*cover, size)
+
+
+def _line_start(text: str, pos: int, has_cr: bool) -> int:
+    """Offset of the start of the line holding offset `pos` (a \\r\\n belongs to the line it ends)."""
+    if has_cr and 0 < pos < len(text) and text[pos - 1] == "\r" and text[pos] == "\n":
+        pos -= 1
+    found = text.rfind("\n", 0, pos)
+    if has_cr:
+        found = max(found, text.rfind("\r", 0, pos))
+    return found + 1
+
+
+def _next_line_start(text: str, pos: int, has_cr: bool) -> int:
+    """Offset just after the line break ending the line that holds `pos` (the text's end: none)."""
+    if has_cr and 0 < pos < len(text) and text[pos - 1] == "\r" and text[pos] == "\n":
+        pos -= 1
+    found = [i for i in (text.find("\n", pos), text.find("\r", pos) if has_cr else -1) if i >= 0]
+    if not found:
+        return len(text)
+    i = min(found)
+    return i + 2 if text.startswith("\r\n", i) else i + 1
+
+
+def _count_breaks(text: str, start: int, end: int, has_cr: bool) -> int:
+    """Line breaks in text[start:end] (which does not cut a \\r\\n)."""
+    count = text.count("\n", start, end)
+    if has_cr:
+        count += text.count("\r", start, end) - text.count("\r\n", start, end)
+    return count
+
+
+def _utf8_size(lines: list[str]) -> int:
+    return len("\n".join(lines).encode("utf-8", errors="surrogatepass"))
+
+
+def _text_before(lines: list[str], first: int, size: int) -> str:
+    """The last `size` characters of the normalised text before line `first`."""
+    parts: list[str] = []
+    total = 0
+    i = first - 1
+    while i >= 0 and total < size:
+        parts.append(lines[i])
+        total += len(lines[i]) + 1
+        i -= 1
+    return ("\n".join(reversed(parts)) + "\n")[-size:] if parts else ""
+
+
+def _text_after(lines: list[str], after: int, size: int) -> str:
+    """The first `size` characters of the normalised text after the line before `after`."""
+    parts: list[str] = []
+    total = 0
+    i = after
+    while i < len(lines) and total < size:
+        parts.append(lines[i])
+        total += len(lines[i]) + 1
+        i += 1
+    return ("\n" + "\n".join(parts))[:size] if parts else ""
+
+
+@lru_cache(maxsize=4096)
+def _occurrences(needle: str) -> Callable[[str], int]:
+    """Counts `needle` in a text, overlapping occurrences included (so counts of parts add up)."""
+    if not any(needle[:k] == needle[-k:] for k in range(1, len(needle))):
+        return lambda text: text.count(needle)  # it cannot overlap itself: str.count is exact
+    pattern = re.compile(f"(?={re.escape(needle)})")
+    return lambda text: sum(1 for _ in pattern.finditer(text))
+
+
+@lru_cache(maxsize=4096)
+def _references(name: str) -> Callable[[str], int]:
+    """Counts whole-word occurrences of `name`, overlapping ones included."""
+    pattern = re.compile(f"(?={reference_pattern(name).pattern})")
+    return lambda text: sum(1 for _ in pattern.finditer(text))

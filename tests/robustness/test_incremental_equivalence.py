@@ -1,0 +1,111 @@
+"""The incremental check says exactly what a fresh check says, after any sequence of edits.
+
+A hypothesis state machine keeps one document: it starts from a text, applies random
+edits (one or several per step, as an editor's didChange carries them; CRLF, bare CR,
+form feeds, emoji, edits that split and join lines, suppression comments appearing
+and going) and after each step compares `IncrementalCheck.update` with
+`Checker.check` of the same text: same findings in the same order, same notes."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+
+from archrules_lsp.engine import Checker, CheckOptions, RuleSet, load_rule_text
+from archrules_lsp.engine.incremental import IncrementalCheck
+
+RULES = r"""
+incremental:
+  - id: IN-1
+    name: no print
+    anti_patterns:
+      - pattern: 'print\('
+        message: use logging
+      - pattern: '^\s*$'
+        file: '**/*.py'
+        message: blank line
+  - id: IN-2
+    name: word and anchors
+    anti_patterns:
+      - pattern: '\bx\b.*😋'
+        message: emoji after x
+      - pattern: '\Aclass\b'
+        message: anchored
+      - pattern: 'a$'
+        message: ends in a
+  - id: IN-3
+    name: needs things
+    patterns:
+      - file: '**/*.py'
+        must_contain: ["status", "x\ny", "aa"]
+        must_contain_one_of: ["job", "task"]
+      - file: '**/*.py'
+        when_contains: "job"
+        must_reference: ["Job", "a.a"]
+        should_match: 'def \w+'
+  - id: IN-4
+    name: endpoints
+    patterns:
+      - file: '**/*.py'
+        endpoint_pattern: '@router\.(get|post)\(''/x''\)'
+        must_return: job_id
+"""
+
+PIECES = st.sampled_from([
+    "\r\n", "\r", "\n", "\x0c", "😋", "é", " ", "x", "a", "aa", ".", "#", "(", ")",
+    "print(", "status", "job", "Job", "task", "a.a", "def f", "class A:\n    y = 1\n",
+    "@router.post(\n    '/x'\n)\n", "def f():\n    return {'job_id': 1}\n", "def g():\n    return {}\n",
+    "# archrules: ignore[IN-1]", "# archrules: ignore", "# archrules: ignore-file[IN-3, NOPE]",
+    "x = 1 # 😋\r\n", "y", "\n\n",
+])
+TEXTS = st.lists(PIECES, max_size=12).map("".join)
+PATHS = st.sampled_from(["app/job.py", "docs/notes.md"])
+
+
+def _positions(text: str) -> st.SearchStrategy[int]:
+    """Anywhere, but often at a line break: where a \\r and a \\n can join or split."""
+    breaks = [i + k for i, c in enumerate(text) if c in "\r\n" for k in (0, 1)]
+    anywhere = st.integers(0, len(text))
+    return anywhere | st.sampled_from(breaks) if breaks else anywhere
+
+
+def _checker() -> Checker:
+    rules, errors = load_rule_text(RULES, "incremental.yaml")
+    assert not [e for e in errors if e.severity.value == "error"], errors
+    return Checker(RuleSet(tuple(rules)), CheckOptions(fixes=False))
+
+
+CHECKER = _checker()
+
+
+class IncrementalEdits(RuleBasedStateMachine):
+    @initialize(path=PATHS, text=TEXTS)
+    def open(self, path: str, text: str) -> None:
+        self.path, self.text = path, text
+        self.doc = IncrementalCheck(CHECKER, path)
+        self.result = self.doc.check(text)
+
+    @rule(data=st.data(), count=st.integers(1, 3))
+    def edit(self, data, count: int) -> None:
+        edits = []
+        text = self.text
+        for _ in range(count):
+            start = data.draw(_positions(text))
+            end = data.draw(st.integers(start, min(len(text), start + 12)))
+            inserted = data.draw(PIECES | TEXTS)
+            edits.append((start, end, inserted))
+            text = text[:start] + inserted + text[end:]
+        self.text = text
+        self.result = self.doc.update(text, edits)
+        assert self.doc.incremental  # small edits on a small text: never from scratch
+
+    @invariant()
+    def equals_a_fresh_check(self) -> None:
+        assert self.result == CHECKER.check(self.path, self.text)
+
+
+IncrementalEdits.TestCase.settings = settings(
+    max_examples=2000, stateful_step_count=6, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+test_incremental_equals_fresh_check = IncrementalEdits.TestCase
