@@ -378,6 +378,50 @@ def run_workspace(work: Path, archrules: Archrules, env: dict) -> list[dict]:
     return rows
 
 
+# ---------------------------------------------------------------- report
+
+def markdown(results: dict) -> str:
+    """The result file as Markdown tables: each figure with the host's load and its
+    ratio to the anchor measured in the same run."""
+    out = []
+    cells = results.get("keystrokes", [])
+    if cells:
+        anchor = {(c["lines"], c["key"], c["rules"], c["debounce"]): c for c in cells
+                  if c["server"] == "ast-grep" and "median_ms" in c}
+        out += ["| server | lines | key | rules | debounce | findings (notices) | n | median / p90 ms "
+                "| archrules / ast-grep (median) | load 1/5/15 min |", "|" + "---|" * 10]
+        for c in cells:
+            if "median_ms" not in c:
+                out.append(f"| {c['server']} | {c['lines']:,} | {c['key']} | {c['rules']} | {c['debounce']} "
+                           f"| error: {c.get('error')} | | | | {c['load']} |")
+                continue
+            other = anchor.get((c["lines"], c["key"], c["rules"], c["debounce"]))
+            ratio = (f"{c['median_ms'] / other['median_ms']:.2f}" if other and c["server"] == "archrules" else "")
+            debounce = "default (150)" if c["debounce"] is None else c["debounce"]
+            out.append(f"| {c['server']} | {c['lines']:,} | {c['key']} | {c['rules']:,} | {debounce} "
+                       f"| {c['findings']:,} ({c.get('notices', 0)}) | {c['edits']} "
+                       f"| {c['median_ms']:.1f} / {c['p90_ms']:.1f} | {ratio} | {c['load']} |")
+    for name, rows in results.get("memory", {}).items():
+        base = rows[0]["rss_mb"]
+        out += ["", f"| {name}: open documents | text MB | RSS MB | RSS growth / text size | load |",
+                "|---|---|---|---|---|"]
+        out += [f"| {r['open']:,} | {r['text_mb']} | {r['rss_mb']} "
+                f"| {(r['rss_mb'] - base) / r['text_mb']:.1f}x | {r['load']} |" if r["open"] else
+                f"| 0 (after initialize) | 0 | {r['rss_mb']} | | {r['load']} |" for r in rows]
+    rows = results.get("workspace", [])
+    if rows:
+        cli = next(r for r in rows if r["tool"] == "archrules check")
+        out += ["", "| 5,000-file corpus | wall s | CPU s | RSS MB | findings / output lines "
+                "| wall / CLI | CPU / CLI | load |", "|---|---|---|---|---|---|---|---|"]
+        for r in rows:
+            rss = (f"{r['rss_mb']} after (peak {r['peak_rss_mb']})" if "rss_mb" in r
+                   else f"{r['peak_rss_mb']} peak")
+            count = r.get("findings", r.get("output_lines"))
+            out.append(f"| {r['tool']} | {r['wall_s']} | {r['cpu_s']} | {rss} | {count:,} "
+                       f"| {r['wall_s'] / cli['wall_s']:.2f} | {r['cpu_s'] / cli['cpu_s']:.2f} | {r['load']} |")
+    return "\n".join(out)
+
+
 # ---------------------------------------------------------------- main
 
 def main(argv=None) -> int:
@@ -391,7 +435,11 @@ def main(argv=None) -> int:
     ap.add_argument("--no-astgrep", action="store_true", help="archrules only (no anchor)")
     ap.add_argument("--no-plot", action="store_true")
     ap.add_argument("--png", type=Path, default=HERE / "keystroke-vs-size.png")
+    ap.add_argument("--report", type=Path, help="print the tables of a saved result file and stop")
     args = ap.parse_args(argv)
+    if args.report:
+        print(markdown(json.loads(args.report.read_text())))
+        return 0
 
     work = args.work.resolve()
     (work / "results").mkdir(parents=True, exist_ok=True)
@@ -419,6 +467,7 @@ def main(argv=None) -> int:
         results["workspace"] = run_workspace(work, archrules, env)
     path = work / "results" / f"lsp-scaling-{time.strftime('%Y%m%d-%H%M%S')}.json"
     path.write_text(json.dumps(results, indent=1))
+    print(markdown(results))
     print(f"results: {path}")
     if "keystrokes" in parts and not args.no_plot:
         subprocess.run([str(work / "venv" / "bin" / "python"), str(HERE / "plot_scaling.py"), str(path),
