@@ -116,6 +116,11 @@ class IncrementalCheck:
         self.incremental = True
         return self._result(state)
 
+    @property
+    def text(self) -> str | None:
+        """The text the kept state is about (None: nothing kept)."""
+        return None if self._state is None else self._state.text
+
     def reset(self) -> None:
         self._state = None
 

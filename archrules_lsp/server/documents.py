@@ -28,11 +28,14 @@ from ..engine.text import (  # noqa: F401
 
 # ------------------------------------------------------------------ documents
 
+MAX_KEPT_EDITS = 256  # edits kept for the incremental check between two checks
+
 
 class Document:
     """One open document: its text, version and language, with line lookup."""
 
-    __slots__ = ("uri", "path", "language_id", "version", "lost", "_text", "_starts", "_lines")
+    __slots__ = ("uri", "path", "language_id", "version", "lost", "_text", "_starts", "_lines",
+                 "_edits_base", "_edits")
 
     def __init__(self, uri: str, text: str, version: int | None = None, language_id: str = ""):
         self.uri = uri
@@ -43,6 +46,9 @@ class Document:
         self._text = text
         self._starts: list[int] | None = None
         self._lines: list[str] | None = None
+        # the edits that made `text` from `_edits_base` (offsets, in order), for the incremental check
+        self._edits_base: str | None = text
+        self._edits: list[tuple[int, int, str]] = []
 
     @property
     def text(self) -> str:
@@ -50,9 +56,21 @@ class Document:
 
     @text.setter
     def text(self, value: str) -> None:
+        """A new text (the incremental check starts from it again)."""
+        self._replace(value)
+        self._edits_base, self._edits = value, []
+
+    def _replace(self, value: str) -> None:
         self._text = value
         self._starts = None
         self._lines = None
+
+    def take_edits(self) -> tuple[str | None, list[tuple[int, int, str]]]:
+        """(the text the edits since the last call started from, or None if unknown; the
+        edits as (start, end, new text) offsets, each in the text the previous ones left)."""
+        taken = (self._edits_base, self._edits)
+        self._edits_base, self._edits = self._text, []
+        return taken
 
     @property
     def line_starts(self) -> list[int]:
@@ -121,7 +139,11 @@ class Document:
         if end < start:  # a reversed range: treat it as the same span
             start, end = end, start
         text = self._text
-        self.text = text[:start] + change.text + text[end:]
+        self._replace(text[:start] + change.text + text[end:])
+        if len(self._edits) < MAX_KEPT_EDITS:
+            self._edits.append((start, end, change.text))
+        else:  # nobody took them (a document not checked): keep nothing rather than all
+            self._edits_base, self._edits = None, []
 
 
 def canonical_uri(uri: str) -> str:

@@ -20,6 +20,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import count
@@ -31,6 +33,7 @@ from ..convert import Lines, finding_diagnostic, note_diagnostic, notice_diagnos
 from ..documents import Document, canonical_uri
 
 if TYPE_CHECKING:
+    from ...engine.incremental import IncrementalCheck
     from ...engine.model import CheckResult, Finding
     from ...project.conventions import Skip
     from ..app import ArchrulesServer
@@ -62,13 +65,19 @@ class DocResult:
 @dataclass
 class UriRecord:
     result: DocResult | None = None  # the last result for the open document
+    # the open document's check, kept up to date edit by edit (one rules epoch: a new checker
+    # or path starts a new one), and the lock that keeps the loop and the check thread from
+    # updating it at once
+    incremental: IncrementalCheck | None = None
+    incremental_lock: threading.Lock = field(default_factory=threading.Lock)
     task: asyncio.Task | None = None  # a pending (debounced) publish
     pushed: bool = False  # the last publish for this URI was non-empty
     disk: list[str] | None = None  # a closed file's diagnostics (JSON texts)
     disk_folder: Folder | None = None  # the folder whose scan or rules produced `disk`
 
     def empty(self) -> bool:
-        return self.result is None and self.task is None and not self.pushed and self.disk is None
+        return (self.result is None and self.task is None and not self.pushed and self.disk is None
+                and self.incremental is None)
 
 
 @dataclass
@@ -118,7 +127,7 @@ class Diagnostics:
         previous = self._record(doc.uri).result
         pending = self._begin(doc)
         if isinstance(pending, _Pending):
-            pending = self._complete(doc, pending, pending.folder.check(pending.path, doc.text), previous)
+            pending = self._complete(doc, pending, self._check_job(doc, pending)(), previous)
         return self._keep(doc, pending)
 
     async def fresh_result(self, doc: Document) -> DocResult | None:
@@ -133,12 +142,43 @@ class Diagnostics:
         pending = self._begin(doc)
         if isinstance(pending, _Pending):
             loop = asyncio.get_running_loop()
-            check = await loop.run_in_executor(self._check_thread, pending.folder.check, pending.path, text)
+            check = await loop.run_in_executor(self._check_thread, self._check_job(doc, pending))
             if doc.text is not text or pending.result.epoch != self.session.epoch:
                 return None  # a newer edit or rules change has its own check coming
             record = self.records.get(doc.uri)
             pending = self._complete(doc, pending, check, record.result if record is not None else None)
         return self._keep(doc, pending)
+
+    def _check_job(self, doc: Document, pending: _Pending) -> Callable[[], CheckResult]:
+        """The engine check of the document's current text, to run once (on the loop or in the
+        check thread): incremental from the last check when the edits since are known."""
+        from ...engine.incremental import IncrementalCheck
+
+        folder, text = pending.folder, doc.text
+        checker, rel = folder.checker, folder.relative(pending.path)
+        base, edits = doc.take_edits()
+        if checker is None or rel is None:
+            return lambda: folder.check(pending.path, text)
+        record = self._record(doc.uri)
+        kept = record.incremental
+        if kept is None or kept.checker is not checker or kept.path != rel:
+            kept = record.incremental = IncrementalCheck(checker, rel)
+        lock = record.incremental_lock
+
+        def run() -> CheckResult:
+            if not lock.acquire(blocking=False):  # the check thread has it: check this text alone
+                return checker.check(rel, text)
+            try:
+                if base is not None and kept.text is base:
+                    return kept.update(text, edits)
+                return kept.check(text)
+            except BaseException:
+                kept.reset()
+                raise
+            finally:
+                lock.release()
+
+        return run
 
     def _keep(self, doc: Document, result: DocResult) -> DocResult:
         if result.epoch != self.session.epoch:  # rules were loaded on the way (a new implicit folder)
@@ -224,6 +264,9 @@ class Diagnostics:
     # ------------------------------------------------------------ document events
 
     def on_open(self, doc: Document) -> None:
+        record = self.records.get(doc.uri)
+        if record is not None:
+            record.incremental = None  # reopened: its check starts from scratch
         self.release_disk_result(doc)
         self.schedule(doc.uri, 0)
 
@@ -251,7 +294,7 @@ class Diagnostics:
         if record is not None:
             if record.task is not None:
                 record.task.cancel()
-            record.task = record.result = None
+            record.task = record.result = record.incremental = None
         folder = session.folders.for_path(path) if path else None
         if folder is not None and path and folder.is_rule_file(path):
             pass  # the rule files feature republishes rule errors from disk
