@@ -88,23 +88,29 @@ class ReportTransform:
         """(findings to show, their baselined flags or None, the count baselined, the
         fixed entries, every finding's entry); `findings` is left with the new ones."""
         use = self.baselines
-        if not self.needs_text or not findings:
-            none_found = use.baseline.split_keyed(rel, [], []).fixed if use.baseline is not None else []
-            return findings, None, 0, tuple(none_found), ()
+        frozen = use.baseline.by_path.get(rel, _NONE) if use.baseline is not None else _NONE
+        if not findings or not (frozen or use.collect or use.at_ref is not None):
+            flags = [False] * len(findings) if use.show_baselined else None
+            return findings, flags, 0, tuple(sorted(frozen)), ()
         from ..project.baseline import finding_entries
 
         entries = finding_entries(rel, text, findings)
-        pairs = list(zip(findings, entries, strict=True))
-        if use.at_ref is not None:
-            pairs = [(f, e) for f, e in pairs if not use.at_ref.holds(e)]
-        fixed: list = []
-        old: set[int] = set()
-        if use.baseline is not None:
-            split = use.baseline.split_keyed(rel, [f for f, _ in pairs], [e for _, e in pairs])
-            present = set(entries)
-            fixed = [e for e in split.fixed if e not in present]  # matched by a finding present at REF
-            old = {id(f) for f in split.baselined}
-        shown = [f for f, _ in pairs if use.show_baselined or id(f) not in old]
-        findings[:] = [f for f, _ in pairs if id(f) not in old]
-        flags = [id(f) in old for f in shown] if use.show_baselined else None
-        return shown, flags, len(old), tuple(fixed), tuple(entries) if use.collect else ()
+        at_ref = use.at_ref.by_path.get(rel, _NONE) if use.at_ref is not None else _NONE
+        new, shown, flags = [], [], []
+        for f, entry in zip(findings, entries, strict=True):
+            if entry in at_ref:  # --new-since: the file had it at REF
+                continue
+            old = entry in frozen
+            if not old:
+                new.append(f)
+            if use.show_baselined or not old:
+                shown.append(f)
+                flags.append(old)
+        baselined = len(findings) - len(new) - sum(1 for e in entries if e in at_ref)
+        findings[:] = new
+        # an entry matched by a finding that was there at REF is not fixed either
+        fixed = tuple(sorted(frozen.difference(entries)))
+        return shown, flags if use.show_baselined else None, baselined, fixed, tuple(entries) if use.collect else ()
+
+
+_NONE: frozenset = frozenset()

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import operator
 import os
 import re
 import stat
@@ -59,37 +60,51 @@ class Entry(NamedTuple):
 
 
 def fingerprint(lines: Sequence[str], finding: Finding) -> tuple[str, str]:
-    """(kind, what) for `finding` in a text split into `lines`.
+    """(kind, what) for `finding` in a text split into `lines`."""
+    about = _about(finding.rule_id, finding.message)
+    return about if about is not None else ("line", _line_text(lines, finding.span.line))
 
-    Presence and endpoint findings end with the rule's label `(ID: name)`; the part
-    before it names what is missing. Everything else is about its line."""
-    message = finding.message
-    label = f" ({finding.rule_id}: "
-    if message.endswith(")") and label in message:
-        about = message[: message.rindex(label)]
-        endpoint = _ENDPOINT.match(about)
-        if endpoint:
-            return "endpoint", endpoint.group(1)
-        if about.startswith(_MISSING_PREFIXES) or about.endswith(" is never referenced"):
-            return "missing", " ".join(about.split())
-    line = finding.span.line
-    text = lines[line] if 0 <= line < len(lines) else ""
-    return "line", " ".join(text.split())
+
+def _about(rule_id: str, message: str) -> tuple[str, str] | None:
+    """(kind, what) of a presence or endpoint finding; None for one about its line.
+
+    Their messages end with the rule's label `(ID: name)`; the part before it names
+    what is missing. An anti-pattern's message is the rule author's own."""
+    label = f" ({rule_id}: "
+    if not message.endswith(")") or label not in message:
+        return None
+    about = message[: message.rindex(label)]
+    endpoint = _ENDPOINT.match(about)
+    if endpoint:
+        return "endpoint", endpoint.group(1)
+    if about.startswith(_MISSING_PREFIXES) or about.endswith(" is never referenced"):
+        return "missing", " ".join(about.split())
+    return None
+
+
+def _line_text(lines: Sequence[str], line: int) -> str:
+    return " ".join(lines[line].split()) if 0 <= line < len(lines) else ""
 
 
 def finding_entries(rel: str, text: str, findings: Sequence[Finding]) -> list[Entry]:
     """The baseline entry of each finding (in the order given: sort them by position
     first, so that the n-th identical finding of a file is occurrence n)."""
+    if not findings:
+        return []
     from ..engine.text import split_lines
 
-    lines = split_lines(text) if findings else []
+    last = max(f.span.line for f in findings)
+    # only the lines up to the last finding (the engine splits on \r too: then all of them)
+    lines = text.split("\n", last + 1) if "\r" not in text else split_lines(text)
+    abouts: dict[tuple[str, str], tuple[str, str] | None] = {}  # messages repeat: decide once
     seen: dict[tuple[str, str, str], int] = {}
     out = []
     for f in findings:
-        kind, what = fingerprint(lines, f)
-        key = (f.rule_id, kind, what)
-        n = seen.get(key, 0) + 1
-        seen[key] = n
+        key = (f.rule_id, f.message)
+        about = abouts[key] if key in abouts else abouts.setdefault(key, _about(*key))
+        kind, what = about if about is not None else ("line", _line_text(lines, f.span.line))
+        n = seen.get((f.rule_id, kind, what), 0) + 1
+        seen[(f.rule_id, kind, what)] = n
         out.append(Entry(rel, f.rule_id, kind, what, n))
     return out
 
@@ -131,9 +146,6 @@ class Baseline:
             (baselined if entry in frozen else new).append(f)
         return Split(new, baselined, sorted(frozen.difference(entries)))
 
-    def holds(self, entry: Entry) -> bool:
-        return entry in self.by_path.get(entry.path, ())
-
 
 # ---------------------------------------------------------------- the file
 
@@ -161,7 +173,22 @@ def loads(text: str) -> list[Entry]:
         raise BaselineError(f"unknown key {unknown[0]!r}")
     if not isinstance(data["findings"], list):
         raise BaselineError("'findings' must be a list")
-    return [_entry(i, item) for i, item in enumerate(data["findings"])]
+    return _entries(data["findings"])
+
+
+def _entries(items: list) -> list[Entry]:
+    """Fast when every item is well formed (a baseline can hold 100,000 entries); else
+    `_entry` one by one, for the message that names the first bad one."""
+    fields, make = operator.itemgetter(*_FIELDS), tuple.__new__  # Entry(...) costs twice as much
+    try:
+        out = [make(Entry, fields(d)) for d in items if len(d) == 5]
+    except (TypeError, KeyError):
+        out = []
+    if len(out) == len(items) and all(
+            type(e.path) is str and type(e.rule) is str and e.kind in KINDS and type(e.what) is str
+            and type(e.occurrence) is int and e.occurrence > 0 for e in out):
+        return out
+    return [_entry(i, item) for i, item in enumerate(items)]
 
 
 def _entry(i: int, item: object) -> Entry:
