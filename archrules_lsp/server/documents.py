@@ -21,6 +21,7 @@ from pygls.uris import to_fs_path
 from ..engine.text import (  # noqa: F401
     LINE_BREAK,
     from_client_column,
+    line_of_offset,
     line_starts,
     split_lines,
     to_client_column,
@@ -71,6 +72,9 @@ class Document:
         taken = (self._edits_base, self._edits)
         self._edits_base, self._edits = self._text, []
         return taken
+
+    def line_view(self) -> LineView:
+        return LineView(self)
 
     @property
     def line_starts(self) -> list[int]:
@@ -139,11 +143,44 @@ class Document:
         if end < start:  # a reversed range: treat it as the same span
             start, end = end, start
         text = self._text
+        starts = self.line_starts
         self._replace(text[:start] + change.text + text[end:])
+        self._starts = _moved_starts(starts, len(text), self._text, start, end, len(change.text))
         if len(self._edits) < MAX_KEPT_EDITS:
             self._edits.append((start, end, change.text))
         else:  # nobody took them (a document not checked): keep nothing rather than all
             self._edits_base, self._edits = None, []
+
+
+class LineView:
+    """A document's lines as a sequence (`len`, `[i]`), read from its text on demand."""
+
+    __slots__ = ("_doc",)
+
+    def __init__(self, doc: Document):
+        self._doc = doc
+
+    def __len__(self) -> int:
+        return self._doc.line_count
+
+    def __getitem__(self, index: int) -> str:
+        return self._doc.line(index)
+
+
+def _moved_starts(starts: list[int], old_size: int, text: str, start: int, end: int, inserted: int) -> list[int]:
+    """The line starts of `text`, made from `starts` (those of the text before text[start:end]
+    was replaced by `inserted` characters): only the lines around the edit are split again
+    (one more either side: a \\r and a \\n can join or part), the later ones move."""
+    delta = inserted - (end - start)
+    first = max(line_of_offset(starts, start) - 1, 0)
+    stop = line_of_offset(starts, end) + 2  # the first line after the region
+    head = starts[first]
+    tail = starts[stop] if stop < len(starts) else old_size
+    region = [head + n for n in line_starts(text[head:tail + delta])]
+    if stop < len(starts):
+        region.pop()  # the start of line `stop`, which follows
+    moved = [n + delta for n in starts[stop:]] if delta else starts[stop:]
+    return starts[:first] + region + moved
 
 
 def canonical_uri(uri: str) -> str:

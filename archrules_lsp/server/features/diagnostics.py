@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -56,10 +57,20 @@ class DocResult:
     result_id: str
     folder: Folder | None = None
     findings: tuple[Finding, ...] = ()
-    diagnostics: list[dict] = field(default_factory=list)  # LSP JSON dicts
-    wire: list[str] = field(default_factory=list)  # the same as JSON texts
-    # finding key -> (diagnostic dict, its JSON text): reused by the next check of this URI
-    cache: dict[tuple, tuple[dict, str]] = field(default_factory=dict)
+    wire: list[str] = field(default_factory=list)  # the diagnostics as JSON texts
+    # a finding's place-free key -> its diagnostic's JSON as a str.format template of its line
+    # numbers ({0}: first line, {1}: last): reused by the next check of this URI, also when
+    # an edit above moved the finding
+    cache: dict[tuple, str] = field(default_factory=dict)
+    _diagnostics: list[dict] | None = None
+
+    @property
+    def diagnostics(self) -> list[dict]:
+        """The diagnostics as LSP JSON dicts (read back from `wire` when first asked: pushing
+        needs only the texts)."""
+        if self._diagnostics is None:
+            self._diagnostics = [json.loads(w) for w in self.wire]
+        return self._diagnostics
 
 
 @dataclass
@@ -219,41 +230,45 @@ class Diagnostics:
         result.findings = check.findings
         self._convert_cached(doc, pending.folder, result, previous)
         if check.notes:
-            lines = Lines.of_document(doc, self.session.client.position_encoding)
-            self._finish(result, result.diagnostics + [note_diagnostic(n, lines) for n in check.notes])
+            lines = Lines(doc.line_view(), self.session.client.position_encoding)
+            result.wire += [json.dumps(note_diagnostic(n, lines)) for n in check.notes]
         return result
 
     @staticmethod
     def _finish(result: DocResult, diagnostics: list[dict]) -> DocResult:
-        result.diagnostics = diagnostics
+        result._diagnostics = diagnostics
         result.wire = [json.dumps(d) for d in diagnostics]
         return result
 
     def _convert_cached(self, doc: Document, folder: Folder, result: DocResult,
                         previous: DocResult | None) -> None:
-        """Findings -> diagnostics, reusing the JSON of findings unchanged since the last check.
+        """Findings -> diagnostics' JSON, reusing that of the findings seen in the last check.
 
-        A finding is reusable when it is equal (rule, span, message, fixes) under the same
-        epoch, and its lines' text is the same where the text is not ASCII (columns move)."""
+        The cache key leaves out where the finding is (its line numbers, filled into the
+        cached template), so a finding moved by an edit above it is not converted again; it
+        keeps its columns and, where its lines are not ASCII, their text (columns in the
+        client's encoding depend on it). One rules epoch."""
         features = self.session.client
-        lines = Lines.of_document(doc, features.position_encoding)
-        text_lines = doc.lines
-        last = len(text_lines)
+        lines = Lines(doc.line_view(), features.position_encoding)
+        ascii_text = doc.text.isascii()
         old = previous.cache if previous is not None and previous.epoch == result.epoch else {}
         new = result.cache
-        links = folder.rule_links
+        wire = result.wire
         for f in result.findings:
             span = f.span
-            a = text_lines[span.line] if span.line < last else ""
-            b = text_lines[span.end_line] if span.end_line < last else ""
-            key = (f, None if a.isascii() else a, None if b.isascii() else b)
-            hit = old.get(key) or new.get(key)
-            if hit is None:
-                d = finding_diagnostic(f, folder.rule(f.rule_id), lines, features, links.get(f.rule_id))
-                hit = (d, json.dumps(d))
-            new[key] = hit
-            result.diagnostics.append(hit[0])
-            result.wire.append(hit[1])
+            key = (f.rule_id, f.severity, f.message, span.column, span.end_line - span.line, span.end_column)
+            if not ascii_text:
+                key += (_non_ascii(doc.line(span.line)), _non_ascii(doc.line(span.end_line)))
+            template = new.get(key) or old.get(key)
+            if template is None:
+                diagnostic = finding_diagnostic(f, folder.rule(f.rule_id), lines, features,
+                                                folder.rule_links.get(f.rule_id))
+                template = _template(diagnostic)
+                if template is None:
+                    wire.append(json.dumps(diagnostic))
+                    continue
+            new[key] = template
+            wire.append(template.format(span.line, span.end_line))
 
     def render(self, findings: Any, folder: Folder, lines: Lines) -> list[dict]:
         features = self.session.client
@@ -341,7 +356,7 @@ class Diagnostics:
             result = await self.fresh_result(doc)
             # no await between checking the text and publishing: the text is still current
             if result is not None and doc.text is text and session.documents.get(uri) is doc:
-                self._push(uri, doc.version, result.diagnostics, result.wire)
+                self._push(uri, doc.version, [], result.wire)
         except asyncio.CancelledError:
             pass
         except Exception:  # noqa: BLE001 - one bad document must not stop the others
@@ -509,6 +524,28 @@ class Diagnostics:
                     uri=doc.uri, version=doc.version, result_id=result.result_id,
                     items=[structure(d, t.Diagnostic) for d in result.diagnostics]))
         return t.WorkspaceDiagnosticReport(items=items)
+
+
+# stand-ins for a diagnostic's line numbers while its JSON becomes a template
+_LINE, _END_LINE = -1_000_000_001, -1_000_000_002
+_STAND_INS = re.compile(f"{_LINE}|{_END_LINE}")
+
+
+def _template(diagnostic: dict) -> str | None:
+    """A finding's diagnostic JSON as a str.format template: {0} its first line, {1} its last."""
+    lines = diagnostic["range"]["start"]["line"], diagnostic["range"]["end"]["line"]
+    diagnostic["range"]["start"]["line"] = diagnostic["data"]["span"][0] = _LINE
+    diagnostic["range"]["end"]["line"] = diagnostic["data"]["span"][2] = _END_LINE
+    text = json.dumps(diagnostic).replace("{", "{{").replace("}", "}}")
+    if len(_STAND_INS.findall(text)) != 4:  # a message spells a stand-in: a template for this place only
+        diagnostic["range"]["start"]["line"] = diagnostic["data"]["span"][0] = lines[0]
+        diagnostic["range"]["end"]["line"] = diagnostic["data"]["span"][2] = lines[1]
+        return None
+    return _STAND_INS.sub(lambda m: "{0}" if m.group() == str(_LINE) else "{1}", text)
+
+
+def _non_ascii(line: str) -> str | None:
+    return None if line.isascii() else line
 
 
 def _skip_notice(skip: Skip, text: str, folder: Folder) -> str | None:
