@@ -7,7 +7,7 @@ and anti-patterns apply, so the per-keystroke cost is the checks themselves.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from .checks.anti_patterns import anti_pattern
@@ -191,15 +191,17 @@ class Checker:
         return raw
 
     def _result(self, ctx: FileContext, raw: list[RawFinding], suppressions: list[Suppression],
-                fixes: bool) -> CheckResult:
+                fixes: bool, made: Sequence[Finding] = ()) -> CheckResult:
         """Raw findings -> the result: suppressions applied, severities, fixes, order, notes
-        (shared by `check` and the incremental check, so both say exactly the same)."""
+        (shared by `check` and the incremental check, so both say exactly the same). `made`:
+        findings made already (without fixes or suppressions: the incremental check's), after `raw`."""
         kept = _unsuppressed(raw, suppressions) if suppressions else raw
         if ctx.python is not None:
             ctx.python.drop_tree()  # the checks are done with it: not two trees alive at once
             if fixes:
                 kept = _guard_python_fixes(ctx.python, kept)
         findings = self._findings(ctx, kept, suppressions, fixes and self.options.suppression_fixes)
+        findings.extend(made)
         if suppressions and self.options.unused_suppressions:
             findings.extend(self._unused(suppressions))
         findings.sort(key=lambda f: (f.span.line, f.span.column, f.rule_id, f.message))

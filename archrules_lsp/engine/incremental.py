@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from .checks.anti_patterns import anti_pattern
 from .checks.context import DECORATOR_REACH, FileContext, RawFinding, decorator_text, reference_pattern
-from .model import CheckResult, Span
+from .model import CheckResult, Finding, Span
 from .regex import SCAN_BUDGET, LineRegex
 from .suppressions import Suppression, find_suppressions
 from .text import SourceText, split_lines
@@ -56,13 +56,18 @@ class _Hits:
         self.lines = [ln for ln, _ in pairs]
         self.values = [v for _, v in pairs]
 
-    def splice(self, first: int, last: int, pairs: Sequence[tuple[int, object]], delta: int) -> None:
-        """Old lines first..last now hold `pairs` (new line numbers); later lines moved by `delta`."""
+    def splice(self, first: int, last: int, pairs: Sequence[tuple[int, object]], delta: int,
+               move: Callable[[object, int], object] | None = None) -> None:
+        """Old lines first..last now hold `pairs` (new line numbers); later lines moved by `delta`
+        (and their values by `move(value, delta)`, for values that say where they are)."""
         i = bisect_left(self.lines, first)
         j = bisect_right(self.lines, last)
         tail = self.lines[j:]
         self.lines[i:] = [ln for ln, _ in pairs] + ([ln + delta for ln in tail] if delta else tail)
-        self.values[i:j] = [v for _, v in pairs]
+        if delta and move is not None:
+            self.values[i:] = [v for _, v in pairs] + [move(v, delta) for v in self.values[j:]]
+        else:
+            self.values[i:j] = [v for _, v in pairs]
 
 
 @dataclass
@@ -164,8 +169,10 @@ class IncrementalCheck:
         for i in tracked:
             if i in matching:
                 s = checker._antis[i]
-                out[("anti", i)] = [(first + r.span.line, (r.span.column, r.span.end_column))
-                                    for r in anti_pattern(ctx, s.rule, s.anti)]
+                rule, severity = s.rule, checker._severity[s.rule.id]
+                out[("anti", i)] = [
+                    (first + r.span.line, Finding(rule.id, severity, r.message, _moved(r.span, first), rule.suggestion))
+                    for r in anti_pattern(ctx, rule, s.anti)]
         for rx in self._line_regexes:
             if ("match", rx) not in state.untracked:
                 out[("match", rx)] = [(first + m.line, True) for m in rx.finditer(src)]
@@ -224,7 +231,8 @@ class IncrementalCheck:
         region = state.lines[first:first + new_count]
         scanned = self._scan(SourceText("\n".join(region)), first, state)
         for key, hits in state.hits.items():
-            hits.splice(first, first + old_count - 1, scanned.get(key, ()), delta)
+            hits.splice(first, first + old_count - 1, scanned.get(key, ()), delta,
+                        _moved_finding if key[0] == "anti" else None)
         # a decorator's text reads up to DECORATOR_REACH - 1 lines below its `@`
         reach = max(0, first - (DECORATOR_REACH - 1))
         for rx, hits in state.decorators.items():
@@ -252,17 +260,19 @@ class IncrementalCheck:
         checker = self.checker
         ctx = _KnownContext(self.path, SourceText.with_lines(state.text, state.lines), state)
         raw = checker._entry_findings(ctx, self._entries)
-        for i in self._antis:
-            s = checker._antis[i]
-            if ctx.affordable(s.rule, s.anti.regex):
-                hits = state.hits[("anti", i)]
-                rule, message = s.rule, s.anti.message
-                raw.extend(RawFinding(rule, Span(ln, col, ln, end), message)
-                           for ln, (col, end) in zip(hits.lines, hits.values, strict=True))
         comments = state.hits[SUPPRESSIONS]
         suppressions = [_placed(s, ln) for ln, found in zip(comments.lines, comments.values, strict=True)
                         for s in found]
-        return checker._result(ctx, raw, suppressions, False)
+        made: list[Finding] = []  # the anti-patterns' findings, as they are when nothing is suppressed
+        for i in self._antis:
+            s = checker._antis[i]
+            if ctx.affordable(s.rule, s.anti.regex):
+                found = state.hits[("anti", i)].values
+                if suppressions:
+                    raw.extend(RawFinding(s.rule, f.span, f.message) for f in found)
+                else:
+                    made.extend(found)
+        return checker._result(ctx, raw, suppressions, False, made)
 
 
 class _KnownContext(FileContext):
@@ -293,6 +303,15 @@ class _KnownContext(FileContext):
         if "\n" in needle:
             return super().first_line_of(needle)
         return next(i for i, line in enumerate(self._state.lines) if needle in line)
+
+
+def _moved(span: Span, delta: int) -> Span:
+    return Span(span.line + delta, span.column, span.end_line + delta, span.end_column) if delta else span
+
+
+def _moved_finding(finding: Finding, delta: int) -> Finding:
+    return Finding(finding.rule_id, finding.severity, finding.message, _moved(finding.span, delta),
+                   finding.suggestion)
 
 
 def _placed(template: Suppression, line: int) -> Suppression:

@@ -58,10 +58,9 @@ class DocResult:
     folder: Folder | None = None
     findings: tuple[Finding, ...] = ()
     wire: list[str] = field(default_factory=list)  # the diagnostics as JSON texts
-    # a finding's place-free key -> its diagnostic's JSON as a str.format template of its line
-    # numbers ({0}: first line, {1}: last): reused by the next check of this URI, also when
-    # an edit above moved the finding
-    cache: dict[tuple, str] = field(default_factory=dict)
+    # a finding's place-free key -> its diagnostic's JSON cut at its line numbers (see
+    # _template): reused by the next check of this URI, also when an edit above moved the finding
+    cache: dict[tuple, tuple[str, ...]] = field(default_factory=dict)
     _diagnostics: list[dict] | None = None
 
     @property
@@ -268,7 +267,9 @@ class Diagnostics:
                     wire.append(json.dumps(diagnostic))
                     continue
             new[key] = template
-            wire.append(template.format(span.line, span.end_line))
+            first, last = str(span.line), str(span.end_line)
+            wire.append(template[0] + first + template[1] + last + template[2] + first + template[3] + last
+                        + template[4])
 
     def render(self, findings: Any, folder: Folder, lines: Lines) -> list[dict]:
         features = self.session.client
@@ -528,20 +529,22 @@ class Diagnostics:
 
 # stand-ins for a diagnostic's line numbers while its JSON becomes a template
 _LINE, _END_LINE = -1_000_000_001, -1_000_000_002
-_STAND_INS = re.compile(f"{_LINE}|{_END_LINE}")
+_STAND_INS = re.compile(f"({_LINE}|{_END_LINE})")
 
 
-def _template(diagnostic: dict) -> str | None:
-    """A finding's diagnostic JSON as a str.format template: {0} its first line, {1} its last."""
+def _template(diagnostic: dict) -> tuple[str, ...] | None:
+    """A finding's diagnostic JSON cut where its line numbers go: (text, first line, text, last
+    line, text, first line, text, last line, text) without the numbers. None when the JSON does
+    not have them in that order alone (a message spelling a stand-in)."""
     lines = diagnostic["range"]["start"]["line"], diagnostic["range"]["end"]["line"]
     diagnostic["range"]["start"]["line"] = diagnostic["data"]["span"][0] = _LINE
     diagnostic["range"]["end"]["line"] = diagnostic["data"]["span"][2] = _END_LINE
-    text = json.dumps(diagnostic).replace("{", "{{").replace("}", "}}")
-    if len(_STAND_INS.findall(text)) != 4:  # a message spells a stand-in: a template for this place only
+    pieces = _STAND_INS.split(json.dumps(diagnostic))
+    if pieces[1::2] != [str(_LINE), str(_END_LINE)] * 2:
         diagnostic["range"]["start"]["line"] = diagnostic["data"]["span"][0] = lines[0]
         diagnostic["range"]["end"]["line"] = diagnostic["data"]["span"][2] = lines[1]
         return None
-    return _STAND_INS.sub(lambda m: "{0}" if m.group() == str(_LINE) else "{1}", text)
+    return tuple(pieces[0::2])
 
 
 def _non_ascii(line: str) -> str | None:
