@@ -305,6 +305,11 @@ def _run(root, rels, checker, one_file, jobs, max_file_size, should_stop, transf
         if built is None:
             built = spec.build()
         ctx: multiprocessing.context.BaseContext = multiprocessing.get_context("fork")
+        # what the workers inherit (compiled rules, a baseline's entries) is never garbage:
+        # kept out of their collections, its pages are not copied by a collection's visit
+        import gc
+
+        gc.freeze()
     else:  # pragma: no cover - Windows / macOS
         ctx = multiprocessing.get_context("spawn")
     pool = ctx.Pool(jobs, initializer=_init_worker,
