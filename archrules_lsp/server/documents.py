@@ -45,7 +45,7 @@ class Document:
         self.version = version
         self.lost = False  # a change could not be applied: `text` is not the editor's text
         self._text = text
-        self._starts: list[int] | None = None
+        self._starts: LineStarts | None = None
         self._lines: list[str] | None = None
         # the edits that made `text` from `_edits_base` (offsets, in order), for the incremental check
         self._edits_base: str | None = text
@@ -79,8 +79,11 @@ class Document:
     @property
     def line_starts(self) -> list[int]:
         """Index into `text` where each line starts."""
+        return self._line_starts().materialized()
+
+    def _line_starts(self) -> LineStarts:
         if self._starts is None:
-            self._starts = line_starts(self._text)
+            self._starts = LineStarts(line_starts(self._text))
         return self._starts
 
     @property
@@ -91,12 +94,12 @@ class Document:
 
     def line(self, index: int) -> str:
         """The content of line `index` (no terminator); '' past the end."""
-        starts = self.line_starts
+        starts = self._line_starts()
         if index < 0 or index >= len(starts):
             return ""
-        start = starts[index]
+        start = starts.at(index)
         if index + 1 < len(starts):
-            end = starts[index + 1]
+            end = starts.at(index + 1)
             text = self._text
             # drop the terminator (\r\n, \r or \n)
             if end > start and text[end - 1] == "\n":
@@ -110,17 +113,17 @@ class Document:
 
     @property
     def line_count(self) -> int:
-        return len(self.line_starts)
+        return len(self._line_starts())
 
     def offset_at(self, line: int, units: int, encoding: str) -> int:
         """Index into `text` of a client position (clamped)."""
-        starts = self.line_starts
+        starts = self._line_starts()
         if line < 0:
             return 0
         if line >= len(starts):
             return len(self._text)
         content = self.line(line)
-        return starts[line] + from_client_column(content, units, encoding)
+        return starts.at(line) + from_client_column(content, units, encoding)
 
     def code_point_position(self, line: int, units: int, encoding: str) -> tuple[int, int]:
         """A client position as (line, code-point column), clamped into the text."""
@@ -140,12 +143,15 @@ class Document:
             return
         start = self.offset_at(rng.start.line, rng.start.character, encoding)
         end = self.offset_at(rng.end.line, rng.end.character, encoding)
+        starts = self._line_starts()
+        last = len(starts) - 1
+        first_line, end_line = (min(max(n, 0), last) for n in (rng.start.line, rng.end.line))
         if end < start:  # a reversed range: treat it as the same span
-            start, end = end, start
+            start, end, first_line, end_line = end, start, end_line, first_line
         text = self._text
-        starts = self.line_starts
         self._replace(text[:start] + change.text + text[end:])
-        self._starts = _moved_starts(starts, len(text), self._text, start, end, len(change.text))
+        starts.edit(self._text, len(text), first_line, end_line, len(change.text) - (end - start))
+        self._starts = starts
         if len(self._edits) < MAX_KEPT_EDITS:
             self._edits.append((start, end, change.text))
         else:  # nobody took them (a document not checked): keep nothing rather than all
@@ -167,20 +173,52 @@ class LineView:
         return self._doc.line(index)
 
 
-def _moved_starts(starts: list[int], old_size: int, text: str, start: int, end: int, inserted: int) -> list[int]:
-    """The line starts of `text`, made from `starts` (those of the text before text[start:end]
-    was replaced by `inserted` characters): only the lines around the edit are split again
-    (one more either side: a \\r and a \\n can join or part), the later ones move."""
-    delta = inserted - (end - start)
-    first = max(line_of_offset(starts, start) - 1, 0)
-    stop = line_of_offset(starts, end) + 2  # the first line after the region
-    head = starts[first]
-    tail = starts[stop] if stop < len(starts) else old_size
-    region = [head + n for n in line_starts(text[head:tail + delta])]
-    if stop < len(starts):
-        region.pop()  # the start of line `stop`, which follows
-    moved = [n + delta for n in starts[stop:]] if delta else starts[stop:]
-    return starts[:first] + region + moved
+class LineStarts:
+    """Where each line of a document starts, kept through edits at the cost of the lines
+    around each edit and of its distance from the last one: the starts after an edit move
+    lazily (one pending move of the lines from one on, settled as far as the next edit needs)."""
+
+    __slots__ = ("_starts", "_moved_from", "_moved_by")
+
+    def __init__(self, starts: list[int]):
+        self._starts = starts
+        self._moved_from = 0  # the starts from this line on are short by _moved_by
+        self._moved_by = 0
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    def at(self, line: int) -> int:
+        start = self._starts[line]
+        return start + self._moved_by if line >= self._moved_from else start
+
+    def materialized(self) -> list[int]:
+        by, begin = self._moved_by, self._moved_from
+        if by:
+            self._starts[begin:] = [n + by for n in self._starts[begin:]]
+            self._moved_by = 0
+        return self._starts
+
+    def edit(self, text: str, old_size: int, first_line: int, end_line: int, delta: int) -> None:
+        """`text` is the text after an edit of lines first_line..end_line that changed its size
+        by `delta`. Those lines are split again with one more on either side (a \\r and a \\n
+        can join or part); the starts after them move by `delta`."""
+        starts = self._starts
+        first = max(first_line - 1, 0)
+        stop = min(end_line + 2, len(starts))  # the first line after the region
+        head = self.at(first)
+        tail = self.at(stop) if stop < len(starts) else old_size
+        region = [head + n for n in line_starts(text[head:tail + delta])]
+        if stop < len(starts):
+            region.pop()  # the start of line `stop`, which follows
+        by, moved_from = self._moved_by, self._moved_from
+        if by and moved_from < first:  # the lines between the last move and this edit: moved now
+            starts[moved_from:first] = [n + by for n in starts[moved_from:first]]
+        elif by and moved_from > stop:  # the pending move will cover them too: take it off first
+            starts[stop:moved_from] = [n - by for n in starts[stop:moved_from]]
+        starts[first:stop] = region
+        self._moved_from = first + len(region)
+        self._moved_by = by + delta
 
 
 def canonical_uri(uri: str) -> str:
