@@ -305,15 +305,19 @@ def _run(root, rels, checker, one_file, jobs, max_file_size, should_stop, transf
         if built is None:
             built = spec.build()
         ctx: multiprocessing.context.BaseContext = multiprocessing.get_context("fork")
-        # what the workers inherit (compiled rules, a baseline's entries) is never garbage:
-        # kept out of their collections, its pages are not copied by a collection's visit
-        import gc
-
-        gc.freeze()
     else:  # pragma: no cover - Windows / macOS
         ctx = multiprocessing.get_context("spawn")
-    pool = ctx.Pool(jobs, initializer=_init_worker,
-                    initargs=(built if can_fork else spec, root, max_file_size, one_file, transform))
+    import gc
+
+    # what the workers inherit (compiled rules, a baseline's entries) is never garbage to
+    # them: frozen, their collections skip it (and do not copy its pages); the parent
+    # (a long-running server) unfreezes at once
+    gc.freeze()
+    try:
+        pool = ctx.Pool(jobs, initializer=_init_worker,
+                        initargs=(built if can_fork else spec, root, max_file_size, one_file, transform))
+    finally:
+        gc.unfreeze()
     try:
         for chunk in pool.imap(_work_chunk, _chunks(rels, CHUNK_SIZE)):
             yield from chunk
