@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..project.baseline import BASELINE_FILE, Baseline, BaselineError, Entry, read_baseline
+from ..project.conventions import resolves_inside
 from .console import display_path
 from .project_setup import Project, UsageError
 
@@ -44,6 +45,10 @@ def for_check(args: argparse.Namespace, project: Project) -> tuple[Baseline | No
     path, named = locate(args, project)
     if not named and not os.path.lexists(path):
         return None, None
+    if not named and not resolves_inside(path, project.root):
+        # found by convention, like a rule file: a checkout never reads from elsewhere by itself
+        raise UsageError(f"{display_path(str(path))}: a symlink to outside the project: not read "
+                         "(name it with --baseline or [tool.archrules] baseline to use it)")
     return read(path), path
 
 

@@ -236,10 +236,12 @@ def read_baseline(path: str | os.PathLike) -> list[Entry]:
 
 
 def write_baseline(path: str | os.PathLike, entries: Iterable[Entry]) -> None:
-    """Write the file all at once (a temporary file beside it, then a rename)."""
+    """Write the file all at once (a temporary file beside it, then a rename). A symlink
+    at `path` is replaced by the file, never written through: a checkout's link could
+    lead anywhere on the machine."""
     import tempfile
 
-    target = os.path.realpath(path)
+    target = os.path.abspath(path)
     fd, tmp = tempfile.mkstemp(prefix=".archrules-baseline-", suffix=".tmp", dir=os.path.dirname(target))
     try:
         with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape", newline="\n") as fh:

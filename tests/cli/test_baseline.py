@@ -296,3 +296,16 @@ def test_baseline_refuses_to_write_with_rule_file_errors(project):
     assert proc.returncode == 2
     assert "the baseline was not written" in proc.stderr
     assert not (project / BASELINE).exists()
+
+
+def test_a_symlinked_baseline_is_never_written_through_nor_read_from_outside(project, tmp_path):
+    outside = tmp_path / "outside.json"
+    outside.write_text("keep me\n")
+    (project / BASELINE).symlink_to(outside)
+    proc = run(["check"], project)
+    assert proc.returncode == 2
+    assert f"{BASELINE}: a symlink to outside the project: not read" in proc.stderr
+    baseline(project)
+    assert outside.read_text() == "keep me\n"
+    assert not (project / BASELINE).is_symlink()
+    assert run(["check"], project).returncode == 0
