@@ -309,3 +309,10 @@ def test_a_symlinked_baseline_is_never_written_through_nor_read_from_outside(pro
     assert outside.read_text() == "keep me\n"
     assert not (project / BASELINE).is_symlink()
     assert run(["check"], project).returncode == 0
+
+
+def test_a_bad_baseline_setting_is_a_configuration_error(project):
+    (project / "pyproject.toml").write_text("[tool.archrules]\nbaseline = 3\n")
+    proc = run(["check"], project)
+    assert proc.returncode == 2
+    assert "[tool.archrules]: 'baseline' must be a file name (a string)" in proc.stderr
