@@ -8,12 +8,15 @@ and going) and after each step compares `IncrementalCheck.update` with
 
 from __future__ import annotations
 
+import random
+
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from archrules_lsp.engine import Checker, CheckOptions, RuleSet, load_rule_text
 from archrules_lsp.engine.incremental import IncrementalCheck
+from archrules_lsp.engine.text import UTF16, split_lines, units_of
 
 RULES = r"""
 incremental:
@@ -52,13 +55,14 @@ incremental:
         must_return: job_id
 """
 
-PIECES = st.sampled_from([
+PIECE_LIST = [
     "\r\n", "\r", "\n", "\x0c", "😋", "é", " ", "x", "a", "aa", ".", "#", "(", ")",
     "print(", "status", "job", "Job", "task", "a.a", "def f", "class A:\n    y = 1\n",
     "@router.post(\n    '/x'\n)\n", "def f():\n    return {'job_id': 1}\n", "def g():\n    return {}\n",
     "# archrules: ignore[IN-1]", "# archrules: ignore", "# archrules: ignore-file[IN-3, NOPE]",
     "x = 1 # 😋\r\n", "y", "\n\n",
-])
+]
+PIECES = st.sampled_from(PIECE_LIST)
 TEXTS = st.lists(PIECES, max_size=12).map("".join)
 PATHS = st.sampled_from(["app/job.py", "docs/notes.md"])
 
@@ -109,3 +113,51 @@ IncrementalEdits.TestCase.settings = settings(
     max_examples=2000, stateful_step_count=6, deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 test_incremental_equals_fresh_check = IncrementalEdits.TestCase
+
+
+# ---------------------------------------------------------------- through the real server
+
+def _position(text: str, offset: int) -> dict:
+    """The LSP position (UTF-16) of an offset, lines broken as the server breaks them."""
+    before = split_lines(text[:offset])
+    return {"line": len(before) - 1, "character": units_of(before[-1], UTF16)}
+
+
+def _edit_offsets(rng: random.Random, text: str) -> tuple[int, int]:
+    """A random range that does not start or end inside a \\r\\n (no LSP position is there)."""
+    def outside_crlf(offset: int) -> int:
+        return offset - 1 if 0 < offset < len(text) and text[offset - 1:offset + 1] == "\r\n" else offset
+
+    start = outside_crlf(rng.randint(0, len(text)))
+    return start, max(start, outside_crlf(min(len(text), start + rng.randint(0, 12))))
+
+
+def test_the_server_publishes_for_each_edit_what_a_fresh_open_of_its_text_gets(start_server, workspace):
+    (workspace / ".architecture-rules/rules.yaml").write_text(RULES, encoding="utf-8")
+    server = start_server()
+    server.initialize(workspace, {"archrules": {"debounceMs": 0}})
+    edited, fresh = (workspace / "app/edited.py").as_uri(), (workspace / "app/fresh.py").as_uri()
+    rng = random.Random(20)
+    pieces = PIECE_LIST
+    text = "".join(rng.choice(pieces) for _ in range(40))
+    server.notify("textDocument/didOpen", {"textDocument": {
+        "uri": edited, "languageId": "python", "version": 0, "text": text}})
+    for version in range(1, 120):
+        changes = []
+        for _ in range(rng.randint(1, 2)):
+            start, end = _edit_offsets(rng, text)
+            inserted = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 2)))
+            changes.append({"range": {"start": _position(text, start), "end": _position(text, end)},
+                            "text": inserted})
+            text = text[:start] + inserted + text[end:]
+        server.notify("textDocument/didChange", {"textDocument": {"uri": edited, "version": version},
+                                                 "contentChanges": changes})
+        if version % 10 == 0:  # the same text opened afresh: the same diagnostics
+            server.notify("textDocument/didOpen", {"textDocument": {
+                "uri": fresh, "languageId": "python", "version": version, "text": text}})
+            got = server.wait_for(lambda v=version: [p for p in server.published(edited) if p["version"] == v],
+                                  f"diagnostics of version {version}")[-1]
+            want = server.wait_for(lambda v=version: [p for p in server.published(fresh) if p["version"] == v],
+                                   f"diagnostics of the fresh document, version {version}")[-1]
+            assert got["diagnostics"] == want["diagnostics"]
+            server.notify("textDocument/didClose", {"textDocument": {"uri": fresh}})
