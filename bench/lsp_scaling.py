@@ -135,7 +135,7 @@ class Archrules(Server):
         return {"archrules": options}
 
     def wait_ready(self, conn: Connection) -> None:
-        conn.wait(lambda m: m.get("method") == "archrules/status")
+        conn.wait(lambda m: m.get("method") == "archrules/status", what="archrules/status")
 
 
 class AstGrep(Server):
@@ -149,11 +149,13 @@ class AstGrep(Server):
             if "reload" in text.lower() and "fail" in text.lower():
                 raise RuntimeError(f"ast-grep could not load its rules: {text}")
             return "Rules reloaded" in text
-        conn.wait(reloaded)
+        conn.wait(reloaded, what="'Rules reloaded' log message")
 
 
 def start(server: Server, ws: Path, init_options: dict | None, env: dict) -> tuple[Connection, dict]:
-    conn = Connection(server.cmd, str(ws), env)
+    """The server started in `ws` (its stderr in ws/../server-stderr.log), initialized, rules loaded."""
+    with (ws.parent / "server-stderr.log").open("ab") as log:
+        conn = Connection(server.cmd, str(ws), env, stderr=log)
     _, init_id = conn.request("initialize", {
         "processId": os.getpid(), "rootUri": ws.as_uri(),
         "workspaceFolders": [{"uri": ws.as_uri(), "name": "bench"}],
@@ -162,7 +164,7 @@ def start(server: Server, ws: Path, init_options: dict | None, env: dict) -> tup
                          "window": {"workDoneProgress": True},
                          "textDocument": {"publishDiagnostics": {"versionSupport": True}}},
     })
-    _, answer = conn.wait(lambda m: m.get("id") == init_id and "result" in m)
+    _, answer = conn.wait(lambda m: m.get("id") == init_id and "result" in m, what="initialize response")
     conn.notify("initialized", {})
     server.wait_ready(conn)
     return conn, answer["result"]["capabilities"]
@@ -192,7 +194,7 @@ def keystroke_cell(server: Server, ws: Path, env: dict, rules: Path, text: str, 
         uri = target.as_uri()
         t_open = conn.notify("textDocument/didOpen", {"textDocument": {
             "uri": uri, "languageId": "python", "version": 1, "text": text}})
-        t_first, first = conn.wait(publish_for(uri, 1), 300)
+        t_first, first = conn.wait(publish_for(uri, 1), 300, "publish after didOpen")
         lines = text.split("\n")
         mid, latencies, began = len(lines) // 2, [], time.perf_counter()
         for i in range(edits):
@@ -210,7 +212,8 @@ def keystroke_cell(server: Server, ws: Path, env: dict, rules: Path, text: str, 
                       else {"text": "\n".join(lines)})
             payload = {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}
             t_send = conn.notify("textDocument/didChange", payload)
-            t_pub, _ = conn.wait(publish_for(uri, version), 300)
+            what = f"publish for version {version} ({key} at line {line})"
+            t_pub, _ = conn.wait(publish_for(uri, version), 120, what)
             latencies.append((t_pub - t_send) * 1000)
         conn.drain()
     finally:
@@ -383,7 +386,8 @@ def run_workspace(work: Path, archrules: Archrules, env: dict) -> list[dict]:
 def markdown(results: dict) -> str:
     """The result file as Markdown tables: each figure with the host's load and its
     ratio to the anchor measured in the same run."""
-    out = []
+    out = [f"Run of {results['started']} on {results['cores']} cores, code {results.get('code', '?')}, "
+           f"load at start {results['load_at_start']}", ""]
     cells = results.get("keystrokes", [])
     if cells:
         anchor = {(c["lines"], c["key"], c["rules"], c["debounce"]): c for c in cells
@@ -424,6 +428,14 @@ def markdown(results: dict) -> str:
 
 # ---------------------------------------------------------------- main
 
+def code_version() -> str:
+    """The commit measured, and whether the package's files differed from it (others edit the tree)."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=HERE, capture_output=True, text=True).stdout.strip()
+    dirty = git("status", "--porcelain", "--", "../archrules_lsp")
+    return git("rev-parse", "--short", "HEAD") + (" + uncommitted changes to archrules_lsp/" if dirty else "")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--work", type=Path, default=Path(os.environ.get("ARCHRULES_BENCH_WORK", "/tmp/archrules-bench")))
@@ -455,7 +467,8 @@ def main(argv=None) -> int:
         servers["ast-grep"] = AstGrep("ast-grep", [str(astgrep_exe), "lsp"])
 
     parts = set(args.parts.split(","))
-    results: dict = {"started": time.strftime("%Y-%m-%dT%H:%M:%S"), "cores": os.cpu_count(), "load_at_start": loadavg()}
+    results: dict = {"started": time.strftime("%Y-%m-%dT%H:%M:%S"), "cores": os.cpu_count(),
+                     "load_at_start": loadavg(), "code": code_version()}
     if "keystrokes" in parts:
         results["keystrokes"] = run_keystrokes(args, work, servers, env)
     if "memory" in parts:

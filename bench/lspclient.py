@@ -14,10 +14,10 @@ import time
 class Connection:
     """JSON-RPC over the server's stdio; a reader thread timestamps each message."""
 
-    def __init__(self, cmd: list[str], cwd: str, env: dict | None = None):
+    def __init__(self, cmd: list[str], cwd: str, env: dict | None = None, stderr=subprocess.DEVNULL):
         self.t_start = time.perf_counter()
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, cwd=cwd, env=env)
+                                     stderr=stderr, cwd=cwd, env=env)
         self.inbox: queue.Queue[tuple[float, dict]] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
         self._id = 0
@@ -54,16 +54,17 @@ class Connection:
     def notify(self, method: str, params) -> float:
         return self.send({"jsonrpc": "2.0", "method": method, "params": params})
 
-    def wait(self, match, timeout: float = 30.0) -> tuple[float, dict]:
+    def wait(self, match, timeout: float = 30.0, what: str = "a matching message") -> tuple[float, dict]:
         deadline = time.perf_counter() + timeout
         while True:
             left = deadline - time.perf_counter()
-            if left <= 0:
-                raise TimeoutError("no matching message")
             try:
+                if left <= 0:
+                    raise queue.Empty
                 stamp, msg = self.inbox.get(timeout=left)
             except queue.Empty:
-                raise TimeoutError("no matching message") from None
+                state = "running" if self.proc.poll() is None else f"exited with {self.proc.returncode}"
+                raise TimeoutError(f"no {what} within {timeout:g} s (server {state})") from None
             if "id" in msg and "method" in msg:  # a request from the server: answer it
                 self.send({"jsonrpc": "2.0", "id": msg["id"], "result": None})
             if self.on_message is not None:
