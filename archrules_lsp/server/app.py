@@ -50,14 +50,17 @@ def create_server(log_level_override: str | None = None) -> ArchrulesServer:
     from .features import (
         code_actions,
         commands,
+        completion,
         configuration,
         diagnostics,
         hover,
         lifecycle,
+        navigation,
         rule_files,
     )
 
     server = ArchrulesServer(log_level_override)
-    for module in (lifecycle, configuration, diagnostics, rule_files, hover, code_actions, commands):
+    for module in (lifecycle, configuration, diagnostics, rule_files, hover, code_actions, commands,
+                   completion, navigation):
         module.register(server)
     return server

@@ -9,7 +9,10 @@ from typing import TYPE_CHECKING
 from lsprotocol import types as t
 
 if TYPE_CHECKING:
+    from ...engine.model import Finding, Span
     from ..app import ArchrulesServer
+    from ..documents import Document
+    from ..session.folders import Folder
     from ..session.session import Session
 
 log = logging.getLogger("archrules_lsp.server")
@@ -57,6 +60,15 @@ def _covers(span, line: int, col: int) -> bool:
     return not (line == span.end_line and col > span.end_column)
 
 
+def ignore_id_at(text: str, col: int) -> str | None:
+    """The rule id under column `col` inside an `archrules: ignore[...]` comment on `text`."""
+    for m in _DIRECTIVE.finditer(text):
+        for im in _ID.finditer(m.group(1)):
+            if m.start(1) + im.start() <= col <= m.start(1) + im.end():
+                return im.group()
+    return None
+
+
 def hover(session: Session, params: t.HoverParams) -> t.Hover | None:
     doc = session.documents.get(params.text_document.uri)
     if doc is None or doc.lost:
@@ -69,44 +81,58 @@ def hover(session: Session, params: t.HoverParams) -> t.Hover | None:
     folder = result.folder
     if folder is None or folder.ruleset is None:
         return None
-    from ...engine.model import UNUSED_SUPPRESSION
-
-    fence = fence_for(doc)
-    sections: list[str] = []
-    shown: set[str] = set()
-    first_span = None
-    for finding in result.findings:
-        if not _covers(finding.span, line, col):
-            continue
-        first_span = first_span or finding.span
-        rule = folder.rule(finding.rule_id)
-        if rule is None:
-            if finding.rule_id != UNUSED_SUPPRESSION:
-                sections.append(f"**{finding.rule_id}**\n\n{finding.message}")
-            continue
-        shown.add(rule.id)
-        sections.append(rule_markdown(rule, fence, finding.severity, finding.message))
+    if doc.path and folder.is_rule_file(doc.path):
+        return _markup(session, _key_doc(doc, line, col), None)
+    sections, first_span = _finding_sections(result.findings, folder, fence_for(doc), line, col)
     # an id inside `archrules: ignore[...]`: explain that rule
-    text = doc.line(line)
-    for m in _DIRECTIVE.finditer(text):
-        for im in _ID.finditer(m.group(1)):
-            start, end = m.start(1) + im.start(), m.start(1) + im.end()
-            if start <= col <= end and im.group() not in shown:
-                shown.add(im.group())
-                rule = folder.rule(im.group())
-                if rule is not None:
-                    sections.append(rule_markdown(rule, fence))
-                else:
-                    sections.append(f"`{im.group()}`: no rule with this id is loaded")
-    if not sections:
-        return None
-    value = "\n\n---\n\n".join(sections)
-    kind = t.MarkupKind.Markdown if session.client.markdown_hover else t.MarkupKind.PlainText
+    rule_id = ignore_id_at(doc.line(line), col)
+    if rule_id is not None and not any(s.startswith(f"**{rule_id}**") for s in sections):
+        rule = folder.rule(rule_id)
+        sections.append(rule_markdown(rule, fence_for(doc)) if rule is not None
+                        else f"`{rule_id}`: no rule with this id is loaded")
     rng = None
     if first_span is not None:
         from ..convert import Lines
 
         rng = Lines.of_document(doc, session.client.position_encoding).range(first_span)
+    return _markup(session, "\n\n---\n\n".join(sections), rng)
+
+
+def _finding_sections(findings: tuple[Finding, ...], folder: Folder, fence: str,
+                      line: int, col: int) -> tuple[list[str], Span | None]:
+    from ...engine.model import UNUSED_SUPPRESSION
+
+    sections: list[str] = []
+    first_span = None
+    for finding in findings:
+        if not _covers(finding.span, line, col):
+            continue
+        first_span = first_span or finding.span
+        rule = folder.rule(finding.rule_id)
+        if rule is not None:
+            sections.append(rule_markdown(rule, fence, finding.severity, finding.message))
+        elif finding.rule_id != UNUSED_SUPPRESSION:
+            sections.append(f"**{finding.rule_id}**\n\n{finding.message}")
+    return sections, first_span
+
+
+def _key_doc(doc: Document, line: int, col: int) -> str:
+    """In a rule file: what the key under the cursor means."""
+    from ..rule_yaml import key_at, keys_of
+
+    spot = key_at(doc.lines, line, col)
+    if spot is None:
+        return ""
+    doc_text = keys_of(spot.place).get(spot.key)
+    if doc_text is None:
+        return ""
+    return f"**`{spot.key}`**\n\n{doc_text}"
+
+
+def _markup(session: Session, value: str, rng: t.Range | None) -> t.Hover | None:
+    if not value:
+        return None
+    kind = t.MarkupKind.Markdown if session.client.markdown_hover else t.MarkupKind.PlainText
     return t.Hover(contents=t.MarkupContent(kind=kind, value=value), range=rng)
 
 
