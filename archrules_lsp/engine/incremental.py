@@ -77,6 +77,8 @@ class _State:
     text: str
     lines: list[str]  # line contents (the normalised text split on \n)
     byte_size: int  # of the UTF-8 text the regexes scan
+    cr_count: int  # \r characters in `text` (none: no line break but \n to think of)
+    anchor: tuple[int, int] = (0, 0)  # (offset, line) of a line start: lines are counted from it
     hits: dict[Hashable, _Hits] = field(default_factory=dict)  # per-line facts by kind
     decorators: dict[LineRegex, _Hits] = field(default_factory=dict)  # decorator lines matching each pattern
     untracked: dict[Hashable, int] = field(default_factory=dict)  # over budget when built: key -> program size
@@ -133,7 +135,7 @@ class IncrementalCheck:
 
     def _build(self, text: str) -> _State:
         src = SourceText(text)
-        state = _State(text, src.lines, len(src.data))
+        state = _State(text, src.lines, len(src.data), text.count("\r"))
         for key, program in self._budgeted():
             if program * state.byte_size > SCAN_BUDGET:
                 state.untracked[key] = program
@@ -201,15 +203,19 @@ class IncrementalCheck:
         if cover is None or cover[3] != len(text):
             return False
         start, old_end, _, _ = cover
-        has_cr = "\r" in old
+        has_cr = state.cr_count > 0
         head = _line_start(old, start, has_cr)
         head = _line_start(old, head - 1, has_cr) if head > 0 else 0  # one line more: \r + \n join
         tail = _next_line_start(old, old_end, has_cr)
         tail = _next_line_start(old, tail, has_cr)  # one line more
-        first = _count_breaks(old, 0, head, has_cr)
+        # the line number of `head`, counted from the last edit's (typing stays near it)
+        at, line = state.anchor
+        first = (line + _count_breaks(old, at, head, has_cr) if head >= at
+                 else line - _count_breaks(old, head, at, has_cr))
         old_count = _count_breaks(old, head, tail, has_cr) + (tail == len(old))
         new_tail = tail + len(text) - len(old)
-        new_region = split_lines(text[head:new_tail])
+        region_text = text[head:new_tail]
+        new_region = split_lines(region_text)
         if new_tail < len(text):
             new_region.pop()  # the region ends with a line break: the '' after it is the next line
         lines = state.lines
@@ -219,6 +225,8 @@ class IncrementalCheck:
         old_region = lines[first:first + old_count]
         lines[first:first + old_count] = new_region
         state.text = text
+        state.anchor = (head, first)
+        state.cr_count += region_text.count("\r") - old.count("\r", head, tail)
         state.byte_size += _utf8_size(new_region) - _utf8_size(old_region)
         if any(program * state.byte_size <= SCAN_BUDGET for program in state.untracked.values()):
             return False  # a rule over budget before is affordable now: its matches are unknown
