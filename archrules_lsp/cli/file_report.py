@@ -106,7 +106,7 @@ class ReportTransform:
             if use.show_baselined or not old:
                 shown.append(f)
                 flags.append(old)
-        baselined = len(findings) - len(new) - sum(1 for e in entries if e in at_ref)
+        baselined = len(findings) - len(new) - (sum(1 for e in entries if e in at_ref) if at_ref else 0)
         findings[:] = new
         # an entry matched by a finding that was there at REF is not fixed either
         fixed = tuple(sorted(frozen.difference(entries)))

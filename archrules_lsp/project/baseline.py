@@ -30,7 +30,7 @@ import operator
 import os
 import re
 import stat
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -122,8 +122,14 @@ class Baseline:
 
     def __init__(self, entries: Iterable[Entry] = ()):
         self.by_path: dict[str, set[Entry]] = {}
-        for e in entries:
-            self.by_path.setdefault(e.path, set()).add(e)
+        by_path = self.by_path
+        with _no_collections():
+            for e in entries:  # (no setdefault: it would make a set per entry)
+                found = by_path.get(e.path)
+                if found is None:
+                    by_path[e.path] = {e}
+                else:
+                    found.add(e)
 
     def __len__(self) -> int:
         return sum(len(s) for s in self.by_path.values())
@@ -160,17 +166,25 @@ def dumps(entries: Iterable[Entry]) -> str:
     return f'{{\n  "version": {BASELINE_VERSION},\n  "findings": {findings}\n}}\n'
 
 
-def loads(text: str) -> list[Entry]:
-    """Entries from a baseline file's text. Raises BaselineError saying what is wrong."""
+@contextlib.contextmanager
+def _no_collections() -> Iterator[None]:
+    """100,000 entries hold no cycles: collections while they are made are wasted (and
+    would take longer than making them)."""
     import gc
 
-    paused = gc.isenabled()
-    gc.disable()  # 100,000 entries hold no cycles: collections while they are made are wasted
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
-        return _loads(text)
+        yield
     finally:
-        if paused:
+        if was_enabled:
             gc.enable()
+
+
+def loads(text: str) -> list[Entry]:
+    """Entries from a baseline file's text. Raises BaselineError saying what is wrong."""
+    with _no_collections():
+        return _loads(text)
 
 
 def _loads(text: str) -> list[Entry]:
