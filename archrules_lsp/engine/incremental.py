@@ -26,7 +26,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .checks.anti_patterns import anti_pattern
 from .checks.context import DECORATOR_REACH, FileContext, RawFinding, decorator_text, reference_pattern
@@ -51,13 +51,13 @@ class _Hits:
 
     __slots__ = ("lines", "values")
 
-    def __init__(self, pairs: Iterable[tuple[int, object]] = ()):
+    def __init__(self, pairs: Iterable[tuple[int, Any]] = ()):
         pairs = list(pairs)
-        self.lines = [ln for ln, _ in pairs]
-        self.values = [v for _, v in pairs]
+        self.lines: list[int] = [ln for ln, _ in pairs]
+        self.values: list[Any] = [v for _, v in pairs]
 
-    def splice(self, first: int, last: int, pairs: Sequence[tuple[int, object]], delta: int,
-               move: Callable[[object, int], object] | None = None) -> None:
+    def splice(self, first: int, last: int, pairs: Sequence[tuple[int, Any]], delta: int,
+               move: Callable[[Any, int], Any] | None = None) -> None:
         """Old lines first..last now hold `pairs` (new line numbers); later lines moved by `delta`
         (and their values by `move(value, delta)`, for values that say where they are)."""
         i = bisect_left(self.lines, first)
@@ -161,10 +161,10 @@ class IncrementalCheck:
         keys: list[Hashable] = [k for k, _ in self._budgeted() if k not in state.untracked]
         return [*keys, SUPPRESSIONS]
 
-    def _scan(self, src: SourceText, first: int, state: _State) -> dict[Hashable, list[tuple[int, object]]]:
+    def _scan(self, src: SourceText, first: int, state: _State) -> dict[Hashable, list[tuple[int, Any]]]:
         """The per-line facts of the lines of `src`, which are the document's from line `first` on."""
         checker = self.checker
-        out: dict[Hashable, list[tuple[int, object]]] = {}
+        out: dict[Hashable, list[tuple[int, Any]]] = {}
         ctx = FileContext(self.path, src, False)
         tracked = [i for i in self._antis if ("anti", i) not in state.untracked]
         matching = checker._regex_set.matching(src) if tracked and checker._regex_set is not None else set()
@@ -185,8 +185,8 @@ class IncrementalCheck:
         return out
 
     @staticmethod
-    def _decorator_lines(lines: list[str], rx: LineRegex, start: int, stop: int) -> list[tuple[int, object]]:
-        out: list[tuple[int, object]] = []
+    def _decorator_lines(lines: list[str], rx: LineRegex, start: int, stop: int) -> list[tuple[int, Any]]:
+        out: list[tuple[int, Any]] = []
         for i in range(start, stop):
             if "@" in lines[i]:
                 text = decorator_text(lines, i)
@@ -240,7 +240,7 @@ class IncrementalCheck:
         scanned = self._scan(SourceText("\n".join(region)), first, state)
         for key, hits in state.hits.items():
             hits.splice(first, first + old_count - 1, scanned.get(key, ()), delta,
-                        _moved_finding if key[0] == "anti" else None)
+                        _moved_finding if isinstance(key, tuple) and key[0] == "anti" else None)
         # a decorator's text reads up to DECORATOR_REACH - 1 lines below its `@`
         reach = max(0, first - (DECORATOR_REACH - 1))
         for rx, hits in state.decorators.items():

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from ..model import Fix, Note, Rule, Span
 from ..python_source import PythonSource, is_python

@@ -22,11 +22,11 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import count
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from lsprotocol import types as t
 
@@ -229,7 +229,7 @@ class Diagnostics:
         result.findings = check.findings
         self._convert_cached(doc, pending.folder, result, previous)
         if check.notes:
-            lines = Lines(doc.line_view(), self.session.client.position_encoding)
+            lines = Lines(cast("Sequence[str]", doc.line_view()), self.session.client.position_encoding)
             result.wire += [json.dumps(note_diagnostic(n, lines)) for n in check.notes]
         return result
 
@@ -248,14 +248,14 @@ class Diagnostics:
         keeps its columns and, where its lines are not ASCII, their text (columns in the
         client's encoding depend on it). One rules epoch."""
         features = self.session.client
-        lines = Lines(doc.line_view(), features.position_encoding)
+        lines = Lines(cast("Sequence[str]", doc.line_view()), features.position_encoding)
         ascii_text = doc.text.isascii()
         old = previous.cache if previous is not None and previous.epoch == result.epoch else {}
         new = result.cache
         wire = result.wire
         for f in result.findings:
             span = f.span
-            key = (f.rule_id, f.severity, f.message, span.column, span.end_line - span.line, span.end_column)
+            key: tuple = (f.rule_id, f.severity, f.message, span.column, span.end_line - span.line, span.end_column)
             if not ascii_text:
                 key += (_non_ascii(doc.line(span.line)), _non_ascii(doc.line(span.end_line)))
             template = new.get(key) or old.get(key)
