@@ -37,7 +37,8 @@ MERGE_KEY = "<<"  # YAML's merge key: the schema lets it through, the loader app
 # ---------------------------------------------------------------- the rule format: schema vs loader
 
 # Where each kind of mapping sits in a rule file, and the loader's key table for it.
-PLACES = {"rule": schema.RULE_KEYS, "pattern_entry": schema.PATTERN_KEYS, "anti_pattern": schema.ANTI_PATTERN_KEYS}
+PLACES = {"rule": schema.RULE_KEYS, "pattern_entry": schema.PATTERN_KEYS, "anti_pattern": schema.ANTI_PATTERN_KEYS,
+          "example": schema.EXAMPLE_KEYS}
 
 # One rule with every key the format has, each with a valid value.
 FULL_RULE: dict[str, Any] = {
@@ -59,6 +60,8 @@ FULL_RULE: dict[str, Any] = {
         "must_return": "job_id",
     }],
     "anti_patterns": [{"pattern": "print[(]", "message": "use logging", "file": "app/*.py", "fix": "log("}],
+    "examples": [{"path": "app/x.py", "invalid": "print(1)", "count": 1, "message": "logging", "fixed": "log(1)"},
+                 {"path": "app/x.py", "valid": "log(1)"}],
 }
 
 
@@ -74,7 +77,8 @@ def _keys_referring_to(definition: str) -> set[str]:
 
 def _mapping_at(doc: dict[str, Any], place: str) -> dict[str, Any]:
     rule = doc["group"][0]
-    return rule if place == "rule" else rule[{"pattern_entry": "patterns", "anti_pattern": "anti_patterns"}[place]][0]
+    lists = {"pattern_entry": "patterns", "anti_pattern": "anti_patterns", "example": "examples"}
+    return rule if place == "rule" else rule[lists[place]][0]
 
 
 def _judge(doc: dict[str, Any]) -> tuple[list[str], list[str]]:
@@ -97,10 +101,25 @@ def test_schema_allows_the_keys_the_loader_reads(place):
     assert DEFINITIONS[place]["additionalProperties"] is False  # the loader warns on any other key
 
 
+# keys of which a mapping has exactly one (the schema's `oneOf`): FULL_RULE's examples use both between them
+ONE_OF = {"example": ("valid", "invalid")}
+
+
 def test_full_rule_uses_every_key_and_both_accept_it():
     for place in PLACES:
-        assert set(_mapping_at({"group": [FULL_RULE]}, place)) == _properties(place)
+        assert set(_mapping_at({"group": [FULL_RULE]}, place)) | set(ONE_OF.get(place, ())) == _properties(place)
     assert _judge({"group": [FULL_RULE]}) == ([], [])
+
+
+@pytest.mark.parametrize("keys", [(), ("valid", "invalid")])
+def test_an_example_needs_exactly_one_of_valid_and_invalid_for_both(keys):
+    doc = {"group": [copy.deepcopy(FULL_RULE)]}
+    example = _mapping_at(doc, "example")
+    for key in ONE_OF["example"]:
+        example.pop(key, None)
+    example.update({key: "x = 1" for key in keys})
+    schema_errors, loader_errors = _judge(doc)
+    assert schema_errors and loader_errors
 
 
 def test_schema_value_kinds_are_the_loaders():
@@ -128,7 +147,7 @@ def _optional_keys_with_their_dependants() -> list[tuple[str, tuple[str, ...]]]:
     cases = []
     for place in PLACES:
         dependencies = DEFINITIONS[place].get("dependencies", {})
-        for key in sorted(_properties(place) - set(DEFINITIONS[place]["required"])):
+        for key in sorted(_properties(place) - set(DEFINITIONS[place]["required"]) - set(ONE_OF.get(place, ()))):
             together = {key} | set(dependencies.get(key, ())) | {k for k, needs in dependencies.items() if key in needs}
             cases.append((place, tuple(sorted(together))))
     return cases

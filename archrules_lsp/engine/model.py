@@ -72,6 +72,20 @@ class PatternEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class Example:
+    """One item of a rule's `examples:` (our extension): code the rule must flag
+    (`invalid`) or leave alone (`valid`), checked as if it were the file `path`."""
+
+    path: str
+    code: str
+    valid: bool
+    count: int | None = None  # invalid: exactly this many findings of the rule
+    message: str | None = None  # invalid: a substring of a finding's message
+    fixed: str | None = None  # the code after the rule's safe fixes
+    location: Location | None = None  # the example item in its rule file
+
+
+@dataclass(frozen=True, slots=True)
 class AntiPattern:
     """One item of `anti_patterns:`: a regex searched on every line of the files in scope."""
 
@@ -95,6 +109,7 @@ class Rule:
     enabled: bool = True  # our extension
     location: Location | None = None  # the rule's mapping in its file
     group: str = ""  # the top-level key holding it (`background_task_rules`)
+    examples: tuple[Example, ...] = ()  # our extension: the rule's own tests
 
     @property
     def files(self) -> tuple[str, ...]:

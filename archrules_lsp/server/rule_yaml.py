@@ -20,8 +20,10 @@ from typing import Any
 RULE = "rule"
 PATTERN_ENTRY = "pattern_entry"
 ANTI_PATTERN_ENTRY = "anti_pattern"
-_PARENT_PLACE = {"patterns": PATTERN_ENTRY, "anti_patterns": ANTI_PATTERN_ENTRY}
-_SCHEMA_DEFINITION = {RULE: "rule", PATTERN_ENTRY: "pattern_entry", ANTI_PATTERN_ENTRY: "anti_pattern"}
+EXAMPLE = "example"
+_PARENT_PLACE = {"patterns": PATTERN_ENTRY, "anti_patterns": ANTI_PATTERN_ENTRY, "examples": EXAMPLE}
+_SCHEMA_DEFINITION = {RULE: "rule", PATTERN_ENTRY: "pattern_entry", ANTI_PATTERN_ENTRY: "anti_pattern",
+                      EXAMPLE: "example"}
 
 # `  - key: value` / `    key:` : (indent, dash, key, the rest)
 _KEY_LINE = re.compile(r"^(\s*)(-\s+)?([A-Za-z_][\w-]*)\s*:(.*)$")
@@ -30,7 +32,7 @@ _PARTIAL_KEY = re.compile(r"^(\s*)(-\s+)?([A-Za-z_][\w-]*)?$")
 
 @dataclass(frozen=True)
 class KeySpot:
-    place: str  # RULE, PATTERN_ENTRY or ANTI_PATTERN_ENTRY
+    place: str  # RULE, PATTERN_ENTRY, ANTI_PATTERN_ENTRY or EXAMPLE
     key: str  # the key written there ('' while it is being typed)
     column: int  # where the key starts
     siblings: frozenset[str]  # keys already in the same mapping (above the cursor)

@@ -11,7 +11,9 @@ from archrules_lsp.engine import Checker, CheckOptions, load_rule_files, load_ru
 from archrules_lsp.engine.model import RuleSet
 
 REPO = Path(__file__).resolve().parents[2]
-SEED = REPO / "rules" / "background-tasks.yaml"
+# the seed rule set exactly as its authors wrote it (rules/background-tasks.yaml, the copy
+# we ship, fixes BG-041 and carries examples)
+SEED = REPO / "examples" / "background-tasks" / ".architecture-rules" / "background-tasks.yaml"
 
 
 def ruleset_from_yaml(yaml_text: str, path: str = "rules.yaml") -> RuleSet:

@@ -16,7 +16,7 @@ from archrules_lsp.engine.loading import load_rule_files, load_rule_text, yaml_n
 from archrules_lsp.engine.model import RuleError, Severity, Span
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT / "rules" / "background-tasks.yaml"
+SEED = ROOT / "examples" / "background-tasks" / ".architecture-rules" / "background-tasks.yaml"  # the seed as written
 SCHEMA = ROOT / "archrules_lsp" / "data" / "rules.schema.json"
 # The 66-rule benchmark set in our format, copied from the shared kit (see the file's header).
 BENCH_RULES = ROOT / "tests" / "data" / "bench-rules-66.yaml"

@@ -32,7 +32,7 @@ from archrules_lsp.engine.text import (
     to_client_column,
 )
 
-SEED = Path(__file__).resolve().parents[2] / "rules" / "background-tasks.yaml"
+SEED = Path(__file__).resolve().parents[2] / "examples/background-tasks/.architecture-rules/background-tasks.yaml"
 FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[
     HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
 

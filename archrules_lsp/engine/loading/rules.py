@@ -29,9 +29,10 @@ from dataclasses import dataclass, field
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..globs import Glob
-from ..model import AntiPattern, Location, PatternEntry, Rule, Severity, Span
+from ..model import AntiPattern, Example, Location, PatternEntry, Rule, Severity, Span
 from ..regex import LineRegex
 from . import schema
+from .examples import build_examples
 from .values import (
     Context,
     fix_group_problem,
@@ -132,6 +133,7 @@ class _RuleParts:
     patterns: list[tuple[PatternEntry, frozenset[str], Node]] = field(default_factory=list)
     anti: list[AntiPattern] = field(default_factory=list)
     patterns_node: Node | None = None
+    examples: tuple[Example, ...] = ()
 
 
 def build_rule(ctx: Context, node: Node, group: str) -> BuiltRule | None:
@@ -168,6 +170,7 @@ def build_rule(ctx: Context, node: Node, group: str) -> BuiltRule | None:
         enabled=fields.get("enabled", True),
         location=Location(ctx.path, ctx.pos.node_span(node)),
         group=group,
+        examples=parts.examples,
     )
     return BuiltRule(rule, id_span)
 
@@ -196,6 +199,8 @@ def _read_rule_keys(ctx: Context, pairs: list[tuple[str, Node, Node]]) -> _RuleP
         elif key == "anti_patterns":
             built_anti = (build_anti_pattern(ctx, item) for item in _read_list(ctx, key, value, "`- pattern: ...`"))
             parts.anti += [b for b in built_anti if b is not None]
+        elif key == "examples":
+            parts.examples = build_examples(ctx, _read_list(ctx, key, value, "`- path: ...`"))
     return parts
 
 

@@ -16,6 +16,7 @@ RULE_KEYS = (
     "suggestion",
     "enabled",
     "url",
+    "examples",
 )
 PATTERN_KEYS = (
     "file",
@@ -28,6 +29,7 @@ PATTERN_KEYS = (
     "must_return",
 )
 ANTI_PATTERN_KEYS = ("pattern", "message", "file", "fix")
+EXAMPLE_KEYS = ("path", "valid", "invalid", "count", "message", "fixed")
 
 # What a value is, for "YAML read this regex as a flow sequence" messages.
 REGEX_KEYS = frozenset({"pattern", "should_match", "endpoint_pattern"})
@@ -39,7 +41,9 @@ SEVERITIES = tuple(s.value for s in Severity)
 RULE = "rule"
 PATTERN_ENTRY = "`patterns` entry"
 ANTI_PATTERN_ENTRY = "`anti_patterns` entry"
-KEYS_OF = {RULE: RULE_KEYS, PATTERN_ENTRY: PATTERN_KEYS, ANTI_PATTERN_ENTRY: ANTI_PATTERN_KEYS}
+EXAMPLE_ENTRY = "`examples` entry"
+KEYS_OF = {RULE: RULE_KEYS, PATTERN_ENTRY: PATTERN_KEYS, ANTI_PATTERN_ENTRY: ANTI_PATTERN_KEYS,
+           EXAMPLE_ENTRY: EXAMPLE_KEYS}
 
 
 def value_kind(key: str) -> str:
