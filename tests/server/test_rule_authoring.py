@@ -98,3 +98,24 @@ async def test_go_to_definition_from_an_ignore_comment_and_from_a_finding(client
         text_document=ident, position=t.Position(line=1, character=1)))
     assert [loc.range.start.line for loc in on_finding] == [rules.index("  - id: AR-002")]
     doc.close()
+
+
+async def test_a_failing_example_shows_on_it_while_the_rule_file_is_typed(client):
+    passing = RULES.replace("  - id: AR-002", """\
+    examples:
+      - path: app/x.py
+        invalid: |
+          time.sleep(1)
+  - id: AR-002""", 1)
+    failing = passing.replace("invalid: |\n          time.sleep(1)", "invalid: |\n          asyncio.sleep(1)")
+    doc = Doc(client, client.root / RULE_FILE, failing, language_id="yaml")
+    line = failing.split("\n").index("      - path: app/x.py")
+    diags = await diagnostics(client, doc, lambda d: any("example fails" in x.message for x in d))
+    fail = next(x for x in diags if "example fails" in x.message)
+    assert fail.range.start.line == line and fail.code == "AR-001"
+    assert fail.message == "example fails (false negative): expected a finding, got none"
+    doc.replace(passing)
+    await diagnostics(client, doc, lambda d: not any("example fails" in x.message for x in d))
+    doc.replace(RULES)
+    doc.save()
+    doc.close()

@@ -39,7 +39,8 @@ RULE_BUFFER_DEBOUNCE = 0.15  # seconds: reload from an edited rule buffer
 class RuleFiles:
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.errors: dict[str, list[RuleError]] = {}  # norm(rule path) -> its problems
+        self.errors: dict[str, list[RuleError]] = {}  # norm(rule path) -> its problems and failing examples
+        self._failing_files: dict[str, set[str]] = {}  # folder uri -> rule files with failing examples
         self._tasks: dict[str, asyncio.Task] = {}  # folder uri -> pending reload
         self._registration: str | None = None  # id of our watcher registration
         self._globs: tuple[str, ...] = ()
@@ -73,12 +74,16 @@ class RuleFiles:
         folder.rule_links = self._rule_links(folder)
         log.info("%s: %d rules from %d file(s), %d problem(s)", folder.name, report.rule_count,
                  len(report.files), report.error_count)
-        for path in report.cleared_files:
+        failing = _failing_examples(folder)
+        shown = {p: [*report.errors_by_file.get(p, []), *failing.get(p, [])]
+                 for p in (*report.errors_by_file, *failing)}
+        for path in {*report.cleared_files, *self._failing_files.get(folder.uri, ())} - shown.keys():
             self.errors.pop(norm(path), None)
             self._publish_rule_file(path, [])
-        for path, errs in report.errors_by_file.items():
+        for path, errs in shown.items():
             self.errors[norm(path)] = errs
             self._publish_rule_file(path, errs)
+        self._failing_files[folder.uri] = set(failing)
         for path, count in report.newly_broken:
             self._announce_breakage(folder, report, path, count)
         return report
@@ -285,6 +290,26 @@ class RuleFiles:
             self._globs = globs
         except Exception as e:  # noqa: BLE001
             log.warning("could not register file watchers: %s", e)
+
+
+def _failing_examples(folder: Folder) -> dict[str, list[RuleError]]:
+    """The rules' examples that fail, as problems on their first line (the rule still runs)."""
+    from ...engine.model import RuleError, Severity, Span
+    from ...engine.rule_tests import PASSED, run_examples
+
+    out: dict[str, list[RuleError]] = {}
+    if folder.ruleset is None:
+        return out
+    for o in run_examples(folder.ruleset):
+        location = o.example.location
+        if o.outcome == PASSED or location is None:
+            continue
+        start = location.span
+        # to the end of the example's first line (columns past a line's end are clamped)
+        span = Span(start.line, start.column, start.line, start.column + 10_000)
+        out.setdefault(location.path, []).append(RuleError(
+            location.path, span, f"example fails ({o.outcome}): {o.detail}", o.rule.id, Severity.ERROR))
+    return out
 
 
 def register(server: ArchrulesServer) -> None:
