@@ -97,19 +97,20 @@ class ReportTransform:
         entries = finding_entries(rel, text, findings)
         at_ref = use.at_ref.by_path.get(rel, _NONE) if use.at_ref is not None else _NONE
         new, shown, flags = [], [], []
+        baselined = present = 0  # found entries (identical ones are numbered: each is distinct)
         for f, entry in zip(findings, entries, strict=True):
-            if entry in at_ref:  # --new-since: the file had it at REF
-                continue
             old = entry in frozen
+            present += old
+            if at_ref and entry in at_ref:  # --new-since: the file had it at REF (so not fixed either)
+                continue
+            baselined += old
             if not old:
                 new.append(f)
             if use.show_baselined or not old:
                 shown.append(f)
                 flags.append(old)
-        baselined = len(findings) - len(new) - (sum(1 for e in entries if e in at_ref) if at_ref else 0)
         findings[:] = new
-        # an entry matched by a finding that was there at REF is not fixed either
-        fixed = tuple(sorted(frozen.difference(entries)))
+        fixed = tuple(sorted(frozen.difference(entries))) if present < len(frozen) else ()
         return shown, flags if use.show_baselined else None, baselined, fixed, tuple(entries) if use.collect else ()
 
 
