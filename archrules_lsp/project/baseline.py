@@ -139,15 +139,10 @@ class Baseline:
 
     def split(self, rel: str, text: str, findings: Sequence[Finding]) -> Split:
         """`findings` of `rel` (sorted by position) into new and baselined ones."""
-        if rel not in self.by_path:
-            return Split(list(findings), [], [])
-        return self.split_keyed(rel, findings, finding_entries(rel, text, findings))
-
-    def split_keyed(self, rel: str, findings: Sequence[Finding], entries: Sequence[Entry]) -> Split:
-        """Like `split`, with each finding's entry already made (`finding_entries`)."""
         frozen = self.by_path.get(rel)
         if not frozen:
             return Split(list(findings), [], [])
+        entries = finding_entries(rel, text, findings)
         new: list[Finding] = []
         baselined: list[Finding] = []
         for f, entry in zip(findings, entries, strict=True):
