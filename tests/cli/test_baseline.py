@@ -316,3 +316,17 @@ def test_a_bad_baseline_setting_is_a_configuration_error(project):
     proc = run(["check"], project)
     assert proc.returncode == 2
     assert "[tool.archrules]: 'baseline' must be a file name (a string)" in proc.stderr
+
+
+def test_show_baselined_in_jsonl_and_github(project):
+    baseline(project)
+    (project / "app/tasks/more.py").write_text("print(2)\n")
+    rows = [json.loads(line) for line in run(["check", "--format", "jsonl", "--show-baselined"],
+                                             project).stdout.splitlines()]
+    assert sorted((r["path"], r["baselined"]) for r in rows)[:2] == [("app/tasks/more.py", False),
+                                                                    ("app/tasks/scan.py", True)]
+    lines = run(["check", "--format", "github", "--show-baselined"], project).stdout.splitlines()
+    assert "::notice file=app/tasks/more.py,line=1,col=1,endLine=1,endColumn=7,title=BG-020::Use logging, not print" \
+        in lines
+    assert any(line.startswith("::notice file=models/import_job.py,") and "title=BG-001 (baselined)::" in line
+               for line in lines)
