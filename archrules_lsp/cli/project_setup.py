@@ -37,7 +37,7 @@ class LoadProblem:
     line: int | None = None  # 1-based, with column
     column: int | None = None
     rule_id: str | None = None
-    about: str = "rule file"  # or "configuration": what the problem is in, for titles
+    about: str = "rule file"  # or "configuration", "selection", "coverage": what it is in, for titles
 
 
 @dataclass
@@ -49,6 +49,8 @@ class Project:
     ruleset: RuleSet
     missing_rule_paths: list[Path] = field(default_factory=list)
     discovery_warnings: list[DiscoveryWarning] = field(default_factory=list)
+    # found after loading: --select / --ignore naming no rule, rule globs matching no file
+    run_problems: list[LoadProblem] = field(default_factory=list)
 
     @property
     def load_problems(self) -> list[LoadProblem]:
@@ -59,7 +61,7 @@ class Project:
         out += [LoadProblem(w.message, "warning", str(w.path)) for w in self.discovery_warnings]
         out += [LoadProblem(e.message, e.severity.value, e.path, e.span.line + 1, e.span.column + 1, e.rule_id)
                 for e in self.ruleset.errors]
-        return out
+        return out + self.run_problems
 
     @property
     def error_count(self) -> int:
@@ -67,8 +69,46 @@ class Project:
         return sum(1 for p in self.load_problems if p.severity == "error")
 
     @property
+    def warning_count(self) -> int:
+        return sum(1 for p in self.load_problems if p.severity == "warning")
+
+    @property
     def has_errors(self) -> bool:
         return self.error_count > 0
+
+    def failure_line(self) -> str | None:
+        """Why a run with no findings did not pass (None: nothing failed before the scan)."""
+        if not self.has_errors:
+            return None
+        about = {p.about for p in self.run_problems if p.severity == "error"}
+        if "selection" in about:
+            return "A rule selection names no rule (error above)."
+        if "coverage" in about:
+            return "No rule applies to any file checked (error above)."
+        return self.not_loaded_line() or "The configuration has errors (above)."
+
+    def not_loaded_line(self) -> str | None:
+        """`3 of 4 rules not loaded (errors above).` when rule files have errors, for the
+        summary that would otherwise say `All checks passed.`; None when they have none.
+
+        The loader gives no count of what it dropped: a rule is counted as dropped when an
+        error names its id and no loaded rule of that file, at that line, has it (a rule
+        that loaded with an error in one of its checks still runs). Errors naming no rule
+        (a YAML syntax error, a rule without `id`) may hide more: then it says so."""
+        errors = [e for e in self.ruleset.errors if e.severity.value == "error"]
+        if not errors:
+            return None
+        loaded = [(r.location.path, r.id, r.location.span) for r in self.ruleset.rules if r.location is not None]
+        dropped = {(e.path, e.rule_id) for e in errors if e.rule_id is not None
+                   and not any(path == e.path and rid == e.rule_id and span.line <= e.span.line <= span.end_line
+                               for path, rid, span in loaded)}
+        total = len(self.ruleset.rules) + len(dropped)
+        unnamed = any(e.rule_id is None for e in errors)
+        if not dropped:
+            return ("The rule files have errors (above): some rules may not be loaded." if unnamed
+                    else "The rule files have errors (above).")
+        perhaps = ", perhaps more" if unnamed else ""
+        return f"{len(dropped)} of {total} rules not loaded{perhaps} (errors above)."
 
 
 def _without_prefix(problem: str, path: str) -> str:
@@ -124,3 +164,54 @@ def format_load_problem(problem: LoadProblem, paint: Painter) -> str:
     level = paint(problem.severity, "bold_red" if problem.severity == "error" else "yellow")
     rule = f" [{printable(problem.rule_id)}]" if problem.rule_id else ""
     return f"{where}: {level}:{rule} {printable(problem.message)}"
+
+
+def config_options(project: Project):
+    """CheckOptions from [tool.archrules] alone (select, ignore, severity overrides), and
+    the select/ignore tokens that named no rule."""
+    from ..engine import CheckOptions
+    from ..project.conventions import resolve_selection
+
+    config = project.config
+    selection = resolve_selection(config.select, config.ignore, [r.id for r in project.ruleset.rules])
+    options = CheckOptions(select=selection.select, ignore=selection.ignore,
+                           severity_overrides=dict(config.severity_overrides))
+    return options, selection.unmatched
+
+
+def add_coverage_problems(project: Project, rules, rels: list[str]) -> None:
+    """A warning per rule glob that matches none of `rels` (the whole project's files), and
+    an error when no rule applies to any of them (rules written for another layout)."""
+    from ..project.coverage import glob_coverage
+    from .console import display_path
+
+    rules = list(rules)
+    coverage = glob_coverage(rules, rels)
+    for g in coverage.unmatched:
+        loc = g.location
+        where = (loc.path, loc.span.line + 1, loc.span.column + 1) if loc is not None else (None, None, None)
+        project.run_problems.append(
+            LoadProblem(f'"{g.pattern}" matches no file', "warning", *where, rule_id=g.rule_id, about="coverage"))
+    if not rules or coverage.any_rule_applies:
+        return
+    root = display_path(str(project.root))
+    if not rels:
+        message = f"no files to check under {root}: is this the project's root (--root)?"
+    else:
+        shown = ", ".join(f'"{g.pattern}"' for g in coverage.unmatched[:3])
+        message = (f"no rule applies to any of the {len(rels)} files under {root}: the rules' globs ({shown}) "
+                   "look written for a different layout; fix their `file:` globs, or check from the "
+                   "project's root (--root)")
+    project.run_problems.append(LoadProblem(message, "error", about="coverage"))
+
+
+def add_selection_problems(project: Project, unmatched, typed: list[str]) -> None:
+    """An error per select/ignore token naming no rule: a typo must not turn the gate off.
+    `typed`: the tokens given on the command line (the others come from [tool.archrules])."""
+    for token in unmatched:
+        if token in typed:
+            problem = LoadProblem(f"no rule matches '{token}' (--select / --ignore)", "error", about="selection")
+        else:
+            problem = LoadProblem(f"[tool.archrules]: no rule matches '{token}' (select / ignore)", "error",
+                                  str(project.root / "pyproject.toml"), about="selection")
+        project.run_problems.append(problem)

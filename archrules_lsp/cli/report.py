@@ -111,7 +111,7 @@ class RunState:
 
     def summary_line(self) -> str:
         if not self.total:
-            return "All checks passed."
+            return self.project.failure_line() or "All checks passed."
         parts = []
         for name, singular, plural in (("error", "error", "errors"), ("warning", "warning", "warnings"),
                                        ("info", "info", "info"), ("hint", "hint", "hints")):

@@ -25,7 +25,14 @@ from .. import baselines
 from ..console import Painter, display_path, err, printable, wants_color
 from ..exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from ..file_report import NO_BASELINE, BaselineUse, FileReport
-from ..project_setup import Project, UsageError, load_project, print_load_problems
+from ..project_setup import (
+    Project,
+    UsageError,
+    add_coverage_problems,
+    add_selection_problems,
+    load_project,
+    print_load_problems,
+)
 from ..report import FixProblem, Format, RunState
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -41,12 +48,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         project = load_project(args)
         checker, options, unmatched = build_checker(args, project)
+        add_selection_problems(project, unmatched, split_ids([*args.select, *args.ignore]))
         from ...project.files import FileSelector
 
         # the baseline file, like the rule files, is never checked as source
         never = [*project.rule_paths, baselines.locate(args, project)[0]]
         selector = FileSelector(project.root, project.config, never)
         rels = collect_paths(args, selector, project.root)
+        if not args.paths:  # named files say nothing about the rest of the project
+            add_coverage_problems(project, checker.rules, rels)
         baseline, baseline_path = baselines.for_check(args, project)
         at_ref = None
         if args.new_since is not None:
@@ -62,9 +72,6 @@ def run(args: argparse.Namespace) -> int:
     fmt = get_format(args.format)(state, sys.stdout, args)
     if fmt.load_problems_on_stderr:
         print_load_problems(project, stderr_paint)
-    for token in unmatched:
-        err(f"archrules: {stderr_paint('warning', 'yellow')}: no rule matches '{printable(token)}' "
-            "(--select / --ignore)")
     show = baseline is not None and (args.show_baselined or fmt.shows_baselined)
     run_scan(args, project, checker, options, rels, state, fmt, BaselineUse(baseline, at_ref, show))
     report_after_scan(args, state, fmt, stderr_paint)

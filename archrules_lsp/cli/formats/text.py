@@ -67,7 +67,10 @@ class TextFormat(Format):
         if state.fixing:
             write(state.fixed_line() + "\n")
         line = state.summary_line()
-        write(self.paint(line, "bold" if state.total else "green") + "\n")
+        failed = state.project.failure_line()
+        write(self.paint(line, "bold" if state.total or failed else "green") + "\n")
+        if state.total and failed:  # the findings of the rules that did load; say what did not
+            write(self.paint(failed, "bold") + "\n")
         baselined = state.baselined_line()
         if baselined is not None:
             write(printable(baselined) + "\n")
