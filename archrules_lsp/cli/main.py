@@ -80,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("rule_id", metavar="RULE_ID")
     _common_project_options(explain)
 
+    _add_test_command(sub)
+
     validate = sub.add_parser("validate", help="check the rule files only")
     _common_project_options(validate)
     validate.add_argument("--format", choices=("text", "json", "github"), default="text")
@@ -126,6 +128,20 @@ def _add_baseline_command(sub) -> None:
                           no_baseline=False, quiet=False, color="auto")
 
 
+def _add_test_command(sub) -> None:
+    test = sub.add_parser("test", help="run the rules' own tests: their examples and the fixture folder",
+                          description="Run every rule's examples and the fixture folder; print a matrix per rule. "
+                                      "Exit status: 0 all passed, 1 a failure, 2 rule-file errors.")
+    test.add_argument("paths", nargs="*", metavar="RULE_FILE_OR_DIR",
+                      help="rule files or folders (default: the project's rule files, as check finds them)")
+    test.add_argument("--root", metavar="DIR", help="project root (default: as for check)")
+    test.add_argument("--fixtures", metavar="DIR",
+                      help="the fixture folder (default: .architecture-rules/tests/ at the root, when it exists)")
+    test.add_argument("--update", action="store_true",
+                      help="rewrite the `fixed:` of examples whose fixes give other code, and say what changed")
+    test.add_argument("--format", choices=("text", "json"), default="text")
+
+
 def _size(value: str) -> int:
     from ..project.conventions import SizeError, parse_size
 
@@ -158,6 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .commands.validate import run
         elif args.command == "baseline":
             from .commands.baseline import run
+        elif args.command == "test":
+            from .commands.test import run
         else:  # pragma: no cover - argparse rejects unknown commands
             parser.print_help()
             return _exit(EXIT_USAGE)
@@ -182,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _exit(EXIT_FINDINGS)
 
 
-_COMMANDS = ("check", "baseline", "rules", "explain", "validate", "lsp")
+_COMMANDS = ("check", "baseline", "rules", "explain", "validate", "test", "lsp")
 
 
 def _is_path(arg: str) -> bool:
