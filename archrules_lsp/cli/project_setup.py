@@ -192,15 +192,16 @@ def add_coverage_problems(project: Project, rules, rels: list[str]) -> None:
         where = (loc.path, loc.span.line + 1, loc.span.column + 1) if loc is not None else (None, None, None)
         project.run_problems.append(
             LoadProblem(f'"{g.pattern}" matches no file', "warning", *where, rule_id=g.rule_id, about="coverage"))
-    if not rules or coverage.any_rule_applies:
+    if not coverage.matches_nothing:
         return
     root = display_path(str(project.root))
     if not rels:
         message = f"no files to check under {root}: is this the project's root (--root)?"
     else:
         shown = ", ".join(f'"{g.pattern}"' for g in coverage.unmatched[:3])
-        message = (f"no rule applies to any of the {len(rels)} files under {root}: the rules' globs ({shown}) "
-                   "look written for a different layout; fix their `file:` globs, or check from the "
+        files = f"the {len(rels)} files" if len(rels) > 1 else "the one file"
+        message = (f"no rule applies to any of {files} under {root}: the rules' globs ({shown}) look "
+                   "written for a different layout; fix their `file:` globs, or check from the "
                    "project's root (--root)")
     project.run_problems.append(LoadProblem(message, "error", about="coverage"))
 

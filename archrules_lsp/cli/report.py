@@ -93,6 +93,7 @@ class RunState:
             "files_with_findings": self.files_with_findings,
             "files_skipped": len(self.skipped),
             "rule_errors": project.error_count,
+            "rule_warnings": project.warning_count,
             "fixed": self.fixed,
             "failing": self.failing,
             "baselined": self.baselined,

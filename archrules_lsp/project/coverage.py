@@ -29,6 +29,7 @@ class UnmatchedGlob:
 class Coverage:
     unmatched: tuple[UnmatchedGlob, ...]  # in rule order, then entry order
     any_rule_applies: bool  # some rule applies to at least one of the paths
+    matches_nothing: bool  # some rule could apply to a file, and none applies to any of the paths
 
 
 def glob_coverage(rules: Iterable[Rule], paths: Sequence[str]) -> Coverage:
@@ -49,7 +50,10 @@ def glob_coverage(rules: Iterable[Rule], paths: Sequence[str]) -> Coverage:
         pending -= hits
     unmatched = tuple(UnmatchedGlob(r.id, g.pattern, loc) for r, g, loc in entries if g not in matched)
     unglobbed = any(_applies_everywhere(r) for r in rules)
-    return Coverage(unmatched, bool(matched) or (unglobbed and bool(paths)))
+    applies = bool(matched) or (unglobbed and bool(paths))
+    # a rule with no check left (its only anti-pattern failed to load) applies to nothing anywhere
+    could_apply = bool(entries) or unglobbed
+    return Coverage(unmatched, applies, could_apply and not applies)
 
 
 def _globs_of(rule: Rule):

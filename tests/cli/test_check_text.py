@@ -109,6 +109,7 @@ def test_skipped_files_reported_on_stderr(tmp_path):
         "app/tasks/big.py": "x = 1\n" * 400,
         "app/tasks/blob.py": b"\x00\x01binary",
         "app/tasks/fine.py": "x = 1\n",
+        "models/a_job.py": "status = Column\n",
     })
     proc = run(["check", "--max-file-size", "1KB"], root)
     assert proc.returncode == 0

@@ -154,7 +154,8 @@ def test_sarif_reports_rule_file_errors(tmp_path):
 
 @pytest.mark.parametrize("fmt", ["text", "json", "jsonl", "sarif", "github"])
 def test_every_format_on_a_clean_project(tmp_path, fmt):
-    root = make_project(tmp_path, {"app/ok.py": "x = 1\n"})
+    root = make_project(tmp_path, {"app/ok.py": "x = 1\n", "app/tasks/t.py": "x = 1\n",
+                                   "models/a_job.py": "status = Column\n"})
     proc = run(["check", "--format", fmt], root)
     assert proc.returncode == 0
     if fmt in ("json", "sarif"):

@@ -1,5 +1,7 @@
 """--select / --ignore (ids, prefixes, ALL) and [tool.archrules] select / ignore / severity-overrides."""
 
+import json
+
 from .conftest import run
 
 
@@ -28,11 +30,27 @@ def test_exit_status_follows_the_selection(project):
     assert run(["check", "--select", "BG-001"], project).returncode == 1
 
 
-def test_unknown_selector_warns_and_selects_nothing(project):
+def test_a_selector_naming_no_rule_is_an_error(project):
+    """A typo in --select must not turn the gate off: exit 2, never "All checks passed."."""
     proc = run(["check", "--select", "XX-9"], project)
-    assert "no rule matches 'XX-9'" in proc.stderr
-    assert proc.stdout == "All checks passed.\n"
-    assert proc.returncode == 0
+    assert proc.stderr == "archrules: error: no rule matches 'XX-9' (--select / --ignore)\n"
+    assert proc.stdout == "A rule selection names no rule (error above).\n"
+    assert proc.returncode == 2
+    # one good token does not excuse a bad one, in --ignore either; the good rules still run
+    proc = run(["check", "--select", "BG-010,BG-01O"], project)
+    assert proc.returncode == 2 and rules_reported(proc) == ["BG-010"]
+    assert "no rule matches 'BG-01O'" in run(["check", "--ignore", "BG-01O"], project).stderr
+    assert run(["check", "--ignore", "BG-01O"], project).returncode == 2
+
+
+def test_a_config_selector_naming_no_rule_is_an_error(project):
+    (project / "pyproject.toml").write_text('[tool.archrules]\nignore = ["BG-0100"]\n')
+    proc = run(["check"], project)
+    assert proc.returncode == 2
+    assert "pyproject.toml: error: [tool.archrules]: no rule matches 'BG-0100' (select / ignore)" in proc.stderr
+    doc = json.loads(run(["check", "--format", "json"], project).stdout)
+    assert [e["message"] for e in doc["errors"]] == ["[tool.archrules]: no rule matches 'BG-0100' (select / ignore)"]
+    assert run(["validate"], project).returncode == 2
 
 
 def test_config_select_ignore_and_overrides(project):

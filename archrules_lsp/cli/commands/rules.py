@@ -8,7 +8,7 @@ import sys
 
 from ..console import SEVERITY_STYLE, Painter, display_path, err, printable, wants_color
 from ..exit_codes import EXIT_OK, EXIT_USAGE
-from ..project_setup import UsageError, load_project, print_load_problems
+from ..project_setup import UsageError, config_options, load_project, print_load_problems
 
 
 def _load(args):
@@ -27,10 +27,33 @@ def _defined_at(rule) -> tuple[str, int] | None:
     return (loc.path, loc.span.line + 1) if loc is not None else None
 
 
-def rule_record(rule) -> dict:
+def effective_state(rule, options) -> tuple[str, str | None]:
+    """The rule's severity as `check` runs it under [tool.archrules] (`off` when it does
+    not run), and why that differs from the rule file (None: it does not)."""
+    from ...engine import CheckOptions
+    from ...project.conventions import OFF
+
+    override = str(options.severity_overrides.get(rule.id, "")).lower()
+    if not rule.enabled:
+        return OFF, "enabled: false in the rule file"
+    if override == OFF:
+        return OFF, "[tool.archrules] severity-overrides"
+    if not CheckOptions(select=options.select).is_active(rule.id):
+        return OFF, "not in [tool.archrules] select"
+    if not CheckOptions(ignore=options.ignore).is_active(rule.id):
+        return OFF, "[tool.archrules] ignore"
+    severity = options.severity_of(rule).value
+    if severity != rule.severity.value:
+        return severity, f"[tool.archrules] severity-overrides; {rule.severity.value} in the rule file"
+    return severity, None
+
+
+def rule_record(rule, options) -> dict:
     where = _defined_at(rule)
+    effective, why = effective_state(rule, options)
     return {"id": rule.id, "name": rule.name, "severity": rule.severity.value,
-            "enabled": rule.enabled, "description": rule.description.strip(), "files": list(rule.files),
+            "enabled": rule.enabled, "effective_severity": effective, "effective_reason": why,
+            "description": rule.description.strip(), "files": list(rule.files),
             "suggestion": rule.suggestion.strip(), "url": rule.url, "group": rule.group,
             "path": where[0] if where else None, "line": where[1] if where else None}
 
@@ -40,18 +63,20 @@ def run_list(args: argparse.Namespace) -> int:
     if project is None:
         return EXIT_USAGE
     rules = project.ruleset.rules
+    options, _ = config_options(project)
     out = sys.stdout
     if args.format == "json":
-        json.dump({"version": 1, "rules": [rule_record(r) for r in rules]}, out, ensure_ascii=False, indent=2)
+        json.dump({"version": 1, "rules": [rule_record(r, options) for r in rules]}, out, ensure_ascii=False,
+                  indent=2)
         out.write("\n")
     else:
         paint = Painter(wants_color(out))
         id_w = max((len(r.id) for r in rules), default=2)
         for r in rules:
-            sev = r.severity.value
-            disabled = " (disabled)" if not r.enabled else ""
-            out.write(f"{paint(printable(r.id).ljust(id_w), 'bold')}  {paint(sev.ljust(7), SEVERITY_STYLE[sev])}  "
-                      f"{printable(r.name)}{disabled}\n")
+            sev, why = effective_state(r, options)
+            note = f" ({why})" if why else ""
+            out.write(f"{paint(printable(r.id).ljust(id_w), 'bold')}  "
+                      f"{paint(sev.ljust(7), SEVERITY_STYLE.get(sev, 'dim'))}  {printable(r.name)}{note}\n")
             if r.files:
                 out.write(f"{' ' * id_w}  {' ' * 7}  {paint('files: ' + printable(', '.join(r.files)), 'dim')}\n")
         out.write(f"{len(rules)} rule{'' if len(rules) == 1 else 's'} from {len(project.rule_paths)} "
@@ -105,15 +130,15 @@ def run_explain(args: argparse.Namespace) -> int:
         hint = f" (did you mean {' or '.join(close)}?)" if close else ""
         err(f"archrules: error: unknown rule '{printable(wanted)}'{printable(hint)}")
         return EXIT_USAGE
-    _write_explanation(rule, sys.stdout)
+    _write_explanation(rule, config_options(project)[0], sys.stdout)
     return EXIT_OK
 
 
-def _write_explanation(rule, out) -> None:
+def _write_explanation(rule, options, out) -> None:
     paint = Painter(wants_color(out))
-    sev = rule.severity.value
+    sev, why = effective_state(rule, options)
     out.write(f"{paint(printable(rule.id), 'bold')}: {printable(rule.name)}\n\n")
-    out.write(f"severity:   {paint(sev, SEVERITY_STYLE[sev])}{'' if rule.enabled else ' (disabled)'}\n")
+    out.write(f"severity:   {paint(sev, SEVERITY_STYLE.get(sev, 'dim'))}{f' ({why})' if why else ''}\n")
     where = _defined_at(rule)
     if where:
         out.write(f"defined at: {display_path(where[0])}:{where[1]}\n")

@@ -1,5 +1,7 @@
 """`archrules validate`: load the rule files and report their problems; check no code.
 
+Also matches the active rules' `file:` globs against the files `check` would check: a
+glob matching no file is a warning, rules matching no file at all an error.
 Exit 0 when clean (warnings allowed), 2 with any error."""
 
 from __future__ import annotations
@@ -11,7 +13,15 @@ import sys
 
 from ..console import Painter, err, printable, wants_color
 from ..exit_codes import EXIT_OK, EXIT_USAGE
-from ..project_setup import UsageError, load_project, print_load_problems
+from ..project_setup import (
+    Project,
+    UsageError,
+    add_coverage_problems,
+    add_selection_problems,
+    config_options,
+    load_project,
+    print_load_problems,
+)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -21,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
     except UsageError as e:
         err(f"archrules: {paint('error', 'bold_red')}: {printable(str(e))}")
         return EXIT_USAGE
+    check_coverage(project)
     n_rules, n_files = len(project.ruleset.rules), len(project.rule_paths)
     if args.format == "json":
         from ..formats.json_doc import json_path, load_problem_records
@@ -36,9 +47,26 @@ def run(args: argparse.Namespace) -> int:
     else:
         print_load_problems(project, paint)
         summary = f"{n_rules} rule{'' if n_rules == 1 else 's'} in {n_files} file{'' if n_files == 1 else 's'}"
-        problems = project.error_count
-        if problems:
-            err(f"{summary}: found {problems} problem{'' if problems == 1 else 's'}.")
+        errors, warnings = project.error_count, project.warning_count
+        counts = f"{_count(errors, 'error') if errors else 'no errors'}" + (
+            f", {_count(warnings, 'warning')}" if warnings else "")
+        if errors:
+            err(f"{summary}: {counts}.")
         else:
-            sys.stdout.write(f"{summary}: no errors.\n")
+            sys.stdout.write(f"{summary}: {counts}.\n")
     return EXIT_USAGE if project.has_errors else EXIT_OK
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def check_coverage(project: Project) -> None:
+    """The rules active under [tool.archrules] against the files `check` would check:
+    a warning per glob matching no file, an error when no rule applies to any."""
+    from ...project.files import FileSelector
+
+    options, unmatched = config_options(project)
+    add_selection_problems(project, unmatched, [])
+    rules = [r for r in project.ruleset.rules if r.enabled and options.is_active(r.id)]
+    add_coverage_problems(project, rules, list(FileSelector(project.root, project.config, project.rule_paths).walk()))
