@@ -6,6 +6,14 @@ import json
 import textwrap
 from pathlib import Path
 
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from archrules_lsp.cli.commands.test import update_rule_file
+from archrules_lsp.engine import load_rule_text
+from archrules_lsp.engine.rule_tests import FIX_MISMATCH, ExampleOutcome
+
 from .conftest import make_project, run, write_files
 
 REPO = Path(__file__).resolve().parents[2]
@@ -208,3 +216,43 @@ def test_the_shipped_rules_pass():
     proc = run(["test", "rules/"], REPO)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "BG-041  5 passed" in proc.stdout
+
+
+def test_a_fixed_written_through_an_alias_is_left_alone_and_still_fails(tmp_path):
+    rules = GOOD.replace('        fixed: |\n          job.status = "running"\n', '        fixed: *old\n')
+    rules = rules.replace("        invalid: |\n", "        invalid: &old |\n", 1)
+    root = _project(tmp_path, rules)
+    path = root / ".architecture-rules/rules.yaml"
+    before = path.read_bytes()
+    proc = run(["test", "--update"], root)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "BG-010 example: `fixed:` not updated: it could not be rewritten in place" in proc.stdout
+    assert "BG-010 example (fix mismatch)" in proc.stdout
+    assert path.read_bytes() == before
+
+
+def _quoted(text: str) -> str:
+    return yaml.safe_dump(text, default_style='"', width=10**6).removesuffix("\n")
+
+
+_CODE = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(old=_CODE, new=_CODE)
+def test_update_writes_any_fixed_code_so_that_it_loads_back_exactly(tmp_path, old, new):
+    text = ("rules:\n  - id: A-1\n    name: a\n    anti_patterns:\n      - pattern: x\n        message: m\n"
+            "    examples:\n      - path: a.py\n        invalid: |\n            x\n"
+            f"        fixed: {_quoted(old)}   # kept\n        count: 1\n")
+    path = tmp_path / "rules.yaml"
+    path.write_text(text, encoding="utf-8")
+    rules, errors = load_rule_text(text, str(path))
+    assert not errors
+    outcome = ExampleOutcome(rules[0], rules[0].examples[0], FIX_MISMATCH, "", new)
+    result = update_rule_file(str(path), [outcome])
+    assert not result.failed and result.rewritten_lines == [8]
+    written = path.read_text(encoding="utf-8")
+    reloaded, errors = load_rule_text(written, str(path))
+    assert not errors
+    assert reloaded[0].examples[0].fixed == new and reloaded[0].examples[0].count == 1
+    assert "# kept" in written and written.startswith(text.split("        fixed:")[0])

@@ -3,7 +3,7 @@ the fixture folder (default `.architecture-rules/tests/`), and print a matrix pe
 
 Every case runs (no stop at the first failure). Exit 0 when all pass, 1 on any failure,
 2 on a rule-file error (the rules that loaded still run). `--update` rewrites the
-`fixed:` of the examples whose fix output differs (see `_update_rule_file`).
+`fixed:` of the examples whose fix output differs (see `update_rule_file`).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from yaml.nodes import MappingNode, ScalarNode
 
 from ...engine.fixture_tests import FixtureOutcome, fixture_checker, run_fixture
 from ...engine.rule_tests import FALSE_NEGATIVE, FALSE_POSITIVE, FIX_MISMATCH, PASSED, ExampleOutcome, run_examples
+from ...engine.text import decode
 from ...project.conventions import DEFAULT_MAX_FILE_SIZE, RULE_DIR, content_skip
 from ...project.files import DEFAULT_EXCLUDED_DIRS
 from ..console import Painter, display_path, err, printable, wants_color
@@ -45,11 +46,11 @@ class Case:
 
 
 @dataclass
-class TestRun:
+class RuleTestRun:
     project: Project
     cases: list[Case] = field(default_factory=list)
     updates: list[str] = field(default_factory=list)  # what --update did, one message each
-    update_failed: bool = False  # a rule file --update had to leave alone
+    update_failed: bool = False  # a rule file --update could not read or write
     rewritten: set[tuple[str, int]] = field(default_factory=set)  # (path, line) of examples --update fixed
 
     @property
@@ -68,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.format == "text":
         print_load_problems(project, paint)
-    test_run = TestRun(project)
+    test_run = RuleTestRun(project)
     examples = list(run_examples(project.ruleset))
     test_run.cases += [_example_case(o) for o in examples]
     if fixtures is not None:
@@ -119,8 +120,6 @@ def _fixture_cases(project: Project, folder: Path) -> list[Case]:
         if skip is not None:
             skipped.append(f"{display_path(str(path))} ({skip.reason})")
             continue
-        from ...engine.text import decode
-
         cases += [_fixture_case(str(path), o) for o in run_fixture(checker, rel, decode(data))]
     if skipped:
         err(f"skipped {len(skipped)} fixture file{'' if len(skipped) == 1 else 's'}: {', '.join(skipped)}")
@@ -144,7 +143,7 @@ def _fixture_case(path: str, o: FixtureOutcome) -> Case:
 # ---------------------------------------------------------------- output
 
 
-def _tally(test_run: TestRun) -> dict[str, dict[str, int]]:
+def _tally(test_run: RuleTestRun) -> dict[str, dict[str, int]]:
     """rule id -> outcome -> count, in rule-file order (rules without tests included)."""
     rules = test_run.project.ruleset.rules
     tally: dict[str, dict[str, int]] = {r.id: dict.fromkeys((o for o, _ in _COLUMNS), 0) for r in rules}
@@ -155,7 +154,7 @@ def _tally(test_run: TestRun) -> dict[str, dict[str, int]]:
     return tally
 
 
-def _print_text(test_run: TestRun) -> None:
+def _print_text(test_run: RuleTestRun) -> None:
     out = sys.stdout
     tally = _tally(test_run)
     width = max((len(printable(i)) for i in tally), default=0)
@@ -174,7 +173,7 @@ def _print_text(test_run: TestRun) -> None:
     out.write(_summary(test_run) + "\n")
 
 
-def _summary(test_run: TestRun) -> str:
+def _summary(test_run: RuleTestRun) -> str:
     failures = test_run.failures
     total = len(test_run.cases)
     if not failures:
@@ -190,7 +189,7 @@ def _plural(outcome: str) -> str:
     return "es" if outcome.endswith("mismatch") else "s"
 
 
-def _print_json(test_run: TestRun) -> None:
+def _print_json(test_run: RuleTestRun) -> None:
     from ..formats.json_doc import json_path, load_problem_records
 
     root = test_run.project.root
@@ -208,7 +207,7 @@ def _print_json(test_run: TestRun) -> None:
 # ---------------------------------------------------------------- --update
 
 
-def _update(test_run: TestRun, mismatches: list[ExampleOutcome]) -> None:
+def _update(test_run: RuleTestRun, mismatches: list[ExampleOutcome]) -> None:
     by_file: dict[str, list[ExampleOutcome]] = {}
     for o in mismatches:
         if o.example.location is not None:
@@ -248,10 +247,9 @@ def update_rule_file(path: str, outcomes: list[ExampleOutcome]) -> UpdateResult:
     for o in sorted(outcomes, key=lambda o: o.example.location.span.line if o.example.location else 0, reverse=True):
         line = o.example.location.span.line + 1 if o.example.location else 0
         changed = _rewrite_fixed(text, path, o)
-        if changed is None:
+        if changed is None:  # the fix mismatch stays a failure
             result.messages.append((line, f"{printable(o.rule.id)} example: `fixed:` not updated: it could not be "
                                           "rewritten in place (written through an alias, anchor or merge key?)"))
-            result.failed = True
             continue
         text = changed
         result.rewritten_lines.append(line)
@@ -384,15 +382,16 @@ def _as_quoted(new: str, key_column: int, indent: int, newline: str, tail: str, 
 
 
 def _loads_back(written: str, text: str, path: str, o: ExampleOutcome) -> bool:
-    """`written` loads without errors, with the rules and examples of `text` but this `fixed:`."""
+    """`written` loads without errors (warnings are the file's own), with the rules and
+    examples of `text` but this `fixed:`."""
     from dataclasses import replace
 
     from ...engine import load_rule_text
 
-    rules, errors = load_rule_text(written, path)
-    before, _ = load_rule_text(text, path)
-    if errors:
+    rules, problems = load_rule_text(written, path)
+    if any(p.severity.value == "error" for p in problems):
         return False
+    before, _ = load_rule_text(text, path)
     index = o.rule.examples.index(o.example)
 
     def examples(rule_list, swap: bool) -> list:
