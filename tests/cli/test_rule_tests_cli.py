@@ -256,3 +256,14 @@ def test_update_writes_any_fixed_code_so_that_it_loads_back_exactly(tmp_path, ol
     assert not errors
     assert reloaded[0].examples[0].fixed == new and reloaded[0].examples[0].count == 1
     assert "# kept" in written and written.startswith(text.split("        fixed:")[0])
+
+
+def test_control_characters_in_fixture_names_and_rule_text_are_escaped(tmp_path):
+    rules = GOOD.replace('message: "Use logging, not print"', 'message: "print\\e[2J"')
+    fixture = {".architecture-rules/tests/app/tasks/a\x1b.py": "# archrules-ok: BG-020\nprint(1)\n"}
+    root = _project(tmp_path, rules, fixture)
+    proc = run(["test"], root)
+    assert proc.returncode == 1
+    assert "\x1b" not in proc.stdout + proc.stderr
+    assert ("tests/app/tasks/a\\x1b.py:1: BG-020 fixture (false positive): expected no finding on line 2, "
+            "got: print\\x1b[2J") in proc.stdout
