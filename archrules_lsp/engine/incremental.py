@@ -21,16 +21,18 @@ Fixes are left out (`CheckOptions(fixes=False)`), as in the language server.
 
 from __future__ import annotations
 
+import ast
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .checks.anti_patterns import anti_pattern
 from .checks.context import DECORATOR_REACH, FileContext, RawFinding, decorator_text, reference_pattern
 from .model import CheckResult, Finding, Span
+from .python_source import PARSE_ERRORS, PythonSource, is_python, parse_python
 from .regex import SCAN_BUDGET, LineRegex
 from .suppressions import Suppression, find_suppressions
 from .text import SourceText, split_lines
@@ -84,6 +86,31 @@ class _State:
     untracked: dict[Hashable, int] = field(default_factory=dict)  # over budget when built: key -> program size
     counts: dict[str, int] = field(default_factory=dict)  # string -> occurrences (overlapping)
     references: dict[str, int] = field(default_factory=dict)  # name -> whole-word occurrences
+    python: _PythonFacts | None = None  # known only while the text parses (None: not known)
+
+
+@dataclass
+class _PythonFacts:
+    """A parsing Python text's top level: where its statements start, where its classes are.
+
+    `starts` cut the text into chunks at clean places (a top-level statement starts the line
+    and the one before ended on an earlier line; line 0 always): a chunk edited into one
+    that parses on its own leaves the whole text parsing, with the same chunks around it."""
+
+    starts: list[int]
+    classes: list[int]  # the line of each top-level `class` statement
+
+
+def _python_facts(tree: ast.Module) -> _PythonFacts:
+    starts, classes, last_end = [0], [], -1
+    for stmt in tree.body:
+        first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))]) - 1
+        if first > last_end and first > starts[-1]:
+            starts.append(first)
+        last_end = max(last_end, (stmt.end_lineno or stmt.lineno) - 1)
+        if isinstance(stmt, ast.ClassDef):
+            classes.append(stmt.lineno - 1)
+    return _PythonFacts(starts, classes)
 
 
 class IncrementalCheck:
@@ -232,7 +259,33 @@ class IncrementalCheck:
             return False  # a rule over budget before is affordable now: its matches are unknown
         self._update_lines(state, first, old_count, len(new_region))
         self._update_counts(state, first, old_region, new_region)
+        state.python = self._python_after(state, first, old_count, len(new_region))
         return True
+
+    def _python_after(self, state: _State, first: int, old_count: int, new_count: int) -> _PythonFacts | None:
+        """The Python facts of the new text when the chunks the edit touched (and the lines either
+        side) parse on their own; None (a full parse when a check needs it) otherwise."""
+        facts, lines = state.python, state.lines
+        if facts is None:
+            return None
+        delta = new_count - old_count
+        starts = facts.starts
+        lo = bisect_right(starts, first) - 1  # the region has a line of margin either side already
+        hi = bisect_right(starts, first + old_count - 1)  # the first chunk after the region
+        begin = starts[lo]
+        end = starts[hi] + delta if hi < len(starts) else len(lines)
+        chunk = "\n".join(lines[begin:end])
+        if "\ufeff" in chunk:  # a BOM may read differently at a text's start (Python versions differ)
+            return None
+        try:
+            middle = _python_facts(parse_python(chunk))
+        except PARSE_ERRORS:
+            return None
+        after = starts[hi] if hi < len(starts) else len(lines) - delta
+        return _PythonFacts(
+            starts[:lo] + [begin + n for n in middle.starts] + [n + delta for n in starts[hi:]],
+            [n for n in facts.classes if n < begin] + [begin + n for n in middle.classes]
+            + [n + delta for n in facts.classes if n >= after])
 
     def _update_lines(self, state: _State, first: int, old_count: int, new_count: int) -> None:
         delta = new_count - old_count
@@ -305,12 +358,44 @@ class _KnownContext(FileContext):
     def decorator_matches(self, rx: LineRegex) -> bool:
         return bool(self._state.decorators[rx].lines)
 
+    @cached_property
+    def python(self) -> PythonSource | None:
+        if not is_python(self.path):
+            return None
+        return _KnownPython(self.src, self._state)
+
     def first_line_of(self, needle: str) -> int:
         if not self.contains(needle):
             return -1
         if "\n" in needle:
             return super().first_line_of(needle)
         return next(i for i, line in enumerate(self._state.lines) if needle in line)
+
+
+class _KnownPython(PythonSource):
+    """A PythonSource answering from the kept Python facts when they are known, and keeping
+    them when it parses the text itself (a check needed the tree)."""
+
+    def __init__(self, src: SourceText, state: _State):
+        super().__init__(src)
+        self._state = state
+
+    @cached_property
+    def tree(self) -> ast.Module | None:
+        tree = super().tree
+        self._state.python = _python_facts(tree) if tree is not None else None
+        return tree
+
+    @cached_property
+    def parses(self) -> bool:
+        return self._state.python is not None or self.tree is not None
+
+    @cached_property
+    def first_class_line(self) -> int:
+        facts = self._state.python if self.parses else None
+        if facts is None:
+            return super().first_class_line
+        return facts.classes[0] if facts.classes else -1
 
 
 def _moved(span: Span, delta: int) -> Span:

@@ -123,3 +123,40 @@ def test_without_a_previous_check_update_checks_from_scratch(checker):
     assert doc.update("print(a)\n", [(0, 0, "")]) == checker.check(PATH, "print(a)\n")
     assert not doc.incremental
     assert doc.text == "print(a)\n"
+
+
+PY_RULES = r"""
+python:
+  - id: PY-1
+    name: needs zzz
+    patterns:
+      - file: '**/*.py'
+        must_contain: zzz
+"""
+
+
+@pytest.fixture(scope="module")
+def anchored() -> Checker:
+    rules, errors = load_rule_text(PY_RULES, "python.yaml")
+    assert not errors, errors
+    return Checker(RuleSet(tuple(rules)), CheckOptions(fixes=False))
+
+
+@pytest.mark.parametrize(("text", "old", "new"), [
+    # a statement after `;` on the last line of a string: no clean place to cut the text there
+    ('s = """a\nb\nc\n""" ; x = 1\ny = 2\nz = 3\n\nclass A:\n    pass\n', "y = 2", '"""'),
+    # an edit inside a class: still parses, the class line moves
+    ("import os\n\n\nclass A:\n    x = 1\n\n\nclass B:\n    y = 2\n", "import os", "import os\nimport re"),
+    # a class appears above the first one
+    ("x = 1\n\n\nclass B:\n    y = 2\n", "x = 1", "class A:\n    z = 1"),
+    # an unclosed bracket: the file stops parsing (the note says where)
+    ("x = 1\n\n\nclass B:\n    y = 2\n", "y = 2", "y = (2"),
+])
+def test_python_structure_after_an_edit_is_a_fresh_parses(anchored, text, old, new):
+    doc = IncrementalCheck(anchored, PATH)
+    doc.check(text)  # parses it (the anchor needs the first class): the parse is kept
+    at = text.index(old)
+    new_text = text[:at] + new + text[at + len(old):]
+    result = doc.update(new_text, [(at, at + len(old), new)])
+    assert doc.incremental
+    assert result == anchored.check(PATH, new_text)

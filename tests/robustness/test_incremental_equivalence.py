@@ -61,6 +61,9 @@ PIECE_LIST = [
     "@router.post(\n    '/x'\n)\n", "def f():\n    return {'job_id': 1}\n", "def g():\n    return {}\n",
     "# archrules: ignore[IN-1]", "# archrules: ignore", "# archrules: ignore-file[IN-3, NOPE]",
     "x = 1 # 😋\r\n", "y", "\n\n",
+    # Python that parses or not depending on its neighbours: strings, brackets, blocks, `;`
+    '"""', "'''", "; ", "\\\n", "    ", "if x:\n", "else:\n    pass\n", "class B(A): pass\n",
+    "@dec\n", "from __future__ import barry_as_FLUFL\n", "1 <> 2\n", "\ufeff", "\x00",
 ]
 PIECES = st.sampled_from(PIECE_LIST)
 TEXTS = st.lists(PIECES, max_size=12).map("".join)
