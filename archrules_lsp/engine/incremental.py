@@ -9,8 +9,10 @@ more on either side: a `\\r` and a `\\n` can join into one line break), shifts
 the later lines' facts by the line delta, recounts the strings in a window
 around the edit, and then assembles the result exactly as `Checker.check` does
 (`Checker._entry_findings` and `Checker._result`): the same findings in the same
-order, the same notes. A Python file is still parsed (lazily, only when a check
-needs its structure), as in a fresh check.
+order, the same notes. A Python file's structure (does it parse, its first class)
+is kept while it parses: an edit parses only the top-level chunks it touched, on
+their own; when they do not parse, or nothing is known, the whole file is parsed
+when a check needs it, as in a fresh check (so a note says exactly where it fails).
 
 It falls back to a full check when there is nothing to build on, when an edit
 is large (over `MIN_REGION_LINES` lines and `MAX_REGION_SHARE` of the file), when
