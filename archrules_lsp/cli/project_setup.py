@@ -189,9 +189,9 @@ def add_coverage_problems(project: Project, rules, rels: list[str]) -> None:
     coverage = glob_coverage(rules, rels)
     for g in coverage.unmatched:
         loc = g.location
-        where = (loc.path, loc.span.line + 1, loc.span.column + 1) if loc is not None else (None, None, None)
-        project.run_problems.append(
-            LoadProblem(f'"{g.pattern}" matches no file', "warning", *where, rule_id=g.rule_id, about="coverage"))
+        project.run_problems.append(LoadProblem(
+            f'"{g.pattern}" matches no file', "warning", loc.path if loc else None,
+            loc.span.line + 1 if loc else None, loc.span.column + 1 if loc else None, g.rule_id, about="coverage"))
     if not coverage.matches_nothing:
         return
     root = display_path(str(project.root))
