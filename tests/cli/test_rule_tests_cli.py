@@ -267,3 +267,10 @@ def test_control_characters_in_fixture_names_and_rule_text_are_escaped(tmp_path)
     assert "\x1b" not in proc.stdout + proc.stderr
     assert ("tests/app/tasks/a\\x1b.py:1: BG-020 fixture (false positive): expected no finding on line 2, "
             "got: print\\x1b[2J") in proc.stdout
+
+
+def test_a_fixture_folder_that_does_not_exist_is_a_usage_error(tmp_path):
+    root = _project(tmp_path, GOOD)
+    proc = run(["test", "--fixtures", "nowhere"], root)
+    assert proc.returncode == 2
+    assert "archrules: error: --fixtures nowhere: not a folder" in proc.stderr

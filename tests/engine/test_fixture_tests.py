@@ -79,3 +79,12 @@ def test_directives_that_cannot_be_checked_are_errors():
 
 def test_a_file_without_directives_has_no_outcomes():
     assert _run("app/x.py", "print(1)\n") == []
+
+
+def test_comment_closers_and_trailing_words_are_not_ids():
+    html = "<!-- archrules-ok: BG-020 -->\n<p>print(1)</p>\n"
+    assert _run("app/x.html", html) == [(1, "BG-020", FALSE_POSITIVE)]
+    css = "/* archrules-expect: BG-020*/\n.a { print(1) }\n"
+    assert _run("app/x.css", css) == [(1, "BG-020", PASSED)]
+    prose = "# archrules-expect: BG-020 because print is slow\nprint(1)\n"
+    assert _run("app/x.py", prose) == [(1, "BG-020", PASSED)]
