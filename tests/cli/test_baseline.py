@@ -330,3 +330,12 @@ def test_show_baselined_in_jsonl_and_github(project):
         in lines
     assert any(line.startswith("::notice file=models/import_job.py,") and "title=BG-001 (baselined)::" in line
                for line in lines)
+
+
+def test_baseline_refuses_to_write_when_the_config_selects_no_rule(project):
+    """A typo in [tool.archrules] select would freeze nothing and pass for a baseline."""
+    (project / "pyproject.toml").write_text('[tool.archrules]\nselect = ["BG-1O"]\n')
+    proc = run(["baseline"], project)
+    assert proc.returncode == 2
+    assert "no rule matches 'BG-1O' (select / ignore)" in proc.stderr
+    assert not (project / BASELINE).exists()

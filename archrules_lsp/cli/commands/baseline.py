@@ -18,7 +18,7 @@ from .. import baselines
 from ..console import Painter, display_path, err, printable, wants_color
 from ..exit_codes import EXIT_OK, EXIT_USAGE
 from ..file_report import BaselineUse
-from ..project_setup import UsageError, load_project, print_load_problems
+from ..project_setup import UsageError, add_selection_problems, load_project, print_load_problems
 from ..report import Format, RunState
 from .check import build_checker, collect_paths, report_after_scan, run_scan
 
@@ -27,7 +27,8 @@ def run(args: argparse.Namespace) -> int:
     paint = Painter(wants_color(sys.stderr, "auto"))
     try:
         project = load_project(args)
-        checker, options, _ = build_checker(args, project)
+        checker, options, unmatched = build_checker(args, project)
+        add_selection_problems(project, unmatched, [])  # a typo in the config's select: no baseline for it
         from ...project.files import FileSelector
 
         path, _ = baselines.locate(args, project)
