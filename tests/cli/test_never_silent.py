@@ -128,6 +128,7 @@ def test_validate_counts_warnings(tmp_path):
     assert proc.returncode == 0
     assert proc.stdout == "2 rules in 1 file: no errors, 2 warnings.\n"
     assert [ln.split(": ")[1] for ln in proc.stderr.splitlines()] == ["warning", "warning"]
+    assert run(["rules"], root).stdout.splitlines()[-1] == "2 rules from 1 file (2 warnings, above)."
 
 
 OVERRIDDEN = '''[tool.archrules]

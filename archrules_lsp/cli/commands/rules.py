@@ -79,8 +79,11 @@ def run_list(args: argparse.Namespace) -> int:
                       f"{paint(sev.ljust(7), SEVERITY_STYLE.get(sev, 'dim'))}  {printable(r.name)}{note}\n")
             if r.files:
                 out.write(f"{' ' * id_w}  {' ' * 7}  {paint('files: ' + printable(', '.join(r.files)), 'dim')}\n")
+        problems = [f"{n} {noun}{'' if n == 1 else 's'}"
+                    for n, noun in ((project.error_count, "error"), (project.warning_count, "warning")) if n]
         out.write(f"{len(rules)} rule{'' if len(rules) == 1 else 's'} from {len(project.rule_paths)} "
-                  f"file{'' if len(project.rule_paths) == 1 else 's'}.\n")
+                  f"file{'' if len(project.rule_paths) == 1 else 's'}"
+                  f"{' (' + ', '.join(problems) + ', above)' if problems else ''}.\n")
     return EXIT_USAGE if project.has_errors else EXIT_OK
 
 
