@@ -35,7 +35,7 @@ from .checks.anti_patterns import anti_pattern
 from .checks.context import DECORATOR_REACH, FileContext, RawFinding, decorator_text, reference_pattern
 from .model import CheckResult, Finding, Span
 from .python_source import PARSE_ERRORS, PythonSource, is_python, parse_python
-from .regex import SCAN_BUDGET, LineRegex
+from .regex import LineRegex, within_budget
 from .suppressions import Suppression, find_suppressions
 from .text import SourceText, split_lines
 
@@ -166,7 +166,7 @@ class IncrementalCheck:
         src = SourceText(text)
         state = _State(text, src.lines, len(src.data), text.count("\r"))
         for key, program in self._budgeted():
-            if program * state.byte_size > SCAN_BUDGET:
+            if not within_budget(program, state.byte_size):
                 state.untracked[key] = program
         for key in self._line_keys(state):
             state.hits[key] = _Hits()
@@ -257,7 +257,7 @@ class IncrementalCheck:
         state.anchor = (head, first)
         state.cr_count += region_text.count("\r") - old.count("\r", head, tail)
         state.byte_size += _utf8_size(new_region) - _utf8_size(old_region)
-        if any(program * state.byte_size <= SCAN_BUDGET for program in state.untracked.values()):
+        if any(within_budget(program, state.byte_size) for program in state.untracked.values()):
             return False  # a rule over budget before is affordable now: its matches are unknown
         self._update_lines(state, first, old_count, len(new_region))
         self._update_counts(state, first, old_region, new_region)

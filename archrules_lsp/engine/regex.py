@@ -194,6 +194,16 @@ class LineRegex:
 # scanned: a deterministic bound on RE2's worst case (its NFA fallback costs about
 # one step per instruction per byte). 128 instructions fit a 1 MiB file.
 SCAN_BUDGET = 128 << 20
+# Patterns this small always run: on files up to 1 MiB (the default size limit) they
+# are within SCAN_BUDGET anyway, and on the larger files a user chose to check (a
+# raised limit) their worst case grows only with the file, as the check's own work
+# does. Nearly every real rule is this small; the budget stops the big, slow ones.
+SMALL_PROGRAM = SCAN_BUDGET >> 20
+
+
+def within_budget(program_size: int, byte_size: int) -> bool:
+    """May a pattern of `program_size` RE2 instructions be searched on `byte_size` bytes?"""
+    return program_size <= SMALL_PROGRAM or program_size * byte_size <= SCAN_BUDGET
 
 # A set holds patterns of at most this many instructions in all (RE2 needs about
 # 64 bytes of max_mem per instruction to compile one), and its DFA gets this much
@@ -205,11 +215,6 @@ _SET_MEMBER_LIMIT = 4096
 _SET_MEMORY_PER_PATTERN = 128 << 10
 _SET_MEMORY_PER_INSTRUCTION = 128
 _SET_MEMORY_MIN, _SET_MEMORY_MAX = 8 << 20, 256 << 20
-
-
-def scan_cost(rx: LineRegex, src: SourceText) -> int:
-    """The work `rx` may cost on `src`, in the units of SCAN_BUDGET."""
-    return rx.program_size * len(src.data)
 
 
 class _Member:
@@ -260,7 +265,7 @@ class RegexSet:
         out = set(self._always)
         data = src.data
         for rset, members, program in self._sets:
-            if program * len(data) > SCAN_BUDGET:
+            if not within_budget(program, len(data)):
                 out.update(members)
                 continue
             hit = rset.Match(data)
@@ -269,9 +274,8 @@ class RegexSet:
         return out
 
 
-# Patterns this small stay within SCAN_BUDGET on any file up to 1 MiB: they share one
-# size class, so a usual rule set is prefiltered in a single pass over each file.
-_SMALL_PROGRAM = SCAN_BUDGET >> 20
+# Small patterns (always within budget) share one size class, so a usual rule set is
+# prefiltered in a single pass over each file.
 
 
 def _groups(members: list[_Member]) -> list[list[_Member]]:
@@ -280,7 +284,7 @@ def _groups(members: list[_Member]) -> list[list[_Member]]:
     out: list[list[_Member]] = []
     by_class: dict[int, list[_Member]] = {}
     for m in members:
-        by_class.setdefault(0 if m.program <= _SMALL_PROGRAM else m.program.bit_length(), []).append(m)
+        by_class.setdefault(0 if m.program <= SMALL_PROGRAM else m.program.bit_length(), []).append(m)
     for _, group in sorted(by_class.items()):
         current: list[_Member] = []
         total = 0

@@ -67,6 +67,16 @@ def test_a_slow_rule_is_skipped_on_a_large_file_with_a_note_naming_it():
     assert f"{SCAN_BUDGET:,}" in note.message
 
 
+def test_ordinary_rules_run_on_a_file_over_a_mebibyte():
+    # a raised size limit must not turn usual rules off: the budget stops big patterns only
+    rule = ("g:\n  - id: SLEEP\n    name: s\n    anti_patterns:\n"
+            "      - pattern: 'time\\.sleep\\((\\d+|[a-z_]+)\\)\\s*(#.*)?$'\n        message: m\n")
+    text = "x = 1\n" * 1_500_000 + "time.sleep(1)\n"  # 9 MB
+    result, errors = check(rule, "a.py", text)
+    assert errors == [] and result.notes == ()
+    assert [(f.rule_id, f.span.line) for f in result.findings] == [("SLEEP", 1_500_000)]
+
+
 def test_the_same_slow_rule_still_runs_on_a_small_file():
     text = "b" + "a" * 201 + "c\n"
     result, _ = check(SLOW, "a.py", text)

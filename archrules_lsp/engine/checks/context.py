@@ -9,7 +9,7 @@ from functools import cached_property, lru_cache
 
 from ..model import Fix, Note, Rule, Span
 from ..python_source import PythonSource, is_python
-from ..regex import SCAN_BUDGET, LineRegex
+from ..regex import SCAN_BUDGET, LineRegex, within_budget
 from ..text import SourceText
 
 
@@ -104,9 +104,9 @@ class FileContext:
     def affordable(self, rule: Rule, rx: LineRegex) -> bool:
         """May `rx` be searched on this file within SCAN_BUDGET? If not, the rule's
         skip is noted (once per rule): a skipped check is never a silent miss."""
-        cost = rx.program_size * self.byte_size  # regex.scan_cost, from the size alone
-        if cost <= SCAN_BUDGET:
+        if within_budget(rx.program_size, self.byte_size):
             return True
+        cost = rx.program_size * self.byte_size
         if rule.id not in self._over_budget:
             self._over_budget.add(rule.id)
             pattern = rx.source if len(rx.source) <= 60 else rx.source[:60] + "..."
