@@ -28,6 +28,8 @@ RULE_FILE_NAMES = (".architecture-rules.yaml", ".architecture-rules.yml")
 RULE_SUFFIXES = (".yaml", ".yml")
 # what marks a project root besides `.git` and a pyproject.toml with [tool.archrules]
 RULE_MARKERS = (RULE_DIR, *RULE_FILE_NAMES)
+# `archrules test`'s fixture files: example code, never checked as project source
+FIXTURE_FOLDER = f"{RULE_DIR}/tests"
 # what a client's file watcher reports for rule reloads (LSP glob syntax)
 RULE_WATCH_GLOBS = (
     f"**/{RULE_DIR}/*.{{yaml,yml}}",

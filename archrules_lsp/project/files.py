@@ -4,7 +4,8 @@ Excluded, in this order: version-control and tool folders (`.git`, `node_modules
 `__pycache__`, `build`, `dist`, `.tox`, `.mypy_cache`, ...), virtualenvs (`.venv`,
 `venv`, any folder holding `pyvenv.cfg`), whatever a `.gitignore` anywhere in the
 tree ignores, the `exclude` globs, files outside the `include` globs (when there
-are any), and the rule files themselves.
+are any), the rule files themselves, and `archrules test`'s fixture folder
+(`.architecture-rules/tests/`: example code, not project source).
 
 `exclude`/`include` globs are root-relative (`*` stays in a folder, `**` spans
 folders); a glob without `/` matches a file or folder name at any depth (`*.min.js`,
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from .config import ProjectConfig
 from .conventions import (
+    FIXTURE_FOLDER,
     NOT_REGULAR,
     OUTSIDE_ROOT,
     Skip,
@@ -107,7 +109,7 @@ class FileSelector:
             return found
 
     def _dir_excluded(self, rel: str, name: str) -> bool:
-        if name in DEFAULT_EXCLUDED_DIRS or name.endswith(DEFAULT_EXCLUDED_SUFFIXES):
+        if name in DEFAULT_EXCLUDED_DIRS or name.endswith(DEFAULT_EXCLUDED_SUFFIXES) or rel == FIXTURE_FOLDER:
             return True
         if self._is_venv(rel):
             return True

@@ -211,3 +211,10 @@ def test_a_fifo_named_gitignore_does_not_hang_the_walk(tmp_path):
     make(tmp_path, {"a.py": "", "sub/b.py": ""})
     os.mkfifo(tmp_path / "sub" / ".gitignore")
     assert walk(tmp_path) == ["a.py", "sub/b.py"]  # opening the FIFO would block forever
+
+
+def test_the_rule_tests_fixture_folder_is_not_project_source(tmp_path):
+    make(tmp_path, {".architecture-rules/tests/app/x.py": "x\n", "app/y.py": "y\n"})
+    sel = FileSelector(tmp_path, ProjectConfig())
+    assert list(sel.walk()) == ["app/y.py"]
+    assert sel.is_excluded(".architecture-rules/tests/app/x.py")

@@ -21,13 +21,12 @@ from yaml.nodes import MappingNode, ScalarNode
 from ...engine.fixture_tests import FixtureOutcome, fixture_checker, run_fixture
 from ...engine.rule_tests import FALSE_NEGATIVE, FALSE_POSITIVE, FIX_MISMATCH, PASSED, ExampleOutcome, run_examples
 from ...engine.text import decode
-from ...project.conventions import DEFAULT_MAX_FILE_SIZE, RULE_DIR, content_skip
+from ...project.conventions import DEFAULT_MAX_FILE_SIZE, FIXTURE_FOLDER, content_skip
 from ...project.files import DEFAULT_EXCLUDED_DIRS
 from ..console import Painter, display_path, err, printable, wants_color
 from ..exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from ..project_setup import Project, UsageError, load_project, print_load_problems
 
-FIXTURE_FOLDER = f"{RULE_DIR}/tests"
 EXAMPLE, FIXTURE = "example", "fixture"
 _COLUMNS = ((PASSED, "passed"), (FALSE_POSITIVE, "false positives"), (FALSE_NEGATIVE, "false negatives"),
             (FIX_MISMATCH, "fix mismatches"))
