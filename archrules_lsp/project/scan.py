@@ -114,7 +114,7 @@ def fix_file(checker: Checker, root: str, rel: str, max_file_size: int) -> FixOu
         unwritten = _unwritable_reason(path, data, original)
         if unwritten is None:
             bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
-            _write_atomically(path, bom + text.encode("utf-8", errors="surrogatepass"))
+            write_atomically(path, bom + text.encode("utf-8", errors="surrogatepass"))
             return FixOutcome(result, applied, text=text)
         return FixOutcome(checker.check(rel, original), 0, unwritten, unwritten == READ_ONLY, original)
     except OSError as e:
@@ -176,7 +176,7 @@ def _unwritable_reason(path: str, data: bytes, checked: str) -> str | None:
     return None
 
 
-def _write_atomically(path: str, data: bytes) -> None:
+def write_atomically(path: str, data: bytes) -> None:
     """Replace the file's content with `data` all at once: a temporary file beside it,
     then a rename, so an interrupted run (Ctrl-C, a full disk) never leaves it truncated.
     The file's permissions (and owner, where allowed) are kept; a symlink stays a symlink."""

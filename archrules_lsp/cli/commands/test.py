@@ -254,10 +254,10 @@ def update_rule_file(path: str, outcomes: list[ExampleOutcome]) -> UpdateResult:
         result.rewritten_lines.append(line)
         result.messages.append((line, f"{printable(o.rule.id)} example: `fixed:` updated" + _diff(o)))
     if result.rewritten_lines:
-        from ...project.scan import _write_atomically
+        from ...project.scan import write_atomically
 
         try:
-            _write_atomically(path, text.encode("utf-8"))
+            write_atomically(path, text.encode("utf-8"))
         except OSError as e:
             result.messages = [(0, f"not updated: cannot write: {printable(e.strerror or str(e))}")]
             result.rewritten_lines, result.failed = [], True
