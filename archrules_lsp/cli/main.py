@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from .. import __version__
 from .exit_codes import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_USAGE
 
-FORMATS = ("text", "json", "jsonl", "sarif", "github")
+FORMATS = ("text", "json", "jsonl", "sarif", "github", "gitlab", "junit", "rdjson")
 FAIL_ON = ("error", "warning", "info")  # the engine's severities that can fail a run (hints never do)
 
 
@@ -81,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common_project_options(explain)
 
     _add_test_command(sub)
+    _add_init_and_docs_commands(sub)
 
     validate = sub.add_parser("validate", help="check the rule files only")
     _common_project_options(validate)
@@ -142,6 +143,19 @@ def _add_test_command(sub) -> None:
     test.add_argument("--format", choices=("text", "json"), default="text")
 
 
+def _add_init_and_docs_commands(sub) -> None:
+    init = sub.add_parser("init", help="write starter rules fitted to this project (never overwrites)",
+                          description="Write .architecture-rules/starter.yaml: one commented rule per check kind, "
+                                      "with examples, scoped to the folders that exist. Exit 2 if a file exists.")
+    init.add_argument("--root", metavar="DIR", help="the project's root (default: the current folder)")
+    init.add_argument("--pyproject", action="store_true",
+                      help="also append a commented [tool.archrules] table to the existing pyproject.toml")
+    docs = sub.add_parser("docs", help="write a Markdown page per rule and an index",
+                          description="Write DIR/<ID>.md for every loaded rule and DIR/index.md.")
+    docs.add_argument("--out", required=True, metavar="DIR", help="the folder to write (created if missing)")
+    _common_project_options(docs)
+
+
 def _size(value: str) -> int:
     from ..project.conventions import SizeError, parse_size
 
@@ -176,6 +190,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .commands.baseline import run
         elif args.command == "test":
             from .commands.test import run
+        elif args.command == "init":
+            from .commands.init import run
+        elif args.command == "docs":
+            from .commands.docs import run
         else:  # pragma: no cover - argparse rejects unknown commands
             parser.print_help()
             return _exit(EXIT_USAGE)
@@ -200,7 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _exit(EXIT_FINDINGS)
 
 
-_COMMANDS = ("check", "baseline", "rules", "explain", "validate", "test", "lsp")
+_COMMANDS = ("check", "baseline", "rules", "explain", "validate", "test", "init", "docs", "lsp")
 
 
 def _is_path(arg: str) -> bool:
