@@ -144,6 +144,12 @@ def load_project(args: argparse.Namespace) -> Project:
     from ..engine import load_rule_files
 
     ruleset = load_rule_files([str(p) for p in present])
+    if config.docs_url:  # rules without `url:` link to their `archrules docs` page (SARIF helpUri, json)
+        from dataclasses import replace
+
+        from ..project.config import with_docs_urls
+
+        ruleset = replace(ruleset, rules=with_docs_urls(ruleset.rules, config.docs_url))
     return Project(root, config, problems, present, ruleset, missing, found.warnings)
 
 

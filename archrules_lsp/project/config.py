@@ -9,6 +9,7 @@
     severity-overrides = { "BG-021" = "warning", "BG-010" = "off" }
     max-file-size = 1000000                # bytes (or "2MB", "500KB"); larger files are skipped
     baseline = ".archrules-baseline.json"  # the baseline file, relative to the root
+    docs-url = "https://example.com/rules/"  # a rule without `url:` links to <docs-url><page>.md
 
 Keys may be spelt with `-` or `_`. Reading never raises: unreadable files, bad
 TOML and bad values come back as problems (strings), and the offending setting
@@ -36,6 +37,8 @@ class ProjectConfig:
     severity_overrides: Mapping[str, str] = field(default_factory=dict)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     baseline: str | None = None
+    docs_url: str | None = None  # base of the pages `archrules docs` writes
+
 
 
 def load_toml(text: str) -> dict:
@@ -93,6 +96,11 @@ def parse_config_table(table: Mapping[str, Any], where: str = "[tool.archrules]"
                 values[key] = value.strip()
             else:
                 problems.append(f"{where}: '{raw_key}' must be a file name (a string)")
+        elif key == "docs_url":
+            if isinstance(value, str) and value.strip() and not any(c.isspace() or ord(c) < 32 for c in value.strip()):
+                values[key] = value.strip()
+            else:
+                problems.append(f"{where}: '{raw_key}' must be a URL (a string without spaces)")
         elif key == "max_file_size":
             try:
                 values[key] = parse_size(value)
@@ -107,7 +115,49 @@ def parse_config_table(table: Mapping[str, Any], where: str = "[tool.archrules]"
     return replace(ProjectConfig(), **values), problems
 
 
-_KEYS = ("rules", "include", "exclude", "select", "ignore", "severity_overrides", "max_file_size", "baseline")
+_KEYS = ("rules", "include", "exclude", "select", "ignore", "severity_overrides", "max_file_size", "baseline",
+         "docs_url")
+
+
+# A rule id as a file name: safe on every file system, never a path (`../x`, `a/b`), never
+# hidden (`.x`), never the index page; the same id always gives the same name.
+_PAGE_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.")
+INDEX_PAGE = "index"
+
+
+def rule_page_name(rule_id: str) -> str:
+    """The file name (without `.md`) of the page `archrules docs` writes for `rule_id`:
+    characters outside [A-Za-z0-9_.-] (and a leading `.`) as %XX of their UTF-8 bytes;
+    a name over 150 characters cut, with a hash of the whole id to keep it unique."""
+    import hashlib
+
+    name = "".join(c if c in _PAGE_SAFE else "".join(f"%{b:02X}" for b in c.encode("utf-8", "surrogatepass"))
+                   for c in rule_id)
+    if name.startswith(".") or name.lower() == INDEX_PAGE or not name:
+        name = f"%{ord(name[0]):02X}{name[1:]}" if name else "%00"
+    if len(name) > 150:
+        digest = hashlib.sha256(rule_id.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        name = f"{name[:120]}~{digest}"
+    return name
+
+
+def rule_docs_url(docs_url: str, rule_id: str) -> str:
+    """The one rule for a rule without `url:`: its generated page under `docs-url`,
+    `<docs-url><page name>.md` (a `/` added to the base when it lacks one; the name
+    percent-encoded once more, since `%` is itself escaped in a URL)."""
+    from urllib.parse import quote
+
+    base = docs_url if docs_url.endswith("/") else docs_url + "/"
+    return base + quote(rule_page_name(rule_id), safe="") + ".md"
+
+
+def with_docs_urls(rules, docs_url: str | None) -> tuple:
+    """`rules` with every rule that has no `url` linked to its generated page (unchanged without a docs-url)."""
+    if not docs_url:
+        return tuple(rules)
+    return tuple(r if r.url else replace(r, url=rule_docs_url(docs_url, r.id)) for r in rules)
+
+
 def _string_list(value: Any) -> tuple[str, ...] | None:
     if isinstance(value, str):
         value = [value]
