@@ -226,7 +226,8 @@ def test_control_characters_in_names_and_messages(tmp_path, fmt):
 
 @pytest.mark.parametrize("fmt", CI_FORMATS)
 def test_rule_file_errors_exit_2_with_a_valid_document(tmp_path, fmt):
-    broken = RULES + "  - id: BAD-1\n    name: broken regex\n    anti_patterns:\n      - pattern: 'x(('\n        message: m\n"
+    broken = RULES + ("  - id: BAD-1\n    name: broken regex\n    anti_patterns:\n"
+                      "      - pattern: 'x(('\n        message: m\n")
     root = make_project(tmp_path, {"app/tasks/t.py": "print(1)\n"}, rules=broken)
     proc = run(["check", "--format", fmt], root)
     assert proc.returncode == 2
@@ -247,3 +248,30 @@ def test_worker_processes_give_the_same_output(tmp_path, fmt):
     two = run(["check", "--format", fmt, "--jobs", "2"], root)
     assert one.returncode == two.returncode == 1
     assert one.stdout == two.stdout
+
+
+NOTE_RULES = '''
+rules:
+  - id: API-1
+    name: Trigger endpoints return a job id
+    severity: error
+    patterns:
+      - file: "api/*.py"
+        endpoint_pattern: "@router.post"
+        must_return: "job_id"
+'''
+
+
+@pytest.mark.parametrize("fmt", CI_FORMATS)
+def test_engine_notes_are_never_silent(tmp_path, fmt):
+    root = make_project(tmp_path, {"api/jobs.py": '@router.post("/run")\ndef run(:\n    return {"job_id": 1}\n'},
+                        rules=NOTE_RULES)
+    proc = run(["check", "--format", fmt], root)
+    assert proc.returncode == 0  # a note is not a finding
+    if fmt == "junit":  # the file's suite holds it
+        (suite,) = junit_structure(proc.stdout)
+        assert suite.find("system-out").text.startswith("api/jobs.py:2:1: note: ")
+        assert "does not parse" in suite.find("system-out").text
+    else:  # the document has no place for it: stderr, as text
+        json.loads(proc.stdout)
+        assert proc.stderr.startswith("api/jobs.py:2:1: note: ") and "does not parse" in proc.stderr

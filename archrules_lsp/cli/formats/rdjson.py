@@ -10,8 +10,8 @@ As reviewdog's `proto/rdf/reviewdog.proto` defines it: lines 1-based, columns
 to count bytes. error -> ERROR, warning -> WARNING, info and hint -> INFO (each
 diagnostic has its own; the document-wide severity is left out). Only safe rule
 fixes become suggestions (what `--fix` would apply). Paths are relative to the
-current folder, as reviewdog matches them against `git diff`. Rule-file problems
-and skipped files go to stderr as text."""
+current folder, as reviewdog matches them against `git diff`. Rule-file problems,
+skipped files and engine notes go to stderr as text."""
 
 from __future__ import annotations
 
@@ -19,10 +19,12 @@ import os
 import sys
 
 from ...engine.text import UTF8, split_lines, to_client_column
+from ..console import printable
 from ..report import Format
-from .json_writer import StreamedDocument, compact
+from .json_writer import StreamedDocument, StreamedList, compact
 from .records import valid_text
 from .sarif import INFORMATION_URI
+from .text import one_line
 
 SEVERITY = {"error": "ERROR", "warning": "WARNING", "info": "INFO", "hint": "INFO"}
 
@@ -46,13 +48,33 @@ def checked_text(root: str, rel: str) -> str:
     return text if isinstance(text, str) else ""
 
 
+def notes_as_text(path: str, notes) -> str:
+    """Engine notes as the text format prints them, for stderr (the document has no place for them)."""
+    return "".join(f"{printable(path)}:{n.span.line + 1}:{n.span.column + 1}: note: {one_line(n.message)}\n"
+                   for n in notes)
+
+
+class DocumentWithNotes(Format):
+    """A format whose renderer returns (JSON items, notes as text): items into one list, notes to stderr."""
+
+    items: StreamedList  # opened by begin()
+
+    def file(self, rel, payload) -> None:
+        items, notes = payload
+        for item in items:
+            self.items.add(item)
+        if notes:
+            sys.stderr.write(notes)
+
+
 class RdjsonRenderer:
     def __init__(self, root: str, cwd: str, rule_urls: dict[str, str]):
         self.root, self.cwd, self.rule_urls = root, cwd, rule_urls
 
-    def __call__(self, rel, findings, notes, baselined=None) -> list[str]:
+    def __call__(self, rel, findings, notes, baselined=None) -> tuple[list[str], str]:
+        path = cwd_path(self.root, rel, self.cwd)
         if not findings:
-            return []
+            return [], notes_as_text(path, notes)
         lines = split_lines(checked_text(self.root, rel))
 
         def position(line: int, column: int) -> dict:
@@ -62,7 +84,6 @@ class RdjsonRenderer:
         def range_of(span) -> dict:
             return {"start": position(span.line, span.column), "end": position(span.end_line, span.end_column)}
 
-        path = cwd_path(self.root, rel, self.cwd)
         out = []
         for i, f in enumerate(findings):
             if baselined is not None and baselined[i]:
@@ -76,10 +97,10 @@ class RdjsonRenderer:
             if fix is not None and fix.safe and fix.edits:
                 diagnostic["suggestions"] = [{"range": range_of(e.span), "text": e.new_text} for e in fix.edits]
             out.append(compact(diagnostic))
-        return out
+        return out, notes_as_text(path, notes)
 
 
-class RdjsonFormat(Format):
+class RdjsonFormat(DocumentWithNotes):
     def renderer(self):
         urls = {r.id: r.url for r in self.state.ruleset.rules if r.url}
         return RdjsonRenderer(str(self.state.project.root), self.state.cwd, urls)
@@ -87,14 +108,10 @@ class RdjsonFormat(Format):
     def begin(self) -> None:
         self.doc = StreamedDocument(self.out)
         self.doc.field("source", {"name": "archrules", "url": INFORMATION_URI})
-        self.diagnostics = self.doc.open_list("diagnostics")
-
-    def file(self, rel, payload) -> None:
-        for diagnostic in payload:
-            self.diagnostics.add(diagnostic)
+        self.items = self.doc.open_list("diagnostics")
 
     def end(self) -> None:
-        self.diagnostics.close()
+        self.items.close()
         self.doc.close()
 
 
