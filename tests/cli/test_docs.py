@@ -158,8 +158,8 @@ def test_a_bad_docs_url_is_a_configuration_error(tmp_path):
 
 def test_docs_with_rule_file_errors_writes_what_loaded_and_exits_2(tmp_path):
     root = tmp_path / "broken"
-    write_files(root, {".git/HEAD": "", "a.py": "x\n", ".architecture-rules.yaml":
-                       "g:\n  - id: OK\n    name: ok\n    anti_patterns: [{pattern: x, message: m}]\n  - name: no id\n"})
+    rules = "g:\n  - id: OK\n    name: ok\n    anti_patterns: [{pattern: x, message: m}]\n  - name: no id\n"
+    write_files(root, {".git/HEAD": "", "a.py": "x\n", ".architecture-rules.yaml": rules})
     proc = run(["docs", "--out", "out"], root)
     assert proc.returncode == 2
     assert "rule has no `id`" in proc.stderr

@@ -46,7 +46,7 @@ def test_init_on_the_example_project_passes_validate_and_test(tmp_path):
     proc = run(["init"], root)
     assert proc.returncode == 0, proc.stderr
     assert f"wrote {STARTER}" in proc.stdout
-    assert "scoped to app/" in proc.stdout and "scoped to static/" in proc.stdout
+    assert "scoped to app/**/*.py" in proc.stdout and "scoped to static/**/*.js" in proc.stdout
     for command in ("archrules validate", "archrules test", "archrules check"):
         assert command in proc.stdout
     text = (root / STARTER).read_text(encoding="utf-8")
@@ -66,7 +66,7 @@ def test_init_fits_a_src_package_layout_and_says_what_it_left_out(tmp_path):
     root = _src_layout(tmp_path)
     proc = run(["init"], root)
     assert proc.returncode == 0, proc.stderr
-    assert "scoped to src/shop/" in proc.stdout
+    assert "Python rules: scoped to src/shop/**/*.py" in proc.stdout
     assert "JavaScript rule: left out (no static/ with .js files)" in proc.stdout
     text = (root / STARTER).read_text(encoding="utf-8")
     assert '"src/shop/**/*.py"' in text and "path: src/shop/example.py" in text

@@ -145,9 +145,12 @@ def _report(written: list[str], layout: Layout) -> None:
     out = sys.stdout
     for path in written:
         out.write(f"wrote {printable(display_path(path))}\n")
-    python = ", ".join(f"{r}/" for r in layout.python_roots if r) or ("every folder" if layout.python_roots else "")
-    out.write(f"  Python rules: {'scoped to ' + python if python else 'left out (no Python files found)'}\n")
-    out.write(f"  JavaScript rule: {'scoped to static/' if layout.js_root else 'left out (no static/ with .js files)'}\n")
+    if layout.python_roots:
+        out.write(f"  Python rules: scoped to {layout.python_glob}\n")
+    else:
+        out.write("  Python rules: left out (no Python files found)\n")
+    js = f"scoped to {layout.js_root}/**/*.js" if layout.js_root else "left out (no static/ with .js files)"
+    out.write(f"  JavaScript rule: {js}\n")
     out.write("next:\n  archrules validate   # the rule files load, every glob matches a file\n"
               "  archrules test       # the rules' examples pass\n"
               "  archrules check      # check the project (the starter rules report at info/warning)\n")
