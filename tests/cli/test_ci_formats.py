@@ -275,3 +275,21 @@ def test_engine_notes_are_never_silent(tmp_path, fmt):
     else:  # the document has no place for it: stderr, as text
         json.loads(proc.stdout)
         assert proc.stderr.startswith("api/jobs.py:2:1: note: ") and "does not parse" in proc.stderr
+
+
+@pytest.mark.parametrize("fmt", CI_FORMATS)
+def test_baselined_findings_are_left_out(tmp_path, fmt):
+    root = make_project(tmp_path, {"app/tasks/t.py": "print(1)\n"})
+    assert run(["baseline"], root).returncode == 0
+    (root / "app/tasks/t.py").write_text("print(1)\nprint(2)\n", encoding="utf-8")
+    proc = run(["check", "--format", fmt, "--show-baselined"], root)
+    assert proc.returncode == 0
+    if fmt == "junit":
+        (suite,) = junit_structure(proc.stdout)
+        assert [c.get("name") for c in suite] == ["BG-020 at 2:1"]
+    else:
+        doc = json.loads(proc.stdout)
+        items = doc if fmt == "gitlab" else doc["diagnostics"]
+        lines = [i["location"]["lines"]["begin"] if fmt == "gitlab" else i["location"]["range"]["start"]["line"]
+                 for i in items]
+        assert lines == [2]
