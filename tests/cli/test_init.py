@@ -104,6 +104,16 @@ def test_init_refuses_a_symlink_in_place_of_the_starter_file(tmp_path):
     assert not (root / "elsewhere.yaml").exists()
 
 
+def test_init_does_not_write_through_a_rules_folder_linked_outside(tmp_path):
+    root = _src_layout(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / ".architecture-rules").symlink_to(outside)
+    proc = run(["init"], root)
+    assert proc.returncode == 2 and "symlink to outside the project" in proc.stderr
+    assert list(outside.iterdir()) == []
+
+
 def test_init_pyproject_appends_a_commented_table(tmp_path):
     root = _src_layout(tmp_path)
     proc = run(["init", "--pyproject"], root)

@@ -89,8 +89,12 @@ def _write_all(root: Path, layout: Layout, pyproject: bool) -> list[str]:
     starter = root / STARTER
     if starter.exists() or starter.is_symlink():
         raise InitError(f"{display_path(str(starter))} already exists; not overwritten")
-    if (root / STARTER.parent).exists() and not (root / STARTER.parent).is_dir():
-        raise InitError(f"{display_path(str(root / STARTER.parent))} exists and is not a folder; not overwritten")
+    folder = root / STARTER.parent
+    if folder.exists() and not folder.is_dir():
+        raise InitError(f"{display_path(str(folder))} exists and is not a folder; not overwritten")
+    if folder.is_symlink() and not folder.resolve().is_relative_to(root.resolve()):
+        # discovery would not load rules from there either
+        raise InitError(f"{display_path(str(folder))} is a symlink to outside the project; nothing written")
     pyproject_text = _pyproject_with_table(root / "pyproject.toml") if pyproject else None
     starter.parent.mkdir(exist_ok=True)
     try:
