@@ -164,3 +164,14 @@ def test_docs_with_rule_file_errors_writes_what_loaded_and_exits_2(tmp_path):
     assert proc.returncode == 2
     assert "rule has no `id`" in proc.stderr
     assert (root / "out" / "OK.md").is_file()
+
+
+def test_a_long_id_gets_a_short_unique_page_name(tmp_path):
+    root = tmp_path / "long"
+    ids = ["L" * 300, "L" * 299 + "M"]
+    rules = {"g": [{"id": i, "name": "n", "anti_patterns": [{"pattern": "x", "message": "m"}]} for i in ids]}
+    write_files(root, {".git/HEAD": "", "a.py": "x\n", ".architecture-rules.yaml": yaml.safe_dump(rules)})
+    proc = run(["docs", "--out", "out"], root)
+    assert proc.returncode == 0, proc.stderr
+    pages = [p.name for p in (root / "out").iterdir() if p.name != "index.md"]
+    assert len(pages) == 2 and all(len(name) <= 160 for name in pages)

@@ -151,3 +151,12 @@ def test_init_without_source_files_writes_nothing(tmp_path):
     proc = run(["init"], root)
     assert proc.returncode == 2 and "no Python or JavaScript files" in proc.stderr
     assert not (root / ".architecture-rules").exists()
+
+
+def test_init_pyproject_keeps_crlf_line_endings(tmp_path):
+    root = _src_layout(tmp_path)
+    (root / "pyproject.toml").write_bytes(b'[project]\r\nname = "shop"')  # no final line break
+    assert run(["init", "--pyproject"], root).returncode == 0
+    data = (root / "pyproject.toml").read_bytes()
+    assert data.startswith(b'[project]\r\nname = "shop"\r\n\r\n[tool.archrules]\r\n')
+    assert b"\n" not in data.replace(b"\r\n", b"")
