@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..project.baseline import BASELINE_FILE, Baseline, BaselineError, Entry, read_baseline
+from ..project.baseline import Baseline, BaselineError, Entry, locate_baseline, read_baseline
 from ..project.conventions import resolves_inside
 from .console import display_path
 from .project_setup import Project, UsageError
@@ -24,9 +24,7 @@ def locate(args: argparse.Namespace, project: Project) -> tuple[Path, bool]:
     `.archrules-baseline.json` at the root."""
     if getattr(args, "baseline", None):
         return Path(os.path.abspath(args.baseline)), True
-    if project.config.baseline:
-        return project.root / project.config.baseline, True
-    return project.root / BASELINE_FILE, False
+    return locate_baseline(project.root, project.config.baseline)
 
 
 def read(path: Path) -> Baseline:

@@ -45,6 +45,14 @@ _MISSING_PREFIXES = ("missing ", "no line matches ")
 _FIELDS = ("path", "rule", "kind", "what", "occurrence")
 
 
+def locate_baseline(root: Path, configured: str | None) -> tuple[Path, bool]:
+    """(the baseline file, whether it was named): `[tool.archrules] baseline` (relative to
+    the root) when set, else `.archrules-baseline.json` at the root."""
+    if configured:
+        return root / configured, True
+    return root / BASELINE_FILE, False
+
+
 class BaselineError(Exception):
     """A baseline file that cannot be read or is not a valid baseline (exit status 2)."""
 

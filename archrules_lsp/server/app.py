@@ -48,6 +48,7 @@ class ArchrulesServer(LanguageServer):
 def create_server(log_level_override: str | None = None) -> ArchrulesServer:
     """A server with every feature registered."""
     from .features import (
+        baseline,
         code_actions,
         commands,
         completion,
@@ -61,6 +62,6 @@ def create_server(log_level_override: str | None = None) -> ArchrulesServer:
 
     server = ArchrulesServer(log_level_override)
     for module in (lifecycle, configuration, diagnostics, rule_files, hover, code_actions, commands,
-                   completion, navigation):
+                   completion, navigation, baseline):
         module.register(server)
     return server

@@ -66,9 +66,11 @@ async def test_quick_fixes_offered_for_a_finding(client):
     diags = await diagnostics(client, doc, lambda d: codes(d) == ["AR-001"])
     actions = await actions_for(client, doc, diags)
     titles = [a.title for a in actions]
-    assert titles[1:] == ["Ignore AR-001 on this line", "Ignore AR-001 in this file", "Show rule AR-001"]
+    assert titles[1:] == ["Ignore AR-001 on this line", "Ignore AR-001 in this file", "Show rule AR-001",
+                          "Add AR-001 here to the baseline"]
     assert all(kind_of(a) == t.CodeActionKind.QuickFix for a in actions)
-    assert command_of(actions[-1]).command == "archrules.showRule"
+    assert command_of(actions[-2]).command == "archrules.showRule"
+    assert command_of(actions[-1]).command == "archrules.addToBaseline"
     assert actions[0].is_preferred is True
     assert not actions[1].is_preferred
     # both presets resolve `edit` lazily

@@ -119,27 +119,7 @@ def code_actions(session: Session, params: t.CodeActionParams) -> list[t.CodeAct
     lazy = session.client.resolve_edit
     actions: list[t.CodeAction] = []
     if _wants(only, t.CodeActionKind.QuickFix.value):
-        folder = session.folders.for_path(doc.path) if doc.path else None
-        shown: set[str] = set()
-        for finding, diag in _targets(session, doc, params):
-            rule_id = finding.rule_id
-            for fix in _fixes_of(session, doc, finding):
-                raw = fix_json(fix)
-                preferred = fix.kind.value == "rule" and fix.safe
-                action = t.CodeAction(title=fix.title, kind=t.CodeActionKind.QuickFix,
-                                      diagnostics=[diag] if diag is not None else None,
-                                      is_preferred=preferred or None)
-                if lazy:
-                    action.data = {"uri": doc.uri, "version": doc.version, "fix": raw}
-                else:
-                    action.edit = _fix_edit(session, doc, raw)
-                actions.append(action)
-            if rule_id and rule_id not in shown and folder is not None and folder.rule(rule_id) is not None:
-                shown.add(rule_id)
-                actions.append(t.CodeAction(
-                    title=f"Show rule {rule_id}", kind=t.CodeActionKind.QuickFix,
-                    diagnostics=[diag] if diag is not None else None,
-                    command=t.Command(title=f"Show rule {rule_id}", command=SHOW_RULE, arguments=[rule_id])))
+        actions += _quick_fixes(session, doc, params, lazy)
     if only and _wants(only, FIX_ALL_KIND):
         if lazy:
             if any(f.rule_fix is not None and f.rule_fix.safe for f in _with_fixes(session, doc)):
@@ -149,6 +129,41 @@ def code_actions(session: Session, params: t.CodeActionParams) -> list[t.CodeAct
             edit = fix_all_edit(session, doc)
             if edit is not None:
                 actions.append(t.CodeAction(title="archrules: fix all safe fixes", kind=FIX_ALL_KIND, edit=edit))
+    return actions
+
+
+def _quick_fixes(session: Session, doc: Document, params: t.CodeActionParams, lazy: bool) -> list[t.CodeAction]:
+    """Per finding the request is about: its fixes, "Show rule" (once per rule), "Add to baseline"."""
+    from .baseline import add_action
+
+    result = session.diagnostics.result_for(doc)
+    folder = result.folder
+    actions: list[t.CodeAction] = []
+    shown: set[str] = set()
+    for finding, diag in _targets(session, doc, params):
+        rule_id = finding.rule_id
+        for fix in _fixes_of(session, doc, finding):
+            raw = fix_json(fix)
+            preferred = fix.kind.value == "rule" and fix.safe
+            action = t.CodeAction(title=fix.title, kind=t.CodeActionKind.QuickFix,
+                                  diagnostics=[diag] if diag is not None else None,
+                                  is_preferred=preferred or None)
+            if lazy:
+                action.data = {"uri": doc.uri, "version": doc.version, "fix": raw}
+            else:
+                action.edit = _fix_edit(session, doc, raw)
+            actions.append(action)
+        if folder is None or folder.rule(rule_id) is None:
+            continue  # (unused suppressions: their fix removes the comment; nothing to baseline or show)
+        if rule_id not in shown:
+            shown.add(rule_id)
+            actions.append(t.CodeAction(
+                title=f"Show rule {rule_id}", kind=t.CodeActionKind.QuickFix,
+                diagnostics=[diag] if diag is not None else None,
+                command=t.Command(title=f"Show rule {rule_id}", command=SHOW_RULE, arguments=[rule_id])))
+        baseline = add_action(result, doc.uri, finding, diag)
+        if baseline is not None:
+            actions.append(baseline)
     return actions
 
 

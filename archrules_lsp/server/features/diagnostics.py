@@ -18,6 +18,7 @@ left in it is dropped, so nothing grows with the number of edits or files seen.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import re
@@ -35,7 +36,7 @@ from ..documents import Document, canonical_uri
 
 if TYPE_CHECKING:
     from ...engine.incremental import IncrementalCheck
-    from ...engine.model import CheckResult, Finding
+    from ...engine.model import CheckResult, Finding, Span
     from ...project.conventions import Skip
     from ..app import ArchrulesServer
     from ..session.folders import Folder
@@ -61,6 +62,7 @@ class DocResult:
     # a finding's place-free key -> its diagnostic's JSON cut at its line numbers (see
     # _template): reused by the next check of this URI, also when an edit above moved the finding
     cache: dict[tuple, tuple[str, ...]] = field(default_factory=dict)
+    baselined: frozenset[tuple[str, Span]] = frozenset()  # (rule id, span) of findings the baseline holds
     _diagnostics: list[dict] | None = None
 
     @property
@@ -227,7 +229,8 @@ class Diagnostics:
         """The engine's findings and notes as the result's diagnostics."""
         result = pending.result
         result.findings = check.findings
-        self._convert_cached(doc, pending.folder, result, previous)
+        shown, result.baselined = _baseline_view(doc, pending, check.findings)
+        self._convert_cached(doc, pending.folder, result, previous, shown)
         if check.notes:
             lines = Lines(cast("Sequence[str]", doc.line_view()), self.session.client.position_encoding)
             result.wire += [json.dumps(note_diagnostic(n, lines)) for n in check.notes]
@@ -240,7 +243,7 @@ class Diagnostics:
         return result
 
     def _convert_cached(self, doc: Document, folder: Folder, result: DocResult,
-                        previous: DocResult | None) -> None:
+                        previous: DocResult | None, findings: Sequence[Finding]) -> None:
         """Findings -> diagnostics' JSON, reusing that of the findings seen in the last check.
 
         The cache key leaves out where the finding is (its line numbers, filled into the
@@ -253,7 +256,7 @@ class Diagnostics:
         old = previous.cache if previous is not None and previous.epoch == result.epoch else {}
         new = result.cache
         wire = result.wire
-        for f in result.findings:
+        for f in findings:
             span = f.span
             key: tuple = (f.rule_id, f.severity, f.message, span.column, span.end_line - span.line, span.end_column)
             if not ascii_text:
@@ -530,6 +533,30 @@ class Diagnostics:
 # stand-ins for a diagnostic's line numbers while its JSON becomes a template
 _LINE, _END_LINE = -1_000_000_001, -1_000_000_002
 _STAND_INS = re.compile(f"({_LINE}|{_END_LINE})")
+
+
+def _baseline_view(doc: Document, pending: _Pending,
+                   findings: tuple[Finding, ...]) -> tuple[Sequence[Finding], frozenset[tuple[str, Span]]]:
+    """The findings as the editor shows them, after the folder's baseline and the
+    `baseline` setting (hint: as hints marked "(baselined)"; hide: left out; show: as
+    they are), and which of them the baseline holds."""
+    folder = pending.folder
+    rel = folder.relative(pending.path)
+    if folder.baseline is None or rel is None or not findings:
+        return findings, frozenset()
+    split = folder.baseline.split(rel, doc.text, findings)
+    if not split.baselined:
+        return findings, frozenset()
+    held = frozenset((f.rule_id, f.span) for f in split.baselined)
+    mode = folder.settings.baseline
+    if mode == "show":
+        return findings, held
+    if mode == "hide":
+        return split.new, held
+    from ...engine.model import Severity
+
+    return [dataclasses.replace(f, severity=Severity.HINT, message=f"(baselined) {f.message}")
+            if (f.rule_id, f.span) in held else f for f in findings], held
 
 
 def _template(diagnostic: dict) -> tuple[str, ...] | None:

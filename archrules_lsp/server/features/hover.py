@@ -83,7 +83,8 @@ def hover(session: Session, params: t.HoverParams) -> t.Hover | None:
         return None
     if doc.path and folder.is_rule_file(doc.path):
         return _markup(session, _key_doc(doc, line, col), None)
-    sections, first_span = _finding_sections(result.findings, folder, fence_for(doc), line, col)
+    sections, first_span = _finding_sections(result.findings, folder, fence_for(doc), line, col,
+                                             result.baselined)
     # an id inside `archrules: ignore[...]`: explain that rule
     rule_id = ignore_id_at(doc.line(line), col)
     if rule_id is not None and not any(s.startswith(f"**{rule_id}**") for s in sections):
@@ -98,8 +99,8 @@ def hover(session: Session, params: t.HoverParams) -> t.Hover | None:
     return _markup(session, "\n\n---\n\n".join(sections), rng)
 
 
-def _finding_sections(findings: tuple[Finding, ...], folder: Folder, fence: str,
-                      line: int, col: int) -> tuple[list[str], Span | None]:
+def _finding_sections(findings: tuple[Finding, ...], folder: Folder, fence: str, line: int, col: int,
+                      baselined: frozenset[tuple[str, Span]]) -> tuple[list[str], Span | None]:
     from ...engine.model import UNUSED_SUPPRESSION
 
     sections: list[str] = []
@@ -111,6 +112,9 @@ def _finding_sections(findings: tuple[Finding, ...], folder: Folder, fence: str,
         rule = folder.rule(finding.rule_id)
         if rule is not None:
             sections.append(rule_markdown(rule, fence, finding.severity, finding.message))
+            if (finding.rule_id, finding.span) in baselined and folder.baseline_path is not None:
+                where = folder.relative(folder.baseline_path) or str(folder.baseline_path)
+                sections[-1] += f"\n\n*Baselined* in `{where}`: it does not fail `archrules check`."
         elif finding.rule_id != UNUSED_SUPPRESSION:
             sections.append(f"**{finding.rule_id}**\n\n{finding.message}")
     return sections, first_span

@@ -41,6 +41,7 @@ class RuleFiles:
         self.session = session
         self.errors: dict[str, list[RuleError]] = {}  # norm(rule path) -> its problems and failing examples
         self._failing_files: dict[str, set[str]] = {}  # folder uri -> rule files with failing examples
+        self._baseline_problems: dict[str, str | None] = {}  # folder uri -> the problem last announced
         self._tasks: dict[str, asyncio.Task] = {}  # folder uri -> pending reload
         self._registration: str | None = None  # id of our watcher registration
         self._globs: tuple[str, ...] = ()
@@ -86,7 +87,16 @@ class RuleFiles:
         self._failing_files[folder.uri] = set(failing)
         for path, count in report.newly_broken:
             self._announce_breakage(folder, report, path, count)
+        self._announce_baseline_problem(folder)
         return report
+
+    def _announce_baseline_problem(self, folder: Folder) -> None:
+        """Once per new problem: the baseline file cannot be used (its findings show as new)."""
+        problem = folder.baseline_problem
+        if problem != self._baseline_problems.get(folder.uri) and problem and folder.baseline_path:
+            rel = folder.relative(folder.baseline_path) or str(folder.baseline_path)
+            self.session.show_message(f"archrules: the baseline {rel} is not used: {problem}")
+        self._baseline_problems[folder.uri] = problem
 
     def _announce_breakage(self, folder: Folder, report: RulesReport, path: str, count: int) -> None:
         """One message per breakage of a rule file (not per keystroke)."""
@@ -208,6 +218,8 @@ class RuleFiles:
             if folder.is_config_file(path) and folder not in folders:
                 self.session.configuration.apply_settings(folder)
                 folders.append(folder)
+            elif folder.is_baseline_file(path) and folder not in folders:
+                folders.append(folder)
         for folder in folders:
             self.schedule_reload(folder, f"{os.path.basename(path)} saved", 0)
 
@@ -245,7 +257,7 @@ class RuleFiles:
             if folder.is_config_file(path):
                 self.session.configuration.apply_settings(folder)
                 out.append(folder)
-            elif folder.is_rule_file(path) or folder.in_configured_rules(path):
+            elif folder.is_rule_file(path) or folder.in_configured_rules(path) or folder.is_baseline_file(path):
                 out.append(folder)
         return out
 
@@ -259,6 +271,8 @@ class RuleFiles:
         globs = list(RULE_WATCH_GLOBS)
         for folder in self.session.folders:
             globs.extend(folder.rule_watch_globs())
+            if folder.baseline_path is not None:
+                globs.append(f"**/{folder.baseline_path.name}")
             if folder.settings.workspace_mode:
                 globs.append("**/*")
         return tuple(dict.fromkeys(globs))

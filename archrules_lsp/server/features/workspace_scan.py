@@ -36,13 +36,14 @@ log = logging.getLogger("archrules_lsp.server")
 # to keystroke latency than 2 workers fighting the server for the CPU). Forking is
 # safe because main.protocol_streams() keeps pygls' reader off sys.stdin (a forked
 # child closes sys.stdin, whose lock the blocked reader would hold).
-def _default_jobs() -> int:
+SCAN_JOBS = int(os.environ.get("ARCHRULES_LSP_SCAN_JOBS") or 0)
+
+
+def scan_jobs() -> int:
+    """Worker processes for a scan of the server's: ARCHRULES_LSP_SCAN_JOBS, else one per core but one."""
     from ...project.scan import default_jobs
 
-    return max(1, default_jobs() - 1)
-
-
-SCAN_JOBS = int(os.environ.get("ARCHRULES_LSP_SCAN_JOBS") or 0)
+    return SCAN_JOBS or max(1, default_jobs() - 1)
 # Seconds to sleep per file: a seam for tests of cancellation (a real scan is too quick to catch).
 _DELAY_PER_FILE = float(os.environ.get("ARCHRULES_LSP_SCAN_DELAY") or 0)
 
@@ -209,7 +210,7 @@ class WorkspaceScanner:
         folder = scan.folder
         session = self.session
         try:
-            for item in run_scan(folder.root, rels, checker, jobs=SCAN_JOBS or _default_jobs(),
+            for item in run_scan(folder.root, rels, checker, jobs=scan_jobs(),
                                  max_file_size=folder.config.max_file_size,
                                  should_stop=lambda: self._should_stop(scan),
                                  transform=DiagnosticRenderer(folder, session.client)):

@@ -32,6 +32,7 @@ from .settings import Settings, build_settings, merge_project_config
 
 if TYPE_CHECKING:
     from ...engine import Checker, CheckResult, Finding, Fix, Rule, RuleError, RuleSet
+    from ...project.baseline import Baseline
     from ...project.discovery import DiscoveryWarning
     from ...project.files import FileSelector
 
@@ -83,6 +84,9 @@ class Folder:
         self._listed_files: set[str] = set()  # files with problems published
         self._broken: set[str] = set()  # files whose breakage was announced already
         self.rule_links: dict[str, dict] = {}  # rule id -> LSP Location JSON (set by the rule files feature)
+        self.baseline: Baseline | None = None  # findings frozen by `archrules baseline`
+        self.baseline_path: Path | None = None  # where the baseline is (or would be)
+        self.baseline_problem: str | None = None  # why the baseline file could not be used
 
     # ------------------------------------------------------------ settings
 
@@ -163,7 +167,28 @@ class Folder:
         self.selector = FileSelector(self.root, cfg, self.rule_paths)
         report.rule_count = len(rules)
         report.error_count = len(problems)
+        self.load_baseline()
         return report
+
+    def load_baseline(self) -> None:
+        """(Re)read the baseline file: `[tool.archrules] baseline`, else the conventional one."""
+        from ...project.baseline import Baseline, BaselineError, locate_baseline, read_baseline
+        from ...project.conventions import resolves_inside
+
+        path, named = locate_baseline(self.root, self.project_config.baseline)
+        self.baseline_path, self.baseline, self.baseline_problem = path, None, None
+        if not named and not os.path.lexists(path):
+            return
+        if not named and not resolves_inside(path, self.root):
+            self.baseline_problem = "a symlink to outside the project: not read"
+            return
+        try:
+            self.baseline = Baseline(read_baseline(path))
+        except BaselineError as e:
+            self.baseline_problem = str(e)
+
+    def is_baseline_file(self, path: str) -> bool:
+        return self.baseline_path is not None and norm(path) == norm(self.baseline_path)
 
     def _rules_with_last_good(self, names: list[str], loaded: RuleSet, report: RulesReport) -> list[Rule]:
         """The loaded rules, with the last good version of what a broken file lost."""

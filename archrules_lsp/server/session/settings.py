@@ -40,10 +40,12 @@ DEFAULTS: dict[str, Any] = {
     "debounceMs": 150,
     "logLevel": "info",
     "maxFileSize": DEFAULT_MAX_FILE_SIZE,
+    "baseline": "hint",
 }
 
 DiagnosticMode = Literal["openFilesOnly", "workspace"]
 LogLevel = Literal["error", "warning", "info", "debug"]
+BaselineMode = Literal["hint", "hide", "show"]  # how findings frozen in the baseline are shown
 
 
 def _default(key: str) -> Any:
@@ -66,6 +68,7 @@ class Settings:
     debounce_ms: int = _default("debounceMs")
     log_level: LogLevel = _default("logLevel")
     max_file_size: int = _default("maxFileSize")
+    baseline: BaselineMode = _default("baseline")
 
     @property
     def workspace_mode(self) -> bool:

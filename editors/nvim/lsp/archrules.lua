@@ -58,6 +58,7 @@ return {
       debounceMs = 150,
       logLevel = 'info',
       maxFileSize = 1000000,
+      baseline = 'hint',
     },
   },
 }

@@ -219,7 +219,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     statusItem,
     vscode.commands.registerCommand("archrules.restart", restart),
     vscode.commands.registerCommand("archrules.showOutput", () => output.show()),
-    // archrules.reloadRules / checkWorkspace / fixAll / showRule are the
+    // archrules.reloadRules / checkWorkspace / fixAll / showRule / writeBaseline / updateBaseline are the
     // server's commands: the language client registers them from the server's
     // executeCommandProvider (and the middleware above fills in fixAll's URI).
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -22,6 +22,7 @@ export interface ServerSettings {
   debounceMs: number;
   logLevel: "error" | "warning" | "info" | "debug";
   maxFileSize: number;
+  baseline: "hint" | "hide" | "show";
 }
 
 /** The server's settings, in the order package.json lists them. */
@@ -37,6 +38,7 @@ export const SERVER_SETTING_KEYS: readonly (keyof ServerSettings)[] = [
   "debounceMs",
   "logLevel",
   "maxFileSize",
+  "baseline",
 ];
 
 /** Settings only the extension reads (never sent to the server). */
@@ -100,6 +102,8 @@ export function serverSettings(source: SettingsSource): Partial<ServerSettings> 
   }
   const level = source.get<unknown>("logLevel");
   if (level === "error" || level === "warning" || level === "info" || level === "debug") out.logLevel = level;
+  const baseline = source.get<unknown>("baseline");
+  if (baseline === "hint" || baseline === "hide" || baseline === "show") out.baseline = baseline;
   return out;
 }
 
