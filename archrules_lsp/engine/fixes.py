@@ -81,10 +81,32 @@ def class_insertion_fix(py: PythonSource, code: str) -> Fix | None:
         edit = TextEdit(Span.point(end + 1, 0), f"{indent}{code}{nl}")
     else:  # the class body ends the file
         edit = TextEdit(Span.point(end, len(src.lines[end])), f"{nl}{indent}{code}")
-    # With several classes in the file the first may not be the model the rule means:
-    # still offered as a quick fix, but not applied unattended by --fix / fixAll.
-    safe = len(py.top_level_classes()) == 1
+    # Applied unattended (--fix, fixAll) only when the class is surely the one meant (the
+    # file's only class) and the line declares a field like its others (`status =
+    # Column(...)` beside `id = Column(...)`): a line like `job.status = "running"` or
+    # `db = SessionLocal()` from a suggestion would run at import. Otherwise offered by hand.
+    safe = len(py.top_level_classes()) == 1 and _declares_like(cls, code)
     return Fix(f"Add `{code}` to class {cls.name}", (edit,), FixKind.RULE, safe=safe)
+
+
+def _declared_with(node: ast.stmt) -> str | None:
+    """`Column` for `name = Column(...)` / `name: T = Column(...)` (plain names only), else None."""
+    plain_assign = isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) for t in node.targets)
+    plain_annotated = isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+    value = node.value if plain_assign or plain_annotated else None  # type: ignore[attr-defined]
+    if not isinstance(value, ast.Call):
+        return None
+    func = value.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+
+
+def _declares_like(cls: ast.ClassDef, code: str) -> bool:
+    try:
+        body = parse_python(code).body
+    except PARSE_ERRORS:
+        return False
+    callee = _declared_with(body[0]) if len(body) == 1 else None
+    return callee is not None and any(_declared_with(n) == callee for n in cls.body)
 
 
 # Parses of the whole file one check may spend finding which fixes break it.

@@ -135,6 +135,22 @@ def test_with_several_classes_the_fix_is_offered_but_not_applied_unattended(seed
     assert apply_safe_fixes(text, [f]) == (text, 0)
 
 
+def test_a_suggestion_line_that_would_run_at_import_is_offered_but_not_applied_unattended(seed_checker):
+    # BG-030's suggestion `job.status = "running"` inserted into a task module's only class
+    # would raise NameError at import, and BG-032's `db = SessionLocal()` would open a session
+    text = "class ExportRunner:\n    def run(self, job):\n        pass\n"
+    res = seed_checker.check("app/tasks/export_tasks.py", text)
+    inserted = [f for f in res.findings if f.rule_fix is not None and f.rule_fix.kind is FixKind.RULE]
+    assert inserted and not any(f.rule_fix.safe for f in inserted)
+    assert apply_safe_fixes(text, res.findings) == (text, 0)
+
+
+def test_a_field_declared_like_the_class_s_others_is_inserted_unattended(seed_checker):
+    text = "class TestRun(Base):\n    id = Column(Integer, primary_key=True)\n"
+    f = next(f for f in seed_checker.check("models/database/test_run.py", text).findings if f.rule_id == "BG-001")
+    assert f.rule_fix is not None and f.rule_fix.safe
+
+
 def test_ignore_line_fix_never_follows_a_continuation_backslash():
     # `x = 'processing' + \  # comment` is a syntax error: the comment goes on its own line above
     text = "if True:\n    x = 'processing' + \\\n        'y'\n"
