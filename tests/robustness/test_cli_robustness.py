@@ -33,7 +33,7 @@ RULES = (
     "      - file: 'models/*.py'\n        must_contain: 'status = Column'\n"
 )
 RAW_CONTROL = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]")  # tab and newline are ours
-FORMATS = ("text", "json", "jsonl", "sarif", "github")
+FORMATS = ("text", "json", "jsonl", "sarif", "github", "gitlab", "junit", "rdjson")
 
 
 def archrules(args, cwd, timeout: float = TIME_LIMIT) -> subprocess.CompletedProcess:

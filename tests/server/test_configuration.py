@@ -3,6 +3,8 @@ severityOverrides, enable; pyproject [tool.archrules] beneath; bad values fall b
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest_lsp
 from lsprotocol import types as t
 from pytest_lsp import LanguageClient
@@ -94,3 +96,26 @@ async def test_switching_to_workspace_mode_watches_every_file(client):
         assert globs() == []
     await change(client, {})
     await diagnostics(client, client.doc, lambda d: codes(d) == ["AR-001", "AR-002"])
+
+
+async def test_docs_url_links_rules_without_a_url_to_their_generated_page(client):
+    # [tool.archrules] docs-url: a rule without `url` links to the page `archrules docs` writes
+    pyproject = client.root / "pyproject.toml"
+    before = pyproject.read_text()
+    pyproject.write_text(before + 'docs-url = "https://example.com/rules/"\n')
+    client.text_document_did_save(t.DidSaveTextDocumentParams(text_document=t.TextDocumentIdentifier(
+        uri=pyproject.as_uri())))
+    doc = client.doc
+    await diagnostics(client, doc, lambda d: True)
+
+    link = "https://example.com/rules/AR-002.md"
+    for _ in range(200):  # the save reloads the rules in the background: ask until it has
+        hover = await client.text_document_hover_async(t.HoverParams(
+            text_document=t.TextDocumentIdentifier(uri=doc.uri), position=t.Position(line=1, character=15)))
+        if hover is not None and link in hover.contents.value:
+            break
+        await asyncio.sleep(0.02)
+    assert hover is not None and link in hover.contents.value
+    pyproject.write_text(before)
+    client.text_document_did_save(t.DidSaveTextDocumentParams(text_document=t.TextDocumentIdentifier(
+        uri=pyproject.as_uri())))

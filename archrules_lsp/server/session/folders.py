@@ -140,6 +140,7 @@ class Folder:
     def load_rules(self, read_text: Callable[[str], str]) -> RulesReport:
         """Discover and (re)load the rule files; build the checker."""
         from ...engine import Checker, CheckOptions, RuleSet, load_rule_files
+        from ...project.config import with_docs_urls
         from ...project.discovery import discover_rules
         from ...project.files import FileSelector
 
@@ -150,7 +151,7 @@ class Folder:
         loaded = load_rule_files(names, read_text=read_text)
         problems = (*loaded.errors, *_discovery_problems(found.warnings))
         report = RulesReport(files=names)
-        rules = self._rules_with_last_good(names, loaded, report)
+        rules = list(with_docs_urls(self._rules_with_last_good(names, loaded, report), self.project_config.docs_url))
         self._report_problems(names, problems, report)
 
         self.ruleset = RuleSet(rules=tuple(rules), errors=problems, files=loaded.files)
