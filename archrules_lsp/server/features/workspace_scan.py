@@ -50,8 +50,9 @@ _DELAY_PER_FILE = float(os.environ.get("ARCHRULES_LSP_SCAN_DELAY") or 0)
 
 class DiagnosticRenderer:
     """The scan's per-file transform: a checked file's findings -> (uri, diagnostics as
-    JSON texts), computed in the worker. Columns need the line text, which the worker
-    reads back only for files with findings."""
+    JSON texts), computed in the worker from the text it checked (columns need it)."""
+
+    needs_text = True  # project.scan hands over the checked text
 
     def __init__(self, folder: Folder, features: ClientFeatures) -> None:
         import json
@@ -60,19 +61,14 @@ class DiagnosticRenderer:
         self.rules = {r.id: r for r in folder.ruleset.rules} if folder.ruleset is not None else {}
         self.links = dict(folder.rule_links)
         self.features = features
-        self.max_file_size = folder.config.max_file_size
         self._dumps = json.dumps
 
-    def __call__(self, rel: str, outcome: Any) -> tuple[str, list[str]]:
-        from ...project.conventions import Skip
-        from ...project.files import read_source
-
+    def __call__(self, rel: str, outcome: Any, text: str | None) -> tuple[str, list[str]]:
         path = os.path.join(self.root, rel)
         findings = getattr(outcome, "findings", None)
         if not findings:
             return path_to_uri(path), []
-        text = read_source(path, self.max_file_size, self.root)
-        lines = Lines.of_text("" if isinstance(text, Skip) else text, self.features.position_encoding)
+        lines = Lines.of_text(text or "", self.features.position_encoding)
         return path_to_uri(path), [
             self._dumps(finding_diagnostic(f, self.rules.get(f.rule_id), lines, self.features,
                                            self.links.get(f.rule_id)))
