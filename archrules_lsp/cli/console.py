@@ -92,3 +92,8 @@ def display_path(path: str, cwd: str | None = None) -> str:
 
 def err(message: str) -> None:
     sys.stderr.write(message + "\n")
+
+
+def error(paint: Painter, message: str) -> None:
+    """`archrules: error: <message>` on stderr (the message's control characters escaped)."""
+    err(f"archrules: {paint('error', 'bold_red')}: {printable(message)}")

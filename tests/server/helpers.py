@@ -281,3 +281,18 @@ def apply_workspace_edit(doc: Doc, edit: t.WorkspaceEdit) -> str:
     new = apply_text_edits(doc.text, edits_for(edit, doc.uri), encoding_of(doc.client))
     doc.replace(new)
     return new
+
+
+def command_of(action) -> t.Command:
+    """The command of an action. lsprotocol's client-side hook structures any CodeAction
+    carrying a `command` as a Command (its `command` then holds the inner Command as data)."""
+    cmd = action.command
+    if isinstance(cmd, str) and cmd.startswith("{"):  # cattrs made a str of the inner object
+        import ast
+
+        cmd = ast.literal_eval(cmd)
+    if isinstance(cmd, t.Command):
+        return cmd
+    if isinstance(cmd, dict):
+        return t.Command(title=cmd["title"], command=cmd["command"], arguments=cmd.get("arguments"))
+    return action

@@ -14,8 +14,7 @@ import pytest_lsp
 from lsprotocol import types as t
 from pytest_lsp import LanguageClient
 
-from .helpers import CONFIG, PRESETS, RULES, Doc, diagnostics, start_session, uri_of, write_tree
-from .test_code_actions import command_of
+from .helpers import CONFIG, PRESETS, RULES, Doc, command_of, diagnostics, start_session, uri_of, write_tree
 
 ARCHRULES = Path(sys.executable).parent / "archrules"
 FROZEN = "print('old')\n"

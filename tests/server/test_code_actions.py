@@ -13,6 +13,7 @@ from .helpers import (
     Doc,
     apply_workspace_edit,
     codes,
+    command_of,
     diagnostics,
     start_demo_session,
     uri_of,
@@ -33,21 +34,6 @@ async def actions_for(client, doc, diags, only=None):
         text_document=t.TextDocumentIdentifier(uri=doc.uri),
         range=diags[0].range if diags else t.Range(start=t.Position(line=0, character=0), end=end),
         context=t.CodeActionContext(diagnostics=diags, only=only)))
-
-
-def command_of(action) -> t.Command:
-    """The command of an action. lsprotocol's client-side hook structures any CodeAction
-    carrying a `command` as a Command (its `command` then holds the inner Command as data)."""
-    cmd = action.command
-    if isinstance(cmd, str) and cmd.startswith("{"):  # cattrs made a str of the inner object
-        import ast
-
-        cmd = ast.literal_eval(cmd)
-    if isinstance(cmd, t.Command):
-        return cmd
-    if isinstance(cmd, dict):
-        return t.Command(title=cmd["title"], command=cmd["command"], arguments=cmd.get("arguments"))
-    return action
 
 
 def kind_of(action):

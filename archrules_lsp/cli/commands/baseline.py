@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ...project.baseline import Baseline, BaselineError, Entry, count_by_rule, read_baseline, write_baseline
 from .. import baselines
-from ..console import Painter, display_path, err, printable, wants_color
+from ..console import Painter, display_path, err, error, printable, wants_color
 from ..exit_codes import EXIT_OK, EXIT_USAGE
 from ..file_report import BaselineUse
 from ..project_setup import UsageError, add_selection_problems, load_project, print_load_problems
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         rels = collect_paths(args, selector, project.root)
         old = _previous(path, args.prune, paint)
     except UsageError as e:
-        err(f"archrules: {paint('error', 'bold_red')}: {printable(str(e))}")
+        error(paint, str(e))
         return EXIT_USAGE
     print_load_problems(project, paint)
     if project.has_errors:

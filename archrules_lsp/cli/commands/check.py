@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from ...project.conventions import resolve_selection, resolves_inside
 from .. import baselines
-from ..console import Painter, display_path, err, printable, wants_color
+from ..console import Painter, display_path, err, error, printable, wants_color
 from ..exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from ..file_report import NO_BASELINE, BaselineUse, FileReport
 from ..project_setup import (
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         if args.new_since is not None:
             rels, at_ref = baselines.at_revision(args, project, checker, rels)
     except UsageError as e:
-        err(f"archrules: {stderr_paint('error', 'bold_red')}: {printable(str(e))}")
+        error(stderr_paint, str(e))
         return EXIT_USAGE
 
     state = RunState(project=project, cwd=os.getcwd(), fail_on=args.fail_on, fixing=args.fix,

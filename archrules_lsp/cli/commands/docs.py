@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ...project.config import INDEX_PAGE, rule_page_name
-from ..console import Painter, display_path, err, printable, wants_color
+from ..console import Painter, display_path, err, error, printable, wants_color
 from ..exit_codes import EXIT_OK, EXIT_USAGE
 from ..project_setup import UsageError, load_project, print_load_problems
 
@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         project = load_project(args)
     except UsageError as e:
-        err(f"archrules: {paint('error', 'bold_red')}: {printable(str(e))}")
+        error(paint, str(e))
         return EXIT_USAGE
     print_load_problems(project, paint)
     rules = project.ruleset.rules

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from ..console import SEVERITY_STYLE, Painter, display_path, err, printable, wants_color
+from ..console import SEVERITY_STYLE, Painter, display_path, err, error, printable, wants_color
 from ..exit_codes import EXIT_OK, EXIT_USAGE
 from ..project_setup import UsageError, config_options, load_project, print_load_problems
 
@@ -16,7 +16,7 @@ def _load(args):
     try:
         project = load_project(args)
     except UsageError as e:
-        err(f"archrules: {paint('error', 'bold_red')}: {printable(str(e))}")
+        error(paint, str(e))
         return None
     print_load_problems(project, paint)
     return project

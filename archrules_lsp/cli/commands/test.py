@@ -23,7 +23,7 @@ from ...engine.rule_tests import FALSE_NEGATIVE, FALSE_POSITIVE, FIX_MISMATCH, P
 from ...engine.text import decode
 from ...project.conventions import DEFAULT_MAX_FILE_SIZE, FIXTURE_FOLDER, content_skip
 from ...project.files import DEFAULT_EXCLUDED_DIRS
-from ..console import Painter, display_path, err, printable, wants_color
+from ..console import Painter, display_path, err, error, printable, wants_color
 from ..exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from ..project_setup import Project, UsageError, load_project, print_load_problems
 
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         project = load_project(args)
         fixtures = _fixture_folder(args, project.root)
     except UsageError as e:
-        err(f"archrules: {paint('error', 'bold_red')}: {printable(str(e))}")
+        error(paint, str(e))
         return EXIT_USAGE
     if args.format == "text":
         print_load_problems(project, paint)

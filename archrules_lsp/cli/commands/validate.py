@@ -11,7 +11,7 @@ import json
 import os
 import sys
 
-from ..console import Painter, err, printable, wants_color
+from ..console import Painter, err, error, wants_color
 from ..exit_codes import EXIT_OK, EXIT_USAGE
 from ..project_setup import (
     Project,
@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         project = load_project(args)
     except UsageError as e:
-        err(f"archrules: {paint('error', 'bold_red')}: {printable(str(e))}")
+        error(paint, str(e))
         return EXIT_USAGE
     check_coverage(project)
     n_rules, n_files = len(project.ruleset.rules), len(project.rule_paths)
