@@ -1,7 +1,9 @@
 """Facts the code base writes twice on purpose, held equal by tests.
 
 - The rule format: the JSON schema editors validate with (archrules_lsp/data/rules.schema.json) and the
-  loader's key tables and checks (archrules_lsp/engine/loading/).
+  loader's checks (archrules_lsp/engine/loading/). Both take their keys from engine/loading/keys.py (the
+  schema file is generated, tests/test_key_docs.py), but what each accepts is written twice: the schema's
+  types, `required`, `dependencies` and `oneOf` against the loader's code.
 - JSON output: the CLI's fast streaming writer (cli/formats/json_writer.py) and `json.dumps`. The writer
   lays the text out its own way, so the promise is the same document after `json.loads`, not the same bytes.
 

@@ -4,26 +4,22 @@ being typed is often not valid YAML yet), and what each key means.
 A key's place follows from indentation: the nearest line above with a smaller key
 column is its parent. Keys under a top-level group are rule keys, under `patterns:`
 pattern-entry keys, under `anti_patterns:` anti-pattern keys. The documentation of
-every key is the rule schema's (`data/rules.schema.json`, checked equal to the
-loader's key tables by tests/test_written_twice.py).
+every key comes from the format's one declaration of its keys (engine/loading/keys.py),
+as the loader's key tables and the JSON schema do.
 """
 
 from __future__ import annotations
 
-import functools
-import json
 import re
 from dataclasses import dataclass
-from importlib import resources
-from typing import Any
 
-RULE = "rule"
-PATTERN_ENTRY = "pattern_entry"
-ANTI_PATTERN_ENTRY = "anti_pattern"
-EXAMPLE = "example"
+from ..engine.loading import keys
+
+RULE = keys.RULE.definition
+PATTERN_ENTRY = keys.PATTERN_ENTRY.definition
+ANTI_PATTERN_ENTRY = keys.ANTI_PATTERN_ENTRY.definition
+EXAMPLE = keys.EXAMPLE_ENTRY.definition
 _PARENT_PLACE = {"patterns": PATTERN_ENTRY, "anti_patterns": ANTI_PATTERN_ENTRY, "examples": EXAMPLE}
-_SCHEMA_DEFINITION = {RULE: "rule", PATTERN_ENTRY: "pattern_entry", ANTI_PATTERN_ENTRY: "anti_pattern",
-                      EXAMPLE: "example"}
 
 # `  - key: value` / `    key:` : (indent, dash, key, the rest)
 _KEY_LINE = re.compile(r"^(\s*)(-\s+)?([A-Za-z_][\w-]*)\s*:(.*)$")
@@ -110,22 +106,6 @@ def value_key(lines: list[str], line: int, character: int) -> str | None:
     return m.group(3) if m is not None else None
 
 
-@functools.cache
-def _schema() -> dict[str, Any]:
-    text = resources.files("archrules_lsp").joinpath("data/rules.schema.json").read_text(encoding="utf-8")
-    return json.loads(text)
-
-
 def keys_of(place: str) -> dict[str, str]:
-    """The keys valid in `place`, each with its documentation."""
-    properties = _schema()["definitions"][_SCHEMA_DEFINITION[place]]["properties"]
-    return {key: _describe(spec) for key, spec in properties.items() if key != "<<"}
-
-
-def _describe(spec: dict[str, Any]) -> str:
-    if "description" in spec:
-        return str(spec["description"])
-    ref = spec.get("$ref", "")
-    if ref.startswith("#/definitions/"):
-        return _describe(_schema()["definitions"][ref.rsplit("/", 1)[1]])
-    return ""
+    """The keys valid in `place`, each with its documentation (Markdown)."""
+    return {key.name: keys.hover_markdown(key) for key in keys.PLACE_OF[place].keys}

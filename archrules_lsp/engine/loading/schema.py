@@ -4,46 +4,26 @@ from __future__ import annotations
 
 import difflib
 
-from ..model import Severity
+from . import keys
 
-RULE_KEYS = (
-    "id",
-    "name",
-    "description",
-    "severity",
-    "patterns",
-    "anti_patterns",
-    "suggestion",
-    "enabled",
-    "url",
-    "examples",
-)
-PATTERN_KEYS = (
-    "file",
-    "must_contain",
-    "must_contain_one_of",
-    "must_reference",
-    "when_contains",
-    "should_match",
-    "endpoint_pattern",
-    "must_return",
-)
-ANTI_PATTERN_KEYS = ("pattern", "message", "file", "fix")
-EXAMPLE_KEYS = ("path", "valid", "invalid", "count", "message", "fixed")
+# Derived from the one declaration of every key (keys.py).
+RULE_KEYS = keys.RULE.names()
+PATTERN_KEYS = keys.PATTERN_ENTRY.names()
+ANTI_PATTERN_KEYS = keys.ANTI_PATTERN_ENTRY.names()
+EXAMPLE_KEYS = keys.EXAMPLE_ENTRY.names()
 
 # What a value is, for "YAML read this regex as a flow sequence" messages.
-REGEX_KEYS = frozenset({"pattern", "should_match", "endpoint_pattern"})
-GLOB_KEYS = frozenset({"file"})
+REGEX_KEYS = frozenset(k.name for place in keys.PLACES for k in place.keys if k.value == keys.REGEX)
+GLOB_KEYS = frozenset(k.name for place in keys.PLACES for k in place.keys if k.value == keys.GLOB)
 
-SEVERITIES = tuple(s.value for s in Severity)
+SEVERITIES = keys.SEVERITIES
 
-# The three places a key can be written, with the keys each accepts.
-RULE = "rule"
-PATTERN_ENTRY = "`patterns` entry"
-ANTI_PATTERN_ENTRY = "`anti_patterns` entry"
-EXAMPLE_ENTRY = "`examples` entry"
-KEYS_OF = {RULE: RULE_KEYS, PATTERN_ENTRY: PATTERN_KEYS, ANTI_PATTERN_ENTRY: ANTI_PATTERN_KEYS,
-           EXAMPLE_ENTRY: EXAMPLE_KEYS}
+# The places a key can be written, as loader messages name them, with the keys each accepts.
+RULE = keys.RULE.label
+PATTERN_ENTRY = keys.PATTERN_ENTRY.label
+ANTI_PATTERN_ENTRY = keys.ANTI_PATTERN_ENTRY.label
+EXAMPLE_ENTRY = keys.EXAMPLE_ENTRY.label
+KEYS_OF = {place.label: place.names() for place in keys.PLACES}
 
 
 def value_kind(key: str) -> str:
