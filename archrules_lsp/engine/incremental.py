@@ -294,7 +294,10 @@ class IncrementalCheck:
         region = state.lines[first:first + new_count]
         scanned = self._scan(SourceText("\n".join(region)), first, state)
         for key, hits in state.hits.items():
-            hits.splice(first, first + old_count - 1, scanned.get(key, ()), delta,
+            pairs = scanned.get(key, ())
+            if not pairs and (not hits.lines or hits.lines[-1] < first):
+                continue  # nothing at or after the edit: most rules of a big set, on most keystrokes
+            hits.splice(first, first + old_count - 1, pairs, delta,
                         _moved_finding if isinstance(key, tuple) and key[0] == "anti" else None)
         # a decorator's text reads up to DECORATOR_REACH - 1 lines below its `@`
         reach = max(0, first - (DECORATOR_REACH - 1))
@@ -329,6 +332,9 @@ class IncrementalCheck:
         made: list[Finding] = []  # the anti-patterns' findings, as they are when nothing is suppressed
         for i in self._antis:
             s = checker._antis[i]
+            hits = state.hits.get(("anti", i))
+            if hits is not None and not hits.values and within_budget(s.anti.regex.program_size, state.byte_size):
+                continue  # nothing found and nothing to note: most rules of a big set
             if ctx.affordable(s.rule, s.anti.regex):
                 found = state.hits[("anti", i)].values
                 if suppressions:

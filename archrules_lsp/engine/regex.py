@@ -77,7 +77,7 @@ class LineMatch:
 class LineRegex:
     """A compiled rule regex. `source` is the pattern as written in the rule file."""
 
-    __slots__ = ("source", "_rx", "_per_line", "_match", "_names")
+    __slots__ = ("source", "_rx", "_per_line", "_match", "_names", "program_size")
 
     def __init__(self, source: str):
         self.source = source
@@ -91,6 +91,9 @@ class LineRegex:
         self._names: dict[str, int] = {
             (k.decode() if isinstance(k, bytes) else k): v for k, v in self._rx.groupindex.items()
         }
+        # RE2's instruction count (about one per literal character or class); asked per rule
+        # on every keystroke, so read once
+        self.program_size: int = self._rx.programsize
 
     def __repr__(self) -> str:
         return f"LineRegex({self.source!r})"
@@ -105,11 +108,6 @@ class LineRegex:
     def set_source(self) -> bytes | None:
         """The pattern for a whole-text RegexSet prefilter (None: cannot be prefiltered)."""
         return None if self._per_line else self._rx.pattern
-
-    @property
-    def program_size(self) -> int:
-        """RE2's instruction count for the pattern (about one per literal character or class)."""
-        return self._rx.programsize
 
     def matches_empty(self) -> bool:
         return self._rx.search(b"") is not None
