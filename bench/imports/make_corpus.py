@@ -190,7 +190,7 @@ def plant(corpus: Corpus, kind: str, contract: str | None, chain: list[str], lin
     indirect chain each import the next."""
     importer = chain[0]
     corpus.add(importer, [f'"""{importer}: planted ({kind})."""', *lines, *body(0)])
-    for hop, nxt in zip(chain[1:-1], chain[2:]):
+    for hop, nxt in zip(chain[1:-1], chain[2:], strict=True):
         corpus.add(hop, [f'"""{hop}: a hop of a planted chain."""', f"import {nxt}", *body(0)])
     corpus.plants.append(Plant(kind, contract, chain, direct=len(chain) == 2))
 
