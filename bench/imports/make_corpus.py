@@ -14,7 +14,8 @@ the layers, imports nothing of the project). Normal modules import only downward
 own subpackage, lower layers, `corp.util`, the standard library) in every import style
 (`import a.b`, `from a import b`, `from a.b import NAME`, relative). Planted modules are
 never imported by anything, so each planted violation is the only one it causes.
-`--big-lines` pads one API module to that many lines (the editor bench's file).
+`--big-lines` pads one model module (under 5 of the contracts) to that many lines: the editor
+bench's file.
 """
 
 from __future__ import annotations
@@ -405,12 +406,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--modules", type=int, default=5000, help="number of .py files (default 5000)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--plants", type=int, default=2, help="violations planted of each kind (default 2)")
-    ap.add_argument("--big-lines", type=int, default=0, help="pad one API module to this many lines")
+    ap.add_argument("--big-lines", type=int, default=0, help="pad one model module to this many lines")
     args = ap.parse_args(argv)
     corpus, ignored = build_exactly(args.modules, args.seed, args.plants)
     big = None
     if args.big_lines:
-        big = corpus.normal["api"][0]
+        big = corpus.normal["models"][0]  # the module most contracts constrain
         corpus.modules[big] = pad(corpus.modules[big], args.big_lines)
     write(args.out, corpus, contracts(ignored), big)
     print(f"{len(corpus.modules)} modules, {len(corpus.plants)} plants -> {args.out}")

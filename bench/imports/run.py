@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""Import contracts, side by side in one run on the generated corpus (make_corpus.py):
+`lint-imports` (import-linter: graph build + check) and `archrules check` with the same
+contracts, wall and CPU time, medians of --runs runs, host load from /proc/loadavg;
+then, unless --no-lsp, the language server's keystroke latency in the corpus's
+5,000-line module with the 20 contracts, the whole corpus as the workspace.
+
+    .venv/bin/python bench/imports/run.py                       # 5,000 modules, 3 runs
+    .venv/bin/python bench/imports/run.py --modules 1000 --runs 5 --no-lsp
+    .venv/bin/python bench/imports/run.py --json results.json
+
+Each tool runs twice per configuration: all 20 contracts, and the layers contract
+alone (`--contract CORP-001` / `--select CORP-001`: the graph is built whole either way).
+lint-imports runs cold (`--no-cache`) and warm (its cache filled by a first run);
+archrules has no cache. Before timing, the broken contracts of both are compared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))  # lspclient
+import tools  # noqa: E402
+
+BIN = Path(sys.executable).parent
+WORK = Path("/tmp/archrules-bench/imports")
+
+
+def load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def timed(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the process and its children) for one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}): {done.stderr[-2000:]}")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def medians(cmd: list[str], cwd: Path, runs: int) -> dict:
+    samples = [timed(cmd, cwd) for _ in range(runs)]
+    return {"wall_s": round(statistics.median(s[0] for s in samples), 3),
+            "cpu_s": round(statistics.median(s[1] for s in samples), 3), "runs": runs}
+
+
+def commands(root: Path, layers_only: bool) -> dict[str, list[str]]:
+    lint = [str(BIN / "lint-imports"), "--no-logo"] + (["--contract", "CORP-001"] if layers_only else [])
+    ours = [str(BIN / "archrules"), "check", "--format", "json", "--exit-zero", "--quiet"]
+    return {"lint-imports (cold, --no-cache)": [*lint, "--no-cache"],
+            "lint-imports (warm cache)": [*lint, "--cache-dir", str(root.parent / "import-linter-cache")],
+            "archrules check": ours + (["--select", "CORP-001"] if layers_only else [])}
+
+
+def time_tools(root: Path, runs: int) -> dict:
+    out: dict = {}
+    for label, layers_only in (("20 contracts", False), ("layers contract only", True)):
+        cmds = commands(root, layers_only)
+        subprocess.run(cmds["lint-imports (warm cache)"], cwd=root, capture_output=True)  # fills the cache
+        out[label] = {name: medians(cmd, root, runs) for name, cmd in cmds.items()}
+    return out
+
+
+def agreement(root: Path) -> dict:
+    lint, ours = tools.lint_imports(root), tools.archrules(root)
+    return {"lint-imports broken": sorted(lint.broken), "archrules broken": sorted(ours.broken),
+            "direct: only lint-imports": len(lint.direct - ours.direct),
+            "direct: only archrules": len(ours.direct - lint.direct),
+            "indirect: only lint-imports": len(lint.indirect - ours.indirect),
+            "indirect: only archrules": len(ours.indirect - lint.indirect)}
+
+
+# ------------------------------------------------------------------ the editor
+
+def open_workspace(root: Path):
+    from lspclient import Connection
+
+    conn = Connection([sys.executable, "-m", "archrules_lsp"], str(root))
+    progress = {"begun": 0, "ended": 0, "last_end": 0.0}
+
+    def track(msg: dict) -> None:
+        value = (msg.get("params") or {}).get("value") if msg.get("method") == "$/progress" else None
+        if isinstance(value, dict) and value.get("kind") in ("begin", "end"):
+            progress["begun" if value["kind"] == "begin" else "ended"] += 1
+            progress["last_end"] = time.perf_counter()
+
+    conn.on_message = track
+    _, init_id = conn.request("initialize", {
+        "processId": None, "rootUri": root.as_uri(), "workspaceFolders": [{"uri": root.as_uri(), "name": "corpus"}],
+        "initializationOptions": {"archrules": {"debounceMs": 0, "logLevel": "warning",
+                                                "diagnosticMode": "openFilesOnly"}},
+        "capabilities": {"general": {"positionEncodings": ["utf-16"]}, "window": {"workDoneProgress": True},
+                         "textDocument": {"publishDiagnostics": {"versionSupport": True}}}})
+    conn.wait(lambda m: m.get("id") == init_id and "result" in m, timeout=120)
+    conn.notify("initialized", {})
+    return conn, progress
+
+
+def settle(progress: dict, first: float = 5.0, limit: float = 300.0) -> None:
+    """Wait for the workspace import graph: a progress report begun (up to `first` s)
+    and every one ended (up to `limit` s)."""
+    start = time.perf_counter()
+    while not progress["begun"] and time.perf_counter() - start < first:
+        time.sleep(0.05)
+    while progress["begun"] > progress["ended"] and time.perf_counter() - start < limit:
+        time.sleep(0.05)
+
+
+def keystrokes(root: Path, rel: str, edits: int) -> dict:
+    """didChange -> publishDiagnostics in `rel`, each edit a digit typed at the end of a
+    `return value + N` line (the file keeps parsing: its imports stay checked)."""
+    from lspclient import pct, publish_for
+
+    conn, progress = open_workspace(root)
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    uri = path.as_uri()
+    t_open = conn.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python",
+                                                                   "version": 1, "text": text}})
+    t_first, first = conn.wait(publish_for(uri, 1), timeout=300)
+    settle(progress)
+    lines = text.split("\n")
+    targets = [i for i, line in enumerate(lines) if line.startswith("    return value + ")]
+    lengths = {i: len(lines[i]) for i in targets}
+    latencies = []
+    for n in range(edits):
+        line = targets[n % len(targets)]
+        at = {"line": line, "character": lengths[line]}
+        lengths[line] += 1
+        t_send = conn.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": n + 2},
+                                                        "contentChanges": [{"range": {"start": at, "end": at},
+                                                                            "text": "1"}]})
+        t_pub, _ = conn.wait(publish_for(uri, n + 2), timeout=60)
+        latencies.append((t_pub - t_send) * 1000)
+    conn.close()
+    return {"file": rel, "lines": len(text.splitlines()), "edits": edits,
+            "findings_at_open": len(first["params"]["diagnostics"]),
+            "open_to_first_publish_ms": round((t_first - t_open) * 1000, 1),
+            "progress_reports": progress["begun"],
+            "median_ms": round(statistics.median(latencies), 2), "p90_ms": round(pct(latencies, 0.9), 2),
+            "max_ms": round(max(latencies), 2)}
+
+
+# ------------------------------------------------------------------ the report
+
+def table(timings: dict) -> str:
+    out = []
+    for config, rows in timings.items():
+        anchor = rows["lint-imports (cold, --no-cache)"]
+        out += [f"**{config}**", "", "| tool | wall s (median) | CPU s (median) | wall vs lint-imports cold |",
+                "|---|---:|---:|---:|"]
+        for name, r in rows.items():
+            out.append(f"| {name} | {r['wall_s']:.3f} | {r['cpu_s']:.3f} | {r['wall_s'] / anchor['wall_s']:.2f}x |")
+        out.append("")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--modules", type=int, default=5000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--edits", type=int, default=100)
+    ap.add_argument("--work", type=Path, default=WORK, help=f"where the corpus goes (default {WORK})")
+    ap.add_argument("--no-lsp", action="store_true", help="skip the keystroke measure")
+    ap.add_argument("--json", type=Path, help="also write the results here")
+    args = ap.parse_args(argv)
+    root = args.work / f"corpus-{args.modules}"
+    subprocess.run([sys.executable, str(HERE / "make_corpus.py"), "--out", str(root), "--modules",
+                    str(args.modules), "--big-lines", "5000"], check=True)
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    result: dict = {"modules": manifest["modules"], "load_before": load(), "agreement": agreement(root)}
+    result["timings"] = time_tools(root, args.runs)
+    if not args.no_lsp:
+        result["keystrokes"] = keystrokes(root, manifest["big_module"], args.edits)
+    result["load_after"] = load()
+    print(json.dumps(result["agreement"], indent=1))
+    print(table(result["timings"]))
+    if "keystrokes" in result:
+        print("keystrokes:", json.dumps(result["keystrokes"]))
+    print(f"load average (1, 5, 15 min): before {result['load_before']}, after {result['load_after']}")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
