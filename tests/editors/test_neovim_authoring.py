@@ -11,7 +11,10 @@ shows the key's documentation; in a Python file, the menu after
 by `archrules baseline`, a frozen finding shows as a `(baselined)` hint (the
 default `archrules.baseline: hint`), not an error; a violation typed into the
 file is an error; its "Add BG-021 here to the baseline" quick fix writes the
-baseline file and the error goes (the finding shows as a baselined hint).
+baseline file and, after the next edit, the error is a baselined hint. That it
+goes with no further edit is a known server defect (strict xfail below: Neovim
+0.11 pulls diagnostics but has no workspace/diagnostic/refresh, and the server
+neither refreshes nor pushes to it after a baseline, rules or settings change).
 """
 
 from __future__ import annotations
@@ -71,3 +74,58 @@ def test_neovim_rule_authoring_completion_and_hover(
     assert ids["ok"], f"no completion menu after `# archrules: ignore[`:\n{run.summary()}"
     assert ids["filetype"] == "python" and ids["omnifunc"] == "v:lua.vim.lsp.omnifunc", ids
     assert sorted(item["abbr"] for item in ids["items"]) == sorted(rule_ids(example_project)), ids
+
+
+def run_baseline_scenario(project: Path, lsp_exe: Path, xdg_env: dict[str, str], tmp_path: Path, name: str):
+    """`archrules baseline` in project, then baseline.lua on app/api/deps.py: the run and the
+    baseline file's text before it."""
+    subprocess.run([str(Path(sys.executable).parent / "archrules"), "baseline"], cwd=project,
+                   capture_output=True, timeout=120, check=True)
+    frozen = (project / BASELINE).read_text(encoding="utf-8")
+    assert '"what": "time.sleep(2**attempt)"' in frozen
+    env = dict(nvim_env(xdg_env, lsp_exe, tmp_path, BASELINE_CODE),
+               ARCHRULES_NEW_VIOLATION=NEW_VIOLATION, ARCHRULES_INSERT_AFTER="    db = SessionLocal()")
+    run = run_nvim(INIT, project, BASELINE_FILE, "baseline.lua", env, f"nvim/{name}")
+    assert run.returncode == 0, run.summary()
+    return run, frozen
+
+
+@pytest.mark.editor
+def test_neovim_baseline_hint_new_violation_and_add_to_baseline(
+    example_project: Path, lsp_exe: Path, xdg_env: dict[str, str], tmp_path: Path
+):
+    run, frozen = run_baseline_scenario(example_project, lsp_exe, xdg_env, tmp_path, "baseline")
+    steps = run.steps
+
+    # default `archrules.baseline: hint`: the frozen finding is a hint, marked, never an error
+    [shown] = steps["frozen"]["shown"]
+    assert (shown["lnum"], shown["severity"]) == (33, HINT), shown
+    assert shown["message"].startswith("(baselined) "), shown
+
+    new = steps["new-violation"]
+    lnum, frozen_lnum = new["lnum"], shown["lnum"] + 1  # the typed line pushed the frozen one down
+    assert {(d["lnum"], d["severity"]) for d in new["shown"]} == {(lnum, ERROR), (frozen_lnum, HINT)}, new
+
+    written = steps["baseline-written"]
+    assert written["ok"], run.summary()
+    assert f"Add {BASELINE_CODE} here to the baseline" in written["menu"], written
+    entries = json.loads((example_project / BASELINE).read_text(encoding="utf-8"))["findings"]
+    added = [e for e in entries if e not in json.loads(frozen)["findings"]]
+    assert added == [{"path": BASELINE_FILE, "rule": BASELINE_CODE, "kind": "line", "what": NEW_VIOLATION.strip(),
+                      "occurrence": 1}], added
+
+    after = steps["cleared-after-edit"]
+    assert after["ok"], run.summary()
+    assert {(d["lnum"], d["severity"]) for d in after["shown"]} == {(lnum, HINT), (frozen_lnum, HINT)}, after
+
+
+@pytest.mark.editor
+@pytest.mark.xfail(strict=True, reason=(
+    "server defect: a pull client without workspace.diagnostics.refreshSupport (Neovim 0.11) is not told "
+    "that the baseline changed; the error stays until the next edit"))
+def test_neovim_add_to_baseline_clears_the_error_with_no_further_edit(
+    example_project: Path, lsp_exe: Path, xdg_env: dict[str, str], tmp_path: Path
+):
+    run, _ = run_baseline_scenario(example_project, lsp_exe, xdg_env, tmp_path, "baseline-no-edit")
+    assert run.steps["baseline-written"]["ok"], run.summary()
+    assert run.steps["cleared"]["ok"], run.steps["cleared"]
