@@ -50,6 +50,7 @@ def create_server(log_level_override: str | None = None) -> ArchrulesServer:
     from .features import (
         baseline,
         code_actions,
+        code_lens,
         commands,
         completion,
         configuration,
@@ -62,6 +63,6 @@ def create_server(log_level_override: str | None = None) -> ArchrulesServer:
 
     server = ArchrulesServer(log_level_override)
     for module in (lifecycle, configuration, diagnostics, rule_files, hover, code_actions, commands,
-                   completion, navigation, baseline):
+                   completion, navigation, baseline, code_lens):
         module.register(server)
     return server

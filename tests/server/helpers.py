@@ -100,6 +100,12 @@ def install_recorders(client: LanguageClient) -> None:
         gone = {u.id for u in params.unregisterations}
         client.registrations[:] = [r for r in client.registrations if r.id not in gone]
 
+    client.code_lens_refreshes = 0
+
+    @client.feature(t.WORKSPACE_CODE_LENS_REFRESH)  # the VS Code preset declares refreshSupport
+    def _code_lens_refresh(params: None):
+        client.code_lens_refreshes += 1
+
     @client.feature(t.WORKSPACE_APPLY_EDIT)
     def _apply(params: t.ApplyWorkspaceEditParams):
         client.applied_edits.append(params.edit)

@@ -1,4 +1,5 @@
-"""workspace/executeCommand: reloadRules, checkWorkspace, fixAll, showRule.
+"""workspace/executeCommand: reloadRules, checkWorkspace, fixAll, showRule, showFindings
+(the code lens's, code_lens.py).
 
 Arguments come raw (`*args`) and are checked here: a wrong shape is InvalidParams.
 """
@@ -12,6 +13,7 @@ from lsprotocol import types as t
 from pygls.exceptions import JsonRpcInvalidParams
 
 from ..convert import Lines, path_to_uri, rule_location_range
+from .code_lens import SHOW_FINDINGS
 
 if TYPE_CHECKING:
     from ...engine.model import Location
@@ -132,3 +134,8 @@ def register(server: ArchrulesServer) -> None:
     async def show_rule_command(*args: Any) -> bool:
         await session.wait_ready()
         return await show_rule(session, _optional_string(SHOW_RULE, args))
+
+    @server.command(SHOW_FINDINGS)
+    async def show_findings_command(*args: Any) -> list[dict]:
+        await session.wait_ready()
+        return await session.code_lenses.show_findings(_one_string(SHOW_FINDINGS, args))

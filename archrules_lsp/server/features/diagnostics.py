@@ -23,7 +23,7 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import count
@@ -196,6 +196,7 @@ class Diagnostics:
         if result.epoch != self.session.epoch:  # rules were loaded on the way (a new implicit folder)
             return self.result_for(doc)
         self._record(doc.uri).result = result
+        self.session.findings_changed()
         return result
 
     def _begin(self, doc: Document) -> DocResult | _Pending:
@@ -383,6 +384,7 @@ class Diagnostics:
         version_json = "null" if version is None else str(int(version))
         params = f'{{"uri":{json.dumps(uri)},"version":{version_json},"diagnostics":[{",".join(wire)}]}}'
         self.session.server.protocol.send_notification_json(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, params)
+        self.session.findings_changed()
 
     def publish_file(self, uri: str, diagnostics: list[dict], folder: Folder | None = None,
                      from_buffer: bool = False) -> None:
@@ -470,6 +472,33 @@ class Diagnostics:
                 record.task.cancel()
             record.task = record.result = None
             self._tidy(uri)
+
+    def finding_locations(self, folder: Folder) -> Iterator[tuple[str, str, dict]]:
+        """(rule id, uri, LSP range JSON) of each finding held for `folder`: the open documents'
+        last results and the closed files' diagnostics from disk (workspace scan). Findings the
+        baseline holds are left out unless the `baseline` setting is `show`. Read-only; the
+        code lens counts and lists them (code_lens.py)."""
+        from ...engine.model import Span
+
+        show_baselined = folder.settings.baseline == "show"
+        for uri, record in list(self.records.items()):
+            result = record.result
+            diagnostics: Iterable[dict]
+            if result is not None and result.folder is folder:
+                diagnostics, held = map(json.loads, result.wire), result.baselined
+            elif record.disk is not None and record.disk_folder is folder:
+                diagnostics, held = record.disk.diagnostics(), frozenset()
+            else:
+                continue
+            for diagnostic in diagnostics:
+                data = diagnostic.get("data")
+                if not isinstance(data, dict) or "ruleId" not in data:
+                    continue  # a note, a notice, a rule-file problem
+                rule_id = data["ruleId"]
+                if not show_baselined and ((rule_id, Span(*data["span"])) in held
+                                           or str(diagnostic.get("message", "")).startswith("(baselined) ")):
+                    continue
+                yield rule_id, uri, diagnostic["range"]
 
     def disk_uris(self, folder: Folder) -> list[str]:
         return [uri for uri, r in self.records.items() if r.disk is not None and r.disk_folder is folder]

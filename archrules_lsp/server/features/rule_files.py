@@ -7,7 +7,9 @@ reads, debounced), the reloadRules command, settings changes.
 
 A broken rule file gets its errors as diagnostics at the offending lines, one
 warning message per breakage (not per keystroke), and its last good rules stay
-in force (see session/folders.py).
+in force (see session/folders.py). A rule file's diagnostics also hold its failing
+examples (run on each load, cached per rule file's text; the code lens shows the
+tallies) and the globs that match no file (glob_hints.py).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import asyncio
 import logging
 import os
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as t
 from pygls.uris import to_fs_path
@@ -24,9 +26,11 @@ from pygls.uris import to_fs_path
 from ...project.conventions import RULE_WATCH_GLOBS, looks_like_rule_file
 from ..convert import Lines, path_to_uri, rule_error_diagnostic
 from ..session.folders import Folder, RulesReport, norm
+from .glob_hints import GlobHints
 
 if TYPE_CHECKING:
-    from ...engine.model import RuleError
+    from ...engine.model import Rule, RuleError
+    from ...engine.rule_tests import ExampleOutcome
     from ..app import ArchrulesServer
     from ..documents import Document
     from ..session.session import Session
@@ -39,8 +43,14 @@ RULE_BUFFER_DEBOUNCE = 0.15  # seconds: reload from an edited rule buffer
 class RuleFiles:
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.errors: dict[str, list[RuleError]] = {}  # norm(rule path) -> its problems and failing examples
-        self._failing_files: dict[str, set[str]] = {}  # folder uri -> rule files with failing examples
+        self.errors: dict[str, list[RuleError]] = {}  # norm(rule path) -> its problems, failing examples, hints
+        self.glob_hints = GlobHints(session)
+        # folder uri -> rule id -> (examples passing, examples), from the last load
+        self.example_tallies: dict[str, dict[str, tuple[int, int]]] = {}
+        # folder uri -> rule path -> ((its text, its rules' places), their examples' outcomes)
+        self._example_runs: dict[str, dict[str, tuple[Any, tuple[ExampleOutcome, ...]]]] = {}
+        self._problems: dict[str, dict[str, list[RuleError]]] = {}  # folder uri -> path -> problems, failing examples
+        self._shown_files: dict[str, set[str]] = {}  # folder uri -> rule files published with something
         self._baseline_problems: dict[str, str | None] = {}  # folder uri -> the problem last announced
         self._tasks: dict[str, asyncio.Task] = {}  # folder uri -> pending reload
         self._registration: str | None = None  # id of our watcher registration
@@ -75,20 +85,68 @@ class RuleFiles:
         folder.rule_links = self._rule_links(folder)
         log.info("%s: %d rules from %d file(s), %d problem(s)", folder.name, report.rule_count,
                  len(report.files), report.error_count)
-        failing = _failing_examples(folder)
-        shown = {p: [*report.errors_by_file.get(p, []), *failing.get(p, [])]
-                 for p in (*report.errors_by_file, *failing)}
-        for path in {*report.cleared_files, *self._failing_files.get(folder.uri, ())} - shown.keys():
+        failing = _failing_examples(self._run_examples(folder))
+        self._problems[folder.uri] = {p: [*report.errors_by_file.get(p, []), *failing.get(p, [])]
+                                      for p in (*report.errors_by_file, *failing)}
+        self.show_problems(folder, report.cleared_files)
+        for path, count in report.newly_broken:
+            self._announce_breakage(folder, report, path, count)
+        self._announce_baseline_problem(folder)
+        self.glob_hints.schedule(folder)
+        return report
+
+    def show_problems(self, folder: Folder, cleared: list[str] | tuple[str, ...] = ()) -> None:
+        """Publish the folder's rule-file diagnostics: load problems, failing examples and
+        glob hints; files that had some and have none now (or are in `cleared`) are cleared."""
+        problems = self._problems.get(folder.uri, {})
+        hints = self.glob_hints.located(folder, self.read_text)
+        shown = {p: [*problems.get(p, []), *hints.get(p, [])] for p in (*problems, *hints)}
+        for path in {*cleared, *self._shown_files.get(folder.uri, ())} - shown.keys():
             self.errors.pop(norm(path), None)
             self._publish_rule_file(path, [])
         for path, errs in shown.items():
             self.errors[norm(path)] = errs
             self._publish_rule_file(path, errs)
-        self._failing_files[folder.uri] = set(failing)
-        for path, count in report.newly_broken:
-            self._announce_breakage(folder, report, path, count)
-        self._announce_baseline_problem(folder)
-        return report
+        self._shown_files[folder.uri] = set(shown)
+
+    def forget_folder(self, folder: Folder) -> None:
+        """A folder left the workspace: what is kept about its rule files goes."""
+        self.glob_hints.forget(folder)
+        for kept in (self.example_tallies, self._example_runs, self._problems, self._shown_files):
+            kept.pop(folder.uri, None)
+
+    def _run_examples(self, folder: Folder) -> list[ExampleOutcome]:
+        """Every example's outcome, run again only for the rule files whose text (or kept
+        rules) changed since the last load; the tallies per rule kept for the code lens."""
+        from ...engine.model import RuleSet
+        from ...engine.rule_tests import PASSED, run_examples
+
+        rules = folder.ruleset.rules if folder.ruleset is not None else ()
+        by_file: dict[str, list[Rule]] = {}
+        for rule in rules:
+            by_file.setdefault(rule.location.path if rule.location else "", []).append(rule)
+        previous = self._example_runs.get(folder.uri, {})
+        runs = {}
+        for path, file_rules in by_file.items():
+            key = (self._text_or_none(path), tuple((r.id, r.location) for r in file_rules))
+            hit = previous.get(path)
+            if hit is None or hit[0] != key or key[0] is None:
+                hit = (key, tuple(run_examples(RuleSet(rules=tuple(file_rules)))))
+            runs[path] = hit
+        self._example_runs[folder.uri] = runs
+        outcomes = [o for _, run in runs.values() for o in run]
+        tallies: dict[str, tuple[int, int]] = {}
+        for o in outcomes:
+            passed, total = tallies.get(o.rule.id, (0, 0))
+            tallies[o.rule.id] = (passed + (o.outcome == PASSED), total + 1)
+        self.example_tallies[folder.uri] = tallies
+        return outcomes
+
+    def _text_or_none(self, path: str) -> str | None:
+        try:
+            return self.read_text(path) if path else None
+        except OSError:
+            return None
 
     def _announce_baseline_problem(self, folder: Folder) -> None:
         """Once per new problem: the baseline file cannot be used (its findings show as new)."""
@@ -172,8 +230,14 @@ class RuleFiles:
             log.exception("reloading rules failed")
 
     async def settled(self, path: str) -> None:
-        """Wait for the pending reloads of the folders that load `path` (a pull for a rule
-        file must show the errors of the text it was asked for, not of the one before)."""
+        """Wait for the pending reloads of the folders that load `path`, and their glob hints
+        (a pull for a rule file must show the errors of the text it was asked for, not of
+        the one before)."""
+        await self.reloaded(path)
+        await self.glob_hints.settled(self._rule_folders(path))
+
+    async def reloaded(self, path: str) -> None:
+        """Wait for the pending reloads of the folders that load `path`."""
         for _ in range(10):  # a reload replaced by a newer one while we waited: wait for that
             pending = [task for f in self._rule_folders(path) if (task := self._tasks.get(f.uri))]
             if not pending:
@@ -184,6 +248,7 @@ class RuleFiles:
         for task in self._tasks.values():
             task.cancel()
         self._tasks.clear()
+        self.glob_hints.cancel_all()
 
     # ------------------------------------------------------------ events
 
@@ -245,6 +310,8 @@ class RuleFiles:
             if folder is not None:
                 session.diagnostics.on_disk_change(folder, change.uri, path,
                                                    deleted=change.type == t.FileChangeType.Deleted)
+                if change.type != t.FileChangeType.Changed or os.path.basename(path) == ".gitignore":
+                    self.glob_hints.files_changed(folder)  # which files exist (or are selected) changed
         for folder in reload.values():
             self.schedule_reload(folder, "rule files changed on disk", 0)
 
@@ -271,6 +338,7 @@ class RuleFiles:
         globs = list(RULE_WATCH_GLOBS)
         for folder in self.session.folders:
             globs.extend(folder.rule_watch_globs())
+            globs.extend(self.glob_hints.watch_globs(folder))
             if folder.baseline_path is not None:
                 globs.append(f"**/{folder.baseline_path.name}")
             if folder.settings.workspace_mode:
@@ -306,15 +374,13 @@ class RuleFiles:
             log.warning("could not register file watchers: %s", e)
 
 
-def _failing_examples(folder: Folder) -> dict[str, list[RuleError]]:
+def _failing_examples(outcomes: list[ExampleOutcome]) -> dict[str, list[RuleError]]:
     """The rules' examples that fail, as problems on their first line (the rule still runs)."""
     from ...engine.model import RuleError, Severity, Span
-    from ...engine.rule_tests import PASSED, run_examples
+    from ...engine.rule_tests import PASSED
 
     out: dict[str, list[RuleError]] = {}
-    if folder.ruleset is None:
-        return out
-    for o in run_examples(folder.ruleset):
+    for o in outcomes:
         location = o.example.location
         if o.outcome == PASSED or location is None:
             continue

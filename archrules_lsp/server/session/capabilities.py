@@ -35,6 +35,7 @@ class ClientFeatures:
     apply_edit: bool = False
     work_done_progress: bool = False
     show_document: bool = False
+    code_lens_refresh: bool = False  # workspace/codeLens/refresh
     markdown_hover: bool = True
 
     @classmethod
@@ -65,6 +66,7 @@ class ClientFeatures:
             apply_edit=bool(_get(ws, "apply_edit")),
             work_done_progress=bool(_get(window, "work_done_progress")),
             show_document=bool(_get(window, "show_document", "support")),
+            code_lens_refresh=bool(_get(ws, "code_lens", "refresh_support")),
             markdown_hover=hover_formats is None or any(
                 str(getattr(f, "value", f)) == "markdown" for f in hover_formats),
         )

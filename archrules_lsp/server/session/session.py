@@ -27,6 +27,7 @@ from .settings import level_number
 
 if TYPE_CHECKING:
     from ..app import ArchrulesServer
+    from ..features.code_lens import CodeLenses
     from ..features.configuration import Configuration
     from ..features.diagnostics import Diagnostics
     from ..features.rule_files import RuleFiles
@@ -42,6 +43,7 @@ TYPING_PAUSE = 0.3
 
 class Session:
     def __init__(self, server: ArchrulesServer, log_level_override: str | None = None) -> None:
+        from ..features.code_lens import CodeLenses
         from ..features.configuration import Configuration
         from ..features.diagnostics import Diagnostics
         from ..features.rule_files import RuleFiles
@@ -60,6 +62,7 @@ class Session:
         self.rule_files: RuleFiles = RuleFiles(self)
         self.scanner: WorkspaceScanner = WorkspaceScanner(self)
         self.configuration: Configuration = Configuration(self)
+        self.code_lenses: CodeLenses = CodeLenses(self)
 
     # ------------------------------------------------------------ readiness
 
@@ -89,6 +92,7 @@ class Session:
         self.diagnostics.recheck_open_documents()
         for folder in targets:
             self._sync_scan(folder)
+        self.findings_changed()  # rules moved, examples ran: the code lenses say so
 
     def _sync_scan(self, folder: Folder) -> None:
         if folder.settings.enable and folder.settings.workspace_mode:
@@ -106,6 +110,7 @@ class Session:
         if folder is not None:
             self.scanner.cancel(folder)
             self.diagnostics.clear_disk_results(folder)
+            self.rule_files.forget_folder(folder)
 
     def folder_for_path(self, path: str | None) -> Folder | None:
         """The folder a file belongs to; an implicit one at `find_root` when none holds it."""
@@ -122,6 +127,10 @@ class Session:
         self.add_folder(folder)
         self.refresh([folder], "first document in it")
         return folder
+
+    def findings_changed(self) -> None:
+        """Findings were published or stored (or rules reloaded): the code lenses' counts may be stale."""
+        self.code_lenses.schedule_refresh()
 
     def note_typing(self) -> None:
         self.typing_until = time.monotonic() + TYPING_PAUSE
