@@ -13,9 +13,21 @@ from dataclasses import dataclass, field, replace
 from .checks.anti_patterns import anti_pattern
 from .checks.context import FileContext, RawFinding
 from .checks.endpoints import endpoint_returns
-from .checks.presence import gate_open, must_contain, must_contain_one_of, must_reference, should_match
+from .checks.presence import (
+    class_scoped,
+    gate_open,
+    must_contain,
+    must_contain_one_of,
+    must_reference,
+    should_match,
+)
 from .fixes import ignore_file_fix, ignore_line_fix, python_breaking_fixes
 from .globs import Glob
+from .imports.context import ImportContext
+from .imports.contracts import file_findings, rule_applies
+from .imports.javascript import js_imports
+from .imports.modules import PYTHON
+from .imports.python import python_imports
 from .model import (
     UNUSED_SUPPRESSION,
     AntiPattern,
@@ -26,6 +38,7 @@ from .model import (
     Rule,
     RuleSet,
     Severity,
+    excluded,
 )
 from .python_source import PythonSource
 from .regex import RegexSet
@@ -75,18 +88,31 @@ class CheckOptions:
         return rule.severity
 
 
+# Where a check applies: a `file` glob less its entry's `exclude` globs.
+_Scope = tuple[Glob, tuple[Glob, ...]]
+
+
+def _in_scope(path: str, scope: _Scope) -> bool:
+    glob, exclude = scope
+    return glob.matches(path) and not excluded(path, exclude)
+
+
 @dataclass(frozen=True, slots=True)
 class _Scoped:
     rule: Rule
     anti: AntiPattern
-    globs: tuple[Glob, ...] | None  # None: every checked file
+    # (scopes, the item's own exclusions); scopes None: every checked file
+    scopes: tuple[tuple[_Scope, ...] | None, tuple[Glob, ...]]
     index: int  # position in the RegexSet
 
 
 class Checker:
-    def __init__(self, ruleset: RuleSet, options: CheckOptions = CheckOptions()):
+    def __init__(self, ruleset: RuleSet, options: CheckOptions = CheckOptions(),
+                 imports: ImportContext | None = None):
         self.ruleset = ruleset
         self.options = options
+        # import contracts: the module names and the other files' imports (engine/imports/context.py)
+        self.imports = imports if imports is not None else ImportContext()
         self.rules: tuple[Rule, ...] = tuple(r for r in ruleset.rules if r.enabled and options.is_active(r.id))
         self._severity = {r.id: options.severity_of(r) for r in self.rules}
         self._known_ids = {r.id for r in ruleset.rules}
@@ -94,24 +120,27 @@ class Checker:
         self._entries: list[tuple[Rule, PatternEntry]] = [(r, p) for r in self.rules for p in r.patterns]
         scoped: list[_Scoped] = []
         for r in self.rules:
-            rule_globs = tuple(p.file for p in r.patterns) or None
+            # an anti-pattern without its own `file` checks the files the rule's entries check
+            rule_scopes = tuple((p.file, p.exclude) for p in r.patterns) or None
             for a in r.anti_patterns:
-                globs = (a.file,) if a.file is not None else rule_globs
-                scoped.append(_Scoped(r, a, globs, len(scoped)))
+                scopes = ((a.file, ()),) if a.file is not None else rule_scopes
+                scoped.append(_Scoped(r, a, (scopes, a.exclude), len(scoped)))
         self._antis = scoped
         self._regex_set = RegexSet([s.anti.regex for s in scoped]) if scoped else None
         # Rule sets repeat their globs (`**/*.py` in most rules): group the checks by
         # glob so a path is matched against each distinct glob once.
-        entry_groups: dict[Glob, list[int]] = {}
+        entry_groups: dict[_Scope, list[int]] = {}
         for i, (_, p) in enumerate(self._entries):
-            entry_groups.setdefault(p.file, []).append(i)
-        anti_groups: dict[tuple[Glob, ...] | None, list[int]] = {}
+            entry_groups.setdefault((p.file, p.exclude), []).append(i)
+        anti_groups: dict[tuple[tuple[_Scope, ...] | None, tuple[Glob, ...]], list[int]] = {}
         for s in scoped:
-            anti_groups.setdefault(s.globs, []).append(s.index)
+            anti_groups.setdefault(s.scopes, []).append(s.index)
         self._entry_groups = list(entry_groups.items())
         self._anti_groups = list(anti_groups.items())
         self._plans: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
         self._fixed: tuple[str, str, CheckResult] | None = None  # check_with_fixes' last (path, text, result)
+        self._import_rules = tuple(r for r in self.rules if r.imports is not None)
+        self._import_plans: dict[str, tuple[Rule, ...]] = {}
 
     # ------------------------------------------------------------ which checks apply
 
@@ -120,11 +149,11 @@ class Checker:
         if plan is None:
             entries: list[int] = []
             antis: list[int] = []
-            for glob, members in self._entry_groups:
-                if glob.matches(path):
+            for scope, members in self._entry_groups:
+                if _in_scope(path, scope):
                     entries.extend(members)
-            for globs, members in self._anti_groups:
-                if globs is None or any(g.matches(path) for g in globs):
+            for (scopes, exclude), members in self._anti_groups:
+                if (scopes is None or any(_in_scope(path, s) for s in scopes)) and not excluded(path, exclude):
                     antis.extend(members)
             plan = (tuple(sorted(entries)), tuple(sorted(antis)))
             if len(self._plans) >= _PLAN_CACHE_SIZE:
@@ -135,7 +164,40 @@ class Checker:
     def applies_to(self, path: str) -> bool:
         """Can any active rule report anything on this path?"""
         entries, antis = self._plan(path)
-        return bool(entries or antis)
+        return bool(entries or antis or self._import_plan(path))
+
+    def _import_plan(self, path: str) -> tuple[Rule, ...]:
+        """The rules whose import contracts restrict the module at `path`."""
+        if not self._import_rules:
+            return ()
+        plan = self._import_plans.get(path)
+        if plan is None:
+            module = self.imports.namer.module_of(path)
+            plan = () if module is None else tuple(
+                r for r in self._import_rules if r.imports is not None and rule_applies(r.imports, module.name))
+            if len(self._import_plans) >= _PLAN_CACHE_SIZE:
+                self._import_plans.clear()
+            self._import_plans[path] = plan
+        return plan
+
+    def _import_findings(self, ctx: FileContext) -> list[RawFinding]:
+        """The import contracts' findings: from the file's own imports (read from its text,
+        so a check is exact), chains through the other files from the context's graph."""
+        rules = self._import_plan(ctx.path)
+        module = self.imports.namer.module_of(ctx.path) if rules else None
+        if module is None:
+            return []
+        if module.language == PYTHON:
+            tree = ctx.python.tree if ctx.python is not None else None
+            if tree is None:
+                for rule in rules:
+                    ctx.skipped_unparsed("import contracts", rule)
+                return []
+            statements = python_imports(tree, ctx.src, module)
+        else:
+            statements = js_imports(ctx.src, module)
+        graph, chains = self.imports.graph, self.imports.chains
+        return [f for rule in rules for f in file_findings(rule, ctx.path, module.name, statements, graph, chains)]
 
     # ------------------------------------------------------------ checking
 
@@ -181,6 +243,9 @@ class Checker:
         raw: list[RawFinding] = []
         for i in entries:
             rule, entry = self._entries[i]
+            if entry.in_class is not None:
+                raw.extend(class_scoped(ctx, rule, entry))  # its `when_contains` gates each class
+                continue
             if not gate_open(ctx, entry):
                 continue
             raw.extend(must_contain(ctx, rule, entry))
@@ -188,6 +253,7 @@ class Checker:
             raw.extend(must_reference(ctx, rule, entry))
             raw.extend(should_match(ctx, rule, entry))
             raw.extend(endpoint_returns(ctx, rule, entry))
+        raw.extend(self._import_findings(ctx))
         return raw
 
     def _result(self, ctx: FileContext, raw: list[RawFinding], suppressions: list[Suppression],
@@ -220,7 +286,8 @@ class Checker:
                     file_fixes[rule.id] = ignore_file_fix(ctx.src, ctx.path, rule.id, suppressions)
                 line_fix = ignore_line_fix(ctx.src, ctx.path, r.span.line, rule.id, suppressions)
                 fixes += [f for f in (line_fix, file_fixes[rule.id]) if f is not None]
-            out.append(Finding(rule.id, self._severity[rule.id], r.message, r.span, rule.suggestion, tuple(fixes)))
+            out.append(Finding(rule.id, self._severity[rule.id], r.message, r.span, rule.suggestion, tuple(fixes),
+                               r.related))
         return out
 
     def _unused(self, suppressions: list[Suppression]) -> list[Finding]:

@@ -56,6 +56,11 @@ class Location:
 # ---------------------------------------------------------------- rules
 
 
+def excluded(path: str, exclude: tuple[Glob, ...]) -> bool:
+    """Does an `exclude:` glob of an entry match `path`?"""
+    return any(g.matches(path) for g in exclude)
+
+
 @dataclass(frozen=True, slots=True)
 class PatternEntry:
     """One item of a rule's `patterns:` list: a file glob and the checks for the files it matches."""
@@ -69,6 +74,9 @@ class PatternEntry:
     endpoint_pattern: LineRegex | None = None
     must_return: tuple[str, ...] = ()
     location: Location | None = None
+    # our extension: the checks above apply to each Python class whose header matches
+    in_class: LineRegex | None = None
+    exclude: tuple[Glob, ...] = ()  # our extension: files `file` matches that this entry leaves out
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +102,33 @@ class AntiPattern:
     file: Glob | None = None  # own scope; None = the rule's pattern files (or every file)
     fix: str | None = None  # our extension: replacement for the match, with \\1 groups
     location: Location | None = None
+    exclude: tuple[Glob, ...] = ()  # our extension: files left out of its scope
+
+
+@dataclass(frozen=True, slots=True)
+class ImportIgnore:
+    """One `ignore:` entry of `imports:`: `importer -> imported`, each a module name
+    covering its submodules."""
+
+    importer: str
+    imported: str
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportContracts:
+    """A rule's `imports:` (see engine/imports and docs/rule-format.md). Module names
+    cover their submodules. Several kinds may be written in one rule."""
+
+    layers: tuple[str, ...] = ()  # top to bottom: a layer may not import a layer above it
+    forbidden_from: tuple[str, ...] = ()
+    forbidden_to: tuple[str, ...] = ()
+    independent: tuple[str, ...] = ()
+    protected: tuple[str, ...] = ()
+    protected_allowed: tuple[str, ...] = ()  # the only importers of `protected` (besides itself)
+    ignore: tuple[ImportIgnore, ...] = ()
+    type_checking: bool = False  # also report imports under `if TYPE_CHECKING:` / `import type`
+    location: Location | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +145,7 @@ class Rule:
     location: Location | None = None  # the rule's mapping in its file
     group: str = ""  # the top-level key holding it (`background_task_rules`)
     examples: tuple[Example, ...] = ()  # our extension: the rule's own tests
+    imports: ImportContracts | None = None  # import contracts (engine/imports)
 
     @property
     def files(self) -> tuple[str, ...]:
@@ -154,6 +190,15 @@ class Fix:
 
 
 @dataclass(frozen=True, slots=True)
+class RelatedLocation:
+    """Another place a finding is about (an indirect import's hops): a root-relative path."""
+
+    path: str
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     rule_id: str
     severity: Severity
@@ -161,6 +206,7 @@ class Finding:
     span: Span
     suggestion: str = ""
     fixes: tuple[Fix, ...] = ()
+    related: tuple[RelatedLocation, ...] = ()
 
     @property
     def rule_fix(self) -> Fix | None:

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from ..model import Fix, Note, Rule, Span
-from ..python_source import PythonSource, is_python
+from ..model import Fix, Note, RelatedLocation, Rule, Span
+from ..python_source import ClassInfo, PythonSource, is_python
 from ..regex import SCAN_BUDGET, LineRegex, within_budget
 from ..text import SourceText
 
@@ -20,6 +20,7 @@ class RawFinding:
     message: str
     fix: Fix | None = None
     inserts_into_class: bool = False  # the fix adds a line to a Python class: dropped if it breaks the file
+    related: tuple[RelatedLocation, ...] = ()  # an indirect import's hops
 
 
 class FileContext:
@@ -31,6 +32,7 @@ class FileContext:
         # what was skipped because this Python file does not parse: description -> rule ids
         self.unparsed_skips: dict[str, list[str]] = {}
         self._over_budget: set[str] = set()  # rules already noted as skipped
+        self._not_python: set[str] = set()  # rules already noted as having `in_class` entries here
 
     @cached_property
     def python(self) -> PythonSource | None:
@@ -58,6 +60,22 @@ class FileContext:
     def decorator_matches(self, rx: LineRegex) -> bool:
         """Does some decorator (joined over its lines) match `rx`?"""
         return any(rx.search_string(text) for text in decorator_texts(self.src.lines))
+
+    def classes(self, rule: Rule) -> list[ClassInfo] | None:
+        """The classes `rule`'s `in_class` entries look at; None when there are none to know
+        (noted: not a Python file, once per rule; or a Python file that does not parse)."""
+        py = self.python
+        if py is None:
+            if rule.id not in self._not_python:
+                self._not_python.add(rule.id)
+                self.notes.append(Note(
+                    f"rule {rule.id}: `in_class` checks Python classes, and this file is not Python: "
+                    "its `in_class` entries are skipped here", self.line_span(0), rule.id))
+            return None
+        if not py.parses:
+            self.skipped_unparsed("the `in_class` checks", rule)
+            return None
+        return py.classes
 
     @cached_property
     def byte_size(self) -> int:

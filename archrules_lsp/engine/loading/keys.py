@@ -30,6 +30,7 @@ DOCS_PATH = "docs/rule-format.md"
 STRING_OR_LIST = {"$ref": "#/definitions/string_or_list"}
 REGEX = {"$ref": "#/definitions/regex"}
 GLOB = {"$ref": "#/definitions/glob"}
+GLOBS = {"$ref": "#/definitions/glob_or_list"}
 SHARED_DEFINITIONS: dict[str, Any] = {
     "string_or_list": {
         "anyOf": [
@@ -49,6 +50,7 @@ SHARED_DEFINITIONS: dict[str, Any] = {
         "description": "A path glob relative to the project root: `*` and `?` stay inside one folder, `**` spans "
                        "any number of folders (also none). Quote it: a value starting with `*` is a YAML alias.",
     },
+    "glob_or_list": {"anyOf": [GLOB, {"type": "array", "items": GLOB}]},
 }
 
 
@@ -123,6 +125,10 @@ RULE = Place("rule", "rule", "rule", (
         "The rule's own tests, run by `archrules test` and shown live in the editor: each case is code the rule "
         "must flag (`invalid`) or leave alone (`valid`), checked as the file `path` (see `examples` cases).",
         "examples:\n  - path: app/api/jobs.py\n    invalid: time.sleep(1)", extension=True),
+    Key("imports", "mapping of contracts", {"$ref": "#/definitions/imports"},
+        "Import contracts: who may import whom (`layers`, `forbidden`, `independent`, `protected`; see Import "
+        "contracts). One finding per violating import, on the imported name; indirect chains too.",
+        "imports:\n  layers: [app.api, app.services, models]", extension=True),
 ))
 
 PATTERN_ENTRY = Place("pattern_entry", "`patterns` entry", "patterns", (
@@ -156,6 +162,17 @@ PATTERN_ENTRY = Place("pattern_entry", "`patterns` entry", "patterns", (
         "argument of a returned call (`JobResponse(job_id=...)`), or either of those reached through a local name "
         "(`result = {...}; return result`). One finding per offending endpoint, on its decorator line.",
         "must_return: [job_id, status]"),
+    Key("in_class", "regex", REGEX,
+        "Scopes `must_contain`, `must_contain_one_of`, `must_reference` and `when_contains` to each Python class "
+        "whose header (`class` to its colon, decorators left out, read as one line) matches this regex: one "
+        "finding per class and missing item, on the class name; the fix adds the line to that class. Only the "
+        "class's body counts (nested classes included). Not beside `should_match` or `endpoint_pattern`. A file "
+        "that is not Python gets a note (see In a class).",
+        "in_class: 'table\\s*=\\s*True'", extension=True),
+    Key("exclude", "glob or list of globs", GLOBS,
+        "Files this entry leaves out, among those `file` matches (same glob syntax). Only this entry: the rule's "
+        "other entries still check them.",
+        "exclude: \"app/routes/__init__.py\"", extension=True),
 ), {"dependencies": {"endpoint_pattern": ["must_return"], "must_return": ["endpoint_pattern"]}})
 
 ANTI_PATTERN_ENTRY = Place("anti_pattern", "`anti_patterns` entry", "anti_patterns", (
@@ -175,6 +192,10 @@ ANTI_PATTERN_ENTRY = Place("anti_pattern", "`anti_patterns` entry", "anti_patter
         "`\\g<name>` insert the match's groups; a group the pattern does not have is an error (the item loads "
         "without the fix).",
         "fix: 'await asyncio.sleep('", extension=True),
+    Key("exclude", "glob or list of globs", GLOBS,
+        "Files this item leaves out of its scope (its own `file`, or the rule's `patterns` files). Same glob syntax "
+        "as `file`.",
+        "exclude: [\"app/api/legacy/**\", \"**/test_*.py\"]", extension=True),
 ))
 
 EXAMPLE_ENTRY = Place("example", "`examples` entry", "examples", (
@@ -198,7 +219,52 @@ EXAMPLE_ENTRY = Place("example", "`examples` entry", "examples", (
         "fixed: |\n  await asyncio.sleep(5)"),
 ), {"oneOf": [{"required": ["valid"]}, {"required": ["invalid"]}]})
 
+MODULES = STRING_OR_LIST  # a module name or a list of them
+
+IMPORTS = Place("imports", "`imports`", "imports", (
+    Key("layers", "list of modules", MODULES,
+        "Layers from top to bottom: a module of a layer may import the layers below it, never one above, directly "
+        "or through a chain of modules of no layer. A module name covers its submodules.",
+        "layers: [app.api, app.services, app.tasks, models]"),
+    Key("forbidden", "mapping", {"$ref": "#/definitions/imports_forbidden"},
+        "Modules under `from` may not import modules under `to` (project modules or others: `subprocess`), "
+        "directly or through a chain.",
+        "forbidden:\n  from: [app.api]\n  to: [app.tasks, subprocess]"),
+    Key("independent", "list of modules", MODULES,
+        "None of these modules may import another of them, directly or through a chain.",
+        "independent: [app.tasks.exports, app.tasks.imports]"),
+    Key("protected", "mapping", {"$ref": "#/definitions/imports_protected"},
+        "`modules` may be imported directly only by modules under `allowed` (and by themselves).",
+        "protected:\n  modules: [app.services.billing]\n  allowed: [app.api.v1.billing]"),
+    Key("ignore", "list of `importer -> imported`",
+        {"type": "array", "items": {"type": "string", "pattern": "^\\s*\\S+\\s*->\\s*\\S+\\s*$"}},
+        "Allowed exceptions: imports from a module covered by the left name of one covered by the right one are "
+        "not reported and break no chain. An entry that matches no import of the checked files is reported (a "
+        "warning at its line).",
+        "ignore: [\"app.api.deps -> app.tasks.registry\"]"),
+    Key("type_checking", "boolean", {"type": "boolean", "default": False},
+        "Also report imports under `if TYPE_CHECKING:` and TypeScript `import type`. Default `false`.",
+        "type_checking: true"),
+))
+
+IMPORTS_FORBIDDEN = Place("imports_forbidden", "`imports.forbidden`", "imports-forbidden", (
+    Key("from", "list of modules, required", MODULES, "The importers the contract restricts.",
+        "from: [app.api]", required=True),
+    Key("to", "list of modules, required", MODULES, "What they may not import.",
+        "to: [app.tasks, subprocess]", required=True),
+))
+
+IMPORTS_PROTECTED = Place("imports_protected", "`imports.protected`", "imports-protected", (
+    Key("modules", "list of modules, required", MODULES, "The protected modules.",
+        "modules: [app.services.billing]", required=True),
+    Key("allowed", "list of modules", MODULES,
+        "The only modules (besides the protected ones) that may import them directly. Default: none.",
+        "allowed: [app.api.v1.billing]"),
+))
+
 PLACES = (RULE, PATTERN_ENTRY, ANTI_PATTERN_ENTRY, EXAMPLE_ENTRY)
+# The mappings inside `imports:`: in the schema and the docs' tables like the places above.
+CONTRACT_PLACES = (IMPORTS, IMPORTS_FORBIDDEN, IMPORTS_PROTECTED)
 PLACE_OF = {place.definition: place for place in PLACES}
 
 # ---------------------------------------------------------------- the JSON schema
@@ -236,7 +302,8 @@ def schema_document() -> dict[str, Any]:
             "type": ["array", "null"],
             "items": {"$ref": "#/definitions/rule"},
         },
-        "definitions": {**SHARED_DEFINITIONS, **{place.definition: _definition(place) for place in PLACES}},
+        "definitions": {**SHARED_DEFINITIONS,
+                        **{place.definition: _definition(place) for place in PLACES + CONTRACT_PLACES}},
     }
 
 
@@ -261,7 +328,7 @@ def markdown_table(place: Place) -> str:
 def with_tables(markdown: str) -> str:
     """`markdown` with each place's table between its markers replaced by the generated one.
     A place whose markers are missing is left as it is (the test of the docs names it)."""
-    for place in PLACES:
+    for place in PLACES + CONTRACT_PLACES:
         start, end = f"<!-- keys:{place.marker}:start -->", f"<!-- keys:{place.marker}:end -->"
         between = re.compile(re.escape(start) + r".*?" + re.escape(end), re.DOTALL)
         table = f"{start}\n{markdown_table(place)}\n{end}"

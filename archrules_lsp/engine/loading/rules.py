@@ -29,12 +29,14 @@ from dataclasses import dataclass, field
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..globs import Glob
+from ..imports.rule_keys import build_imports
 from ..model import AntiPattern, Example, Location, PatternEntry, Rule, Severity, Span
 from ..regex import LineRegex
 from . import schema
 from .examples import build_examples
 from .values import (
     Context,
+    _compile_regex,
     fix_group_problem,
     mapping_pairs,
     read_bool,
@@ -171,6 +173,7 @@ def build_rule(ctx: Context, node: Node, group: str) -> BuiltRule | None:
         location=Location(ctx.path, ctx.pos.node_span(node)),
         group=group,
         examples=parts.examples,
+        imports=fields.get("imports"),
     )
     return BuiltRule(rule, id_span)
 
@@ -201,6 +204,10 @@ def _read_rule_keys(ctx: Context, pairs: list[tuple[str, Node, Node]]) -> _RuleP
             parts.anti += [b for b in built_anti if b is not None]
         elif key == "examples":
             parts.examples = build_examples(ctx, _read_list(ctx, key, value, "`- path: ...`"))
+        elif key == "imports":
+            contracts = build_imports(ctx, key_node, value)
+            if contracts is not None:
+                parts.fields["imports"] = contracts
     return parts
 
 
@@ -231,14 +238,14 @@ def _check_scope(ctx: Context, parts: _RuleParts, keys: dict, id_span: Span) -> 
         )
         return False
     for _, written, entry_node in patterns:
-        if written <= {"file", "when_contains"} and not scoped_by_patterns:
+        if written <= {"file", "when_contains", "in_class", "exclude"} and not scoped_by_patterns:
             ctx.warn(
                 entry_node,
                 "this `patterns` entry only names files and checks nothing: add `must_contain`, "
                 "`should_match`, ... or an `anti_patterns` item without its own `file`",
             )
-    if not patterns and not anti and "patterns" not in keys and "anti_patterns" not in keys:
-        ctx.warn(id_span, "rule checks nothing: give it `patterns` or `anti_patterns`")
+    if not patterns and not anti and not {"patterns", "anti_patterns", "imports"} & keys.keys():
+        ctx.warn(id_span, "rule checks nothing: give it `patterns`, `anti_patterns` or `imports`")
     return True
 
 
@@ -323,9 +330,13 @@ def build_pattern_entry(ctx: Context, node: Node) -> tuple[PatternEntry, frozens
         if key not in schema.PATTERN_KEYS:
             ctx.warn(key_node, schema.unknown_key_message(key, schema.PATTERN_ENTRY))
             continue
-        parsed: Glob | tuple[str, ...] | LineRegex | None
+        parsed: Glob | tuple[Glob, ...] | tuple[str, ...] | LineRegex | None
         if key == "file":
             parsed = read_glob(ctx, key, value)
+        elif key == "exclude":
+            parsed = read_globs(ctx, key, value)
+        elif key == "in_class":
+            parsed = _read_class_regex(ctx, key, value)
         elif key in _STRING_LIST_KEYS:
             parsed = read_strings(ctx, key, value)
         else:  # should_match, endpoint_pattern
@@ -334,8 +345,8 @@ def build_pattern_entry(ctx: Context, node: Node) -> tuple[PatternEntry, frozens
             # An empty gate would not gate: the checks would run on every file of the glob.
             ctx.report(value, "`when_contains` lists no strings; the entry is not loaded")
             parsed = None
-        if parsed is None:
-            usable = usable and key not in ("file", "when_contains")
+        if parsed is None:  # these narrow where the checks apply: without them the entry would widen
+            usable = usable and key not in ("file", "when_contains", "exclude", "in_class")
         else:
             values[key] = parsed
 
@@ -343,6 +354,7 @@ def build_pattern_entry(ctx: Context, node: Node) -> tuple[PatternEntry, frozens
         ctx.report(_first_line(ctx, node), "this `patterns` entry has no `file` glob; it is not loaded")
         usable = False
     _pair_endpoint_keys(ctx, written, values)
+    _file_level_keys_beside_in_class(ctx, written, values)
     if not usable:
         return None
     entry = PatternEntry(
@@ -355,8 +367,56 @@ def build_pattern_entry(ctx: Context, node: Node) -> tuple[PatternEntry, frozens
         endpoint_pattern=values.get("endpoint_pattern"),
         must_return=values.get("must_return", ()),
         location=Location(ctx.path, ctx.pos.node_span(node)),
+        in_class=values.get("in_class"),
+        exclude=values.get("exclude", ()),
     )
     return entry, frozenset(written), node
+
+
+def _read_class_regex(ctx: Context, key: str, node: Node) -> LineRegex | None:
+    """`in_class`: a regex searched in each class header (read as one line). Unlike a line
+    regex, one matching the empty string is fine: it means every class."""
+    source = read_text(ctx, key, node)
+    if source is None:
+        return None
+    if "\n" in source or "\r" in source:
+        ctx.report(node, f"`{key}` contains a line break, but a class header is matched as one line; "
+                         "the entry is not loaded")
+        return None
+    rx, problem = _compile_regex(source)
+    if rx is None:
+        ctx.report(node, f"`{key}`: {problem}; the entry is not loaded")
+    return rx
+
+
+def read_globs(ctx: Context, key: str, node: Node) -> tuple[Glob, ...] | None:
+    """`exclude`: a glob or a list of globs. None (the item is not loaded: it would check more
+    files than meant) when one of them is unusable; every problem is reported."""
+    if is_null(node) or (isinstance(node, SequenceNode) and not node.value):
+        ctx.warn(node, f"`{key}` lists no globs: it leaves nothing out")
+        return ()
+    items = node.value if isinstance(node, SequenceNode) else [node]
+    globs = []
+    for item in items:
+        ctx.spend()
+        glob = read_glob(ctx, key, item)
+        if glob is not None:
+            globs.append(glob)
+    return tuple(globs) if len(globs) == len(items) else None
+
+
+def _file_level_keys_beside_in_class(ctx: Context, written: dict[str, Node], values: dict) -> None:
+    """`should_match` and `endpoint_pattern` look at the whole file: beside `in_class` they would
+    read as class-scoped, which they are not."""
+    if "in_class" not in written:
+        return
+    for key in ("should_match", "endpoint_pattern"):
+        if key in written:
+            ctx.report(written[key], f"`{key}` checks the whole file, not each class: put it in a `patterns` "
+                                     "entry without `in_class`; it is ignored here")
+            values.pop(key, None)
+    if "endpoint_pattern" not in values:
+        values.pop("must_return", None)
 
 
 def _pair_endpoint_keys(ctx: Context, written: dict[str, Node], values: dict) -> None:
@@ -397,15 +457,17 @@ def build_anti_pattern(ctx: Context, node: Node) -> AntiPattern | None:
             ctx.warn(key_node, schema.unknown_key_message(key, schema.ANTI_PATTERN_ENTRY))
             continue
         written[key] = (key_node, value)
-        parsed: LineRegex | Glob | str | None
+        parsed: LineRegex | Glob | tuple[Glob, ...] | str | None
         if key == "pattern":
             parsed = read_regex(ctx, key, value)
         elif key == "file":
             parsed = read_glob(ctx, key, value)
+        elif key == "exclude":
+            parsed = read_globs(ctx, key, value)
         else:  # message, fix
             parsed = read_text(ctx, key, value, required=key == "fix")
         if parsed is None:
-            usable = usable and key not in ("pattern", "file")
+            usable = usable and key not in ("pattern", "file", "exclude")
         else:
             values[key] = parsed
 
@@ -432,4 +494,5 @@ def build_anti_pattern(ctx: Context, node: Node) -> AntiPattern | None:
         file=values.get("file"),
         fix=fix,
         location=Location(ctx.path, ctx.pos.node_span(node)),
+        exclude=values.get("exclude", ()),
     )

@@ -11,6 +11,7 @@ RULE_KEYS = keys.RULE.names()
 PATTERN_KEYS = keys.PATTERN_ENTRY.names()
 ANTI_PATTERN_KEYS = keys.ANTI_PATTERN_ENTRY.names()
 EXAMPLE_KEYS = keys.EXAMPLE_ENTRY.names()
+IMPORTS_KEYS = keys.IMPORTS.names()
 
 # What a value is, for "YAML read this regex as a flow sequence" messages.
 REGEX_KEYS = frozenset(k.name for place in keys.PLACES for k in place.keys if k.value == keys.REGEX)
@@ -23,7 +24,10 @@ RULE = keys.RULE.label
 PATTERN_ENTRY = keys.PATTERN_ENTRY.label
 ANTI_PATTERN_ENTRY = keys.ANTI_PATTERN_ENTRY.label
 EXAMPLE_ENTRY = keys.EXAMPLE_ENTRY.label
-KEYS_OF = {place.label: place.names() for place in keys.PLACES}
+IMPORTS = keys.IMPORTS.label
+IMPORTS_FORBIDDEN = keys.IMPORTS_FORBIDDEN.label
+IMPORTS_PROTECTED = keys.IMPORTS_PROTECTED.label
+KEYS_OF = {place.label: place.names() for place in keys.PLACES + keys.CONTRACT_PLACES}
 
 
 def value_kind(key: str) -> str:

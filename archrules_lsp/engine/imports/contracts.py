@@ -1,0 +1,151 @@
+"""What a module may not import under a rule's contracts, and the findings for one file.
+
+Each contract kind becomes, for the importing module, a list of `Barrier`s: the
+modules it may not reach, why, and whether chains through other modules count:
+
+- layers (top to bottom): a module of a layer may not import a layer above it,
+  directly or through modules of no layer;
+- forbidden: a module under `from` may not import one under `to`, directly or
+  through modules under neither;
+- independent: a module under one entry may not import one under another, directly
+  or through modules under none of them;
+- protected: a module under `modules` may be imported directly only by a module under
+  `allowed` or under `modules` itself (indirect chains are allowed, as in import-linter).
+
+Chains never pass through the contract's own modules: such a hop is a violation of
+its own, reported in its own file. A file's direct violations of a barrier are each
+reported; when it has none, the shortest indirect chain is reported once, at the
+first import that starts one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..checks.context import RawFinding
+from ..model import ImportContracts, RelatedLocation, Rule
+from .graph import Hop, ImportGraph, ImportStatement
+from .modules import covered, covers, longest_cover
+
+
+@dataclass(frozen=True, slots=True)
+class Barrier:
+    targets: tuple[str, ...]  # the modules that may not be imported
+    reason: str  # the message's parenthesis: `layer app.tasks is below app.api`
+    indirect: bool  # chains through other modules count
+    closed: tuple[str, ...]  # modules a chain may not pass through
+
+
+def barriers(contracts: ImportContracts, module: str) -> list[Barrier]:
+    """Every barrier `contracts` put around `module` as an importer (empty: it is free)."""
+    return [*_layer_barriers(contracts.layers, module), *_forbidden_barriers(contracts, module),
+            *_independent_barriers(contracts.independent, module), *_protected_barriers(contracts, module)]
+
+
+def _layer_barriers(layers: tuple[str, ...], module: str) -> Iterator[Barrier]:
+    own = longest_cover(layers, module)
+    if own is None:
+        return
+    for higher in layers[: layers.index(own)]:
+        if not covers(higher, own):  # a layer nested in a higher one is part of it
+            yield Barrier((higher,), f"layer {own} is below {higher}", True, layers)
+
+
+def _forbidden_barriers(contracts: ImportContracts, module: str) -> Iterator[Barrier]:
+    source = longest_cover(contracts.forbidden_from, module)
+    if source is None:
+        return
+    closed = contracts.forbidden_from + contracts.forbidden_to
+    for target in contracts.forbidden_to:
+        if not covers(target, module):
+            yield Barrier((target,), f"{source} must not import {target}", True, closed)
+
+
+def _independent_barriers(modules: tuple[str, ...], module: str) -> Iterator[Barrier]:
+    own = longest_cover(modules, module)
+    if own is None:
+        return
+    for other in modules:
+        if other != own and not covers(other, own) and not covers(own, other):
+            yield Barrier((other,), f"{own} and {other} are independent", True, modules)
+
+
+def _protected_barriers(contracts: ImportContracts, module: str) -> Iterator[Barrier]:
+    if not contracts.protected or covered(contracts.protected_allowed, module):
+        return
+    allowed = ", ".join(contracts.protected_allowed) or "its own modules"
+    for protected in contracts.protected:
+        if not covers(protected, module):
+            yield Barrier((protected,), f"{protected} is protected: only {allowed} may import it", False, ())
+
+
+def rule_applies(contracts: ImportContracts, module: str) -> bool:
+    return bool(barriers(contracts, module))
+
+
+def ignored(contracts: ImportContracts, importer: str, imported: str) -> bool:
+    return any(covers(i.importer, importer) and covers(i.imported, imported) for i in contracts.ignore)
+
+
+class ChainCache:
+    """Shortest chains found, per graph version: many files import the same modules, and
+    an editor re-checks one file on every keystroke while the graph stays as it is."""
+
+    def __init__(self) -> None:
+        self._version = -1
+        self._chains: dict[tuple, list[Hop] | None] = {}
+
+    def chain(self, graph: ImportGraph, rule: Rule, barrier: Barrier, start: str) -> list[Hop] | None:
+        if graph.version != self._version:
+            self._chains.clear()
+            self._version = graph.version
+        key = (rule.id, rule.imports, barrier, start)
+        if key not in self._chains:
+            self._chains[key] = _search(graph, rule.imports, barrier, start)
+        return self._chains[key]
+
+
+def _search(graph: ImportGraph, contracts: ImportContracts | None, barrier: Barrier, start: str) -> list[Hop] | None:
+    assert contracts is not None
+    def follow(importer: str, imported: str, statement: ImportStatement) -> bool:
+        return (contracts.type_checking or not statement.type_checking) and not ignored(contracts, importer, imported)
+
+    return graph.shortest_chain(start, lambda m: covered(barrier.targets, m),
+                                lambda m: not covered(barrier.closed, m), follow)
+
+
+def file_findings(rule: Rule, path: str, module: str, statements: list[ImportStatement], graph: ImportGraph,
+                  cache: ChainCache) -> list[RawFinding]:
+    """`rule`'s import-contract findings for the file `path` (the module `module`)."""
+    contracts = rule.imports
+    assert contracts is not None
+    edges = [(graph.resolve(s), s) for s in statements
+             if contracts.type_checking or not s.type_checking]
+    edges = [(target, s) for target, s in edges if target != module and not ignored(contracts, module, target)]
+    out: list[RawFinding] = []
+    for barrier in barriers(contracts, module):
+        direct = [RawFinding(rule, s.span, f"{module} imports {target} ({barrier.reason})")
+                  for target, s in edges if covered(barrier.targets, target)]
+        out.extend(direct)
+        if not direct and barrier.indirect:
+            found = _indirect(rule, path, module, edges, barrier, graph, cache)
+            if found is not None:
+                out.append(found)
+    return out
+
+
+def _indirect(rule: Rule, path: str, module: str, edges: list[tuple[str, ImportStatement]], barrier: Barrier,
+              graph: ImportGraph, cache: ChainCache) -> RawFinding | None:
+    for target, statement in edges:
+        if covered(barrier.closed, target) or target not in graph:
+            continue
+        chain = cache.chain(graph, rule, barrier, target)
+        if chain is None:
+            continue
+        hops = [Hop(module, target, path, statement.span), *chain]
+        names = " -> ".join([module, *(h.imported for h in hops)])
+        message = f"{module} imports {hops[-1].imported} indirectly: {names} ({barrier.reason})"
+        related = tuple(RelatedLocation(h.path, h.span, f"{h.importer} imports {h.imported}") for h in hops)
+        return RawFinding(rule, statement.span, message, related=related)
+    return None

@@ -1,0 +1,127 @@
+"""A Python file's imports, from its syntax tree.
+
+Every import counts wherever it is written (module level, functions, classes, `try`):
+all are dependencies. `importlib.import_module("literal")` and `__import__("literal")`
+count too. An import under `if TYPE_CHECKING:` / `if typing.TYPE_CHECKING:` (its `if`
+branch, not its `else`) is marked as such. Relative imports are resolved against the
+importing module (an `__init__.py` is its own package); one that climbs above the top
+package is left out (Python itself refuses it).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from ..model import Span
+from ..text import SourceText
+from .graph import ImportStatement
+from .modules import Module
+
+_STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers", "cases")
+_DYNAMIC = ("import_module", "__import__")
+
+
+def python_imports(tree: ast.Module, src: SourceText, module: Module) -> list[ImportStatement]:
+    """Every import of the file, in the order written."""
+    out: list[ImportStatement] = []
+    for node, type_checking in _statements(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                out.append(ImportStatement((alias.name,), _alias_span(src, alias), type_checking))
+        elif isinstance(node, ast.ImportFrom):
+            out.extend(_from_imports(node, src, module, type_checking))
+    if any(name in src.normalized for name in _DYNAMIC):
+        out.extend(_dynamic_imports(tree, src))
+    out.sort(key=lambda s: (s.span.line, s.span.column))
+    return out
+
+
+def _statements(tree: ast.Module) -> Iterator[tuple[ast.stmt, bool]]:
+    """Every statement (nested ones too), with whether it sits under `if TYPE_CHECKING:`.
+    Statements only: an import is never inside an expression."""
+    stack: list[tuple[ast.AST, bool]] = [(tree, False)]
+    while stack:
+        node, checking = stack.pop()
+        if isinstance(node, ast.stmt):
+            yield node, checking
+        guarded = isinstance(node, ast.If) and _is_type_checking(node.test)
+        for field in _STATEMENT_LISTS:
+            children = getattr(node, field, None)
+            if not children:
+                continue
+            inner = checking or (guarded and field == "body")
+            stack.extend((child, inner) for child in reversed(children))
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    if isinstance(test, ast.Name):
+        return test.id == "TYPE_CHECKING"
+    return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING" and isinstance(test.value, ast.Name)
+
+
+def _from_imports(node: ast.ImportFrom, src: SourceText, module: Module,
+                  type_checking: bool) -> Iterator[ImportStatement]:
+    base = _absolute_base(node, module)
+    if base is None:
+        return
+    for alias in node.names:
+        span = _alias_span(src, alias)
+        if alias.name == "*" or not base:
+            candidates: tuple[str, ...] = (base or alias.name,)
+        else:
+            candidates = (f"{base}.{alias.name}", base)  # a submodule, or a name defined in `base`
+        yield ImportStatement(candidates, span, type_checking)
+
+
+def _absolute_base(node: ast.ImportFrom, module: Module) -> str | None:
+    """The absolute name of `from X import ...`'s X; None when a relative import climbs too high."""
+    if not node.level:
+        return node.module or ""
+    parts = module.name.split(".")
+    package = parts if module.is_package else parts[:-1]
+    climb = node.level - 1
+    if climb > len(package) or (climb == len(package) and not node.module):
+        return None
+    base = package[: len(package) - climb]
+    if node.module:
+        base = [*base, node.module]
+    return ".".join(base)
+
+
+def _dynamic_imports(tree: ast.Module, src: SourceText) -> Iterator[ImportStatement]:
+    """`importlib.import_module("x")`, `import_module("x")`, `__import__("x")` with a literal name."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+        arg = node.args[0]
+        if name in _DYNAMIC and isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+            target = arg.value.strip()
+            if target and not target.startswith("."):
+                yield ImportStatement((target,), _string_span(src, arg), False)
+
+
+def _column(src: SourceText, line: int, byte_offset: int) -> int:
+    """ast's UTF-8 byte column -> a code-point column."""
+    text = src.lines[line] if 0 <= line < len(src.lines) else ""
+    if text.isascii():
+        return byte_offset
+    return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "replace"))
+
+
+def _alias_span(src: SourceText, alias: ast.alias) -> Span:
+    line = alias.lineno - 1
+    start = _column(src, line, alias.col_offset)
+    return Span(line, start, line, start + len(alias.name))
+
+
+def _string_span(src: SourceText, node: ast.Constant) -> Span:
+    line = node.lineno - 1
+    start = _column(src, line, node.col_offset)
+    end_line = (node.end_lineno or node.lineno) - 1
+    end = _column(src, end_line, node.end_col_offset or node.col_offset)
+    if end_line == line and end - start >= 2:
+        return Span(line, start + 1, line, end - 1)  # the name, inside its quotes
+    return Span(line, start, end_line, end)
