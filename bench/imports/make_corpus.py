@@ -267,6 +267,7 @@ class Contract:
     kind: str    # layers | forbidden | independent | protected
     spec: dict   # layers/independent: {"modules"}; forbidden: {"from", "to"}; protected: {"modules", "allowed"}
     ignore: tuple[str, ...] = ()
+    type_checking: bool = False  # TYPE_CHECKING imports count too
 
 
 def contracts(ignored: str) -> list[Contract]:
@@ -316,6 +317,8 @@ def archrules_yaml(items: list[Contract]) -> str:
                     f"        allowed: [{', '.join(c.spec['allowed'])}]"]
         if c.ignore:
             out.append(f"      ignore: [{', '.join(json.dumps(i) for i in c.ignore)}]")
+        if c.type_checking:
+            out.append("      type_checking: true")
     return "\n".join(out) + "\n"
 
 
@@ -325,10 +328,12 @@ INI_KEYS = {"layers": (("layers", "modules"),), "independent": (("modules", "mod
 INI_TYPES = {"layers": "layers", "independent": "independence", "forbidden": "forbidden", "protected": "protected"}
 
 
-def importlinter_ini(items: list[Contract]) -> str:
-    """import-linter's config; TYPE_CHECKING imports left out as archrules does by default."""
-    out = ["[importlinter]", "root_package = corp", "include_external_packages = True",
-           "exclude_type_checking_imports = True"]
+def importlinter_ini(items: list[Contract], root: str = "corp") -> str:
+    """import-linter's config. It decides about TYPE_CHECKING imports for all contracts at
+    once: left out, as archrules does by default, unless every contract counts them."""
+    type_checking = bool(items) and all(c.type_checking for c in items)
+    out = ["[importlinter]", f"root_package = {root}", "include_external_packages = True",
+           f"exclude_type_checking_imports = {not type_checking}"]
     for c in items:
         out += ["", f"[importlinter:contract:{c.id}]", f"name = {c.id}", f"type = {INI_TYPES[c.kind]}"]
         for key, field_name in INI_KEYS[c.kind]:

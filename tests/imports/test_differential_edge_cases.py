@@ -1,0 +1,48 @@
+"""Small cases against import-linter, one contract each (tests/imports/edge_cases.py):
+where the two tools agree, and the documented differences asserted as such."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import tools
+from .edge_cases import CASES, TYPE_CHECKING_CASES, Case, write_project
+
+
+def run_both(root, cases: list[Case]):
+    root.mkdir()
+    write_project(root, cases)
+    return tools.lint_imports(root), tools.archrules(root)
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    return run_both(tmp_path_factory.mktemp("edge") / "project", CASES)
+
+
+@pytest.fixture(scope="module")
+def type_checking_reports(tmp_path_factory):
+    return run_both(tmp_path_factory.mktemp("edge") / "type_checking", TYPE_CHECKING_CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.contract.name)
+def test_broken_or_kept(case: Case, reports):
+    lint, ours = reports
+    assert (case.contract.id in lint.broken, case.contract.id in ours.broken) == (case.lint_broken, case.ours_broken)
+
+
+@pytest.mark.parametrize("case", TYPE_CHECKING_CASES, ids=lambda c: c.contract.name)
+def test_type_checking_true_counts_them_in_both(case: Case, type_checking_reports):
+    lint, ours = type_checking_reports
+    assert (case.contract.id in lint.broken, case.contract.id in ours.broken) == (case.lint_broken, case.ours_broken)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.lint_broken and c.ours_broken], ids=lambda c: c.contract.name)
+def test_the_same_violations_but_the_documented_chains(case: Case, reports):
+    lint, ours = reports
+    cid = case.contract.id
+    assert {d for d in ours.direct if d[0] == cid} == {d for d in lint.direct if d[0] == cid}
+    lint_starts = {(i, n) for c, i, n in lint.indirect if c == cid}
+    ours_starts = {(i, n) for c, i, n in ours.indirect if c == cid}
+    assert ours_starts == lint_starts - case.indirect_only_lint
+    assert case.indirect_only_lint <= lint_starts
