@@ -166,6 +166,15 @@ class Checker:
         entries, antis = self._plan(path)
         return bool(entries or antis or self._import_plan(path))
 
+    def use_imports(self, imports: ImportContext) -> None:
+        """Check import contracts with another context (a graph built after the Checker, other source roots)."""
+        self.imports = imports
+        self._import_plans.clear()
+
+    @property
+    def has_import_contracts(self) -> bool:
+        return bool(self._import_rules)
+
     def _import_plan(self, path: str) -> tuple[Rule, ...]:
         """The rules whose import contracts restrict the module at `path`."""
         if not self._import_rules:

@@ -7,6 +7,8 @@ the finding is about, and an occurrence number among identical keys in one file:
 - `line`: the finding's line, whitespace normalised (anti-patterns, unused suppressions);
 - `missing`: the missing item (presence checks: `missing \\`status = Column\\``);
 - `endpoint`: the endpoint's function name (`must_return`).
+- `import`: `importer -> imported` (import contracts; for an indirect import, the module
+  at the end of the chain), so neither moving the import nor a new chain unbaselines it.
 
 The file (`.archrules-baseline.json`) is sorted, one entry per line, so it diffs well:
 
@@ -39,7 +41,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 BASELINE_FILE = ".archrules-baseline.json"
 BASELINE_VERSION = 1
-KINDS = ("line", "missing", "endpoint")
+KINDS = ("line", "missing", "endpoint", "import")
+# An import contract's finding (engine/imports/contracts.py): importer, imported, the contract's reason.
+_IMPORT = re.compile(r"(\S+) imports (\S+)(?: indirectly: .+)? \((?:layer .+ is below .+|.+ must not import .+|"
+                     r".+ and .+ are independent|.+ is protected: only .+ may import it)\)", re.S)
 _ENDPOINT = re.compile(r"endpoint `(.+?)` does not return ", re.S)
 _MISSING_PREFIXES = ("missing ", "no line matches ")
 _FIELDS = ("path", "rule", "kind", "what", "occurrence")
@@ -78,6 +83,9 @@ def _about(rule_id: str, message: str) -> tuple[str, str] | None:
 
     Their messages end with the rule's label `(ID: name)`; the part before it names
     what is missing. An anti-pattern's message is the rule author's own."""
+    contract = _IMPORT.fullmatch(message) if " imports " in message else None
+    if contract is not None:  # the modules, not the line: moving the import keeps it baselined
+        return "import", f"{contract.group(1)} -> {contract.group(2)}"
     label = f" ({rule_id}: "
     if not message.endswith(")") or label not in message:
         return None

@@ -10,6 +10,7 @@
     max-file-size = 1000000                # bytes (or "2MB", "500KB"); larger files are skipped
     baseline = ".archrules-baseline.json"  # the baseline file, relative to the root
     docs-url = "https://example.com/rules/"  # a rule without `url:` links to <docs-url><page>.md
+    source-roots = ["src", "backend"]      # import contracts: Python modules are named from these folders
 
 Keys may be spelt with `-` or `_`. Reading never raises: unreadable files, bad
 TOML and bad values come back as problems (strings), and the offending setting
@@ -38,6 +39,7 @@ class ProjectConfig:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     baseline: str | None = None
     docs_url: str | None = None  # base of the pages `archrules docs` writes
+    source_roots: tuple[str, ...] = ("src",)  # import contracts: folders Python module names start from
 
 
 
@@ -81,7 +83,13 @@ def parse_config_table(table: Mapping[str, Any], where: str = "[tool.archrules]"
     values: dict[str, Any] = {}
     for raw_key, value in table.items():
         key = str(raw_key).replace("-", "_")
-        if key in ("rules", "include", "exclude", "select", "ignore"):
+        if key == "source_roots":
+            roots = _string_list(value)
+            if roots is None or any(r.startswith("/") or ".." in r.split("/") for r in roots):
+                problems.append(f"{where}: '{raw_key}' must be a list of folders relative to the root")
+            else:
+                values[key] = tuple(r.strip("/") or "." for r in roots)
+        elif key in ("rules", "include", "exclude", "select", "ignore"):
             items = _string_list(value)
             if items is None:
                 problems.append(f"{where}: '{raw_key}' must be a list of strings")
@@ -116,7 +124,7 @@ def parse_config_table(table: Mapping[str, Any], where: str = "[tool.archrules]"
 
 
 _KEYS = ("rules", "include", "exclude", "select", "ignore", "severity_overrides", "max_file_size", "baseline",
-         "docs_url")
+         "docs_url", "source_roots")
 
 
 # A rule id as a file name: safe on every file system, never a path (`../x`, `a/b`), never

@@ -26,6 +26,7 @@ from ..console import Painter, display_path, err, error, printable, wants_color
 from ..exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from ..file_report import NO_BASELINE, BaselineUse, FileReport
 from ..project_setup import (
+    LoadProblem,
     Project,
     UsageError,
     add_coverage_problems,
@@ -57,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
         rels = collect_paths(args, selector, project.root)
         if not args.paths:  # named files say nothing about the rest of the project
             add_coverage_problems(project, checker.rules, rels)
+        if checker.has_import_contracts:
+            attach_import_graph(args, project, checker, rels)
         baseline, baseline_path = baselines.for_check(args, project)
         at_ref = None
         if args.new_since is not None:
@@ -102,6 +105,26 @@ def report_fixed_entries(fixed: list[Entry], paint: Painter) -> None:
         err(f"  {printable(e.path)}: {printable(e.rule)} {e.kind} {printable(e.what)!r} (#{e.occurrence})")
     if n > SKIPPED_LISTED:
         err(f"  and {n - SKIPPED_LISTED} more")
+
+
+def attach_import_graph(args: argparse.Namespace, project: Project, checker: Checker, rels: list[str],
+                        stale: bool = True) -> None:
+    """The import graph for the contracts' indirect chains: of the whole project, even when
+    only some files are checked (a chain runs through files not named). A whole-project run
+    also warns about `ignore` entries that match no import (`stale`; a partial run cannot tell)."""
+    from ...engine.imports.contracts import stale_ignores
+    from ...project.files import FileSelector
+    from ...project.import_graph import import_context
+
+    whole = not args.paths and getattr(args, "new_since", None) is None
+    everything = rels if whole else list(FileSelector(project.root, project.config, project.rule_paths).walk())
+    context = import_context(project.root, everything, project.config,
+                             max_file_size=args.max_file_size, jobs=args.jobs or 0)
+    checker.use_imports(context)
+    if whole and stale:
+        for e in stale_ignores(checker.rules, context.graph):
+            project.run_problems.append(LoadProblem(e.message, e.severity.value, e.path, e.span.line + 1,
+                                                    e.span.column + 1, e.rule_id))
 
 
 def split_ids(values: Iterable[str]) -> list[str]:
@@ -164,6 +187,8 @@ def run_scan(args: argparse.Namespace, project: Project, checker: Checker, optio
     from ..file_report import ReportTransform
 
     _survive_undecodable_names()
+    if checker.has_import_contracts and not len(checker.imports.graph):  # `baseline` comes here directly
+        attach_import_graph(args, project, checker, rels, stale=False)
     spec = CheckerSpec(tuple(str(p) for p in project.rule_paths), options)  # for spawned workers only
     run = scan_and_fix if args.fix else scan
     fmt.begin()

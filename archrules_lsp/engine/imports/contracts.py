@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..checks.context import RawFinding
-from ..model import ImportContracts, RelatedLocation, Rule
+from ..model import ImportContracts, RelatedLocation, Rule, RuleError, Severity, Span
 from .graph import Hop, ImportGraph, ImportStatement
 from .modules import covered, covers, longest_cover
 
@@ -149,3 +149,21 @@ def _indirect(rule: Rule, path: str, module: str, edges: list[tuple[str, ImportS
         related = tuple(RelatedLocation(h.path, h.span, f"{h.importer} imports {h.imported}") for h in hops)
         return RawFinding(rule, statement.span, message, related=related)
     return None
+
+
+def stale_ignores(rules: tuple[Rule, ...] | list[Rule], graph: ImportGraph) -> list[RuleError]:
+    """A warning at each `ignore` entry of `rules` that matches no import the graph holds
+    (type-only imports included: an exception written for one is not stale)."""
+    edges = [(module, target) for module in graph.modules() for target, _ in graph.imports_of(module)]
+    out = []
+    for rule in rules:
+        if rule.imports is None:
+            continue
+        for entry in rule.imports.ignore:
+            if any(covers(entry.importer, a) and covers(entry.imported, b) for a, b in edges):
+                continue
+            where = entry.location
+            out.append(RuleError(where.path if where else "", where.span if where else Span.point(0),
+                                 f"ignore entry \"{entry.importer} -> {entry.imported}\" matches no import: "
+                                 "remove it", rule.id, Severity.WARNING))
+    return out

@@ -1,0 +1,80 @@
+"""The import graph of a project's files (for the import contracts' indirect chains).
+
+    context = import_context(root, rels, config, max_file_size=..., jobs=0)
+    checker = Checker(ruleset, options, imports=context)
+
+Each file is read once and its imports parsed (engine/imports); files that are not
+Python or JavaScript/TypeScript are not read. Many files are parsed in a pool of
+worker processes (the parse is the cost); the graph itself is built in this process.
+Files that cannot be read (too large, binary, unreadable) have no imports; a Python
+file that does not parse has none either (its check says so in a note).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from .conventions import DEFAULT_MAX_FILE_SIZE, Skip
+from .files import read_source
+from .scan import _can_fork, default_jobs
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..engine.imports.context import FileImports, ImportContext
+    from ..engine.imports.modules import ModuleNamer
+    from .config import ProjectConfig
+
+IN_PROCESS_BELOW = 200  # files; a pool costs more than parsing fewer
+CHUNK_SIZE = 64
+
+_worker_args: tuple[str, ModuleNamer | None, int] = ("", None, DEFAULT_MAX_FILE_SIZE)
+
+
+def import_context(root: str | os.PathLike, rels: Iterable[str], config: ProjectConfig, *,
+                   max_file_size: int | None = None, jobs: int = 0) -> ImportContext:
+    """An ImportContext whose graph holds the imports of every file of `rels` that is a module."""
+    from ..engine.imports.context import ImportContext
+    from ..engine.imports.modules import ModuleNamer
+
+    namer = ModuleNamer(config.source_roots)
+    modules = [rel for rel in rels if namer.module_of(rel) is not None]
+    context = ImportContext(namer=namer)
+    size = max_file_size or config.max_file_size
+    for found in _read_all(os.path.abspath(root), modules, namer, size, jobs):
+        context.graph.set_module(found.module.name, found.path, found.statements)
+    return context
+
+
+def _read_one(root: str, rel: str, namer: ModuleNamer, max_file_size: int) -> FileImports | None:
+    from ..engine.imports.context import read_imports
+
+    text = read_source(os.path.join(root, rel), max_file_size, root)
+    return None if isinstance(text, Skip) else read_imports(rel, text, namer)
+
+
+def _read_all(root: str, rels: list[str], namer: ModuleNamer, max_file_size: int,
+              jobs: int) -> Iterator[FileImports]:
+    jobs = default_jobs() if jobs < 1 else jobs
+    if jobs <= 1 or len(rels) < IN_PROCESS_BELOW or not _can_fork():
+        for rel in rels:
+            found = _read_one(root, rel, namer, max_file_size)
+            if found is not None:
+                yield found
+        return
+    import multiprocessing
+
+    global _worker_args
+    _worker_args = (root, namer, max_file_size)  # inherited by the forked workers
+    chunks = [rels[i:i + CHUNK_SIZE] for i in range(0, len(rels), CHUNK_SIZE)]
+    with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks))) as pool:
+        for found_in_chunk in pool.imap(_read_chunk, chunks):
+            yield from found_in_chunk
+
+
+def _read_chunk(rels: Sequence[str]) -> list[FileImports]:
+    root, namer, size = _worker_args
+    assert namer is not None
+    found = (_read_one(root, rel, namer, size) for rel in rels)
+    return [f for f in found if f is not None]
+
