@@ -1,0 +1,124 @@
+"""Import contracts through the installed console script, on the fixture project
+tests/fixtures/contracts (a FastAPI-ish app with a src/ part and a TypeScript folder,
+planted direct and indirect violations of the four contract kinds, a stale ignore)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import run, write_files
+from .test_new_since import commit_all, git
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "contracts"
+
+EXPECTED = [
+    "app/api/jobs.py:2:8: ARCH-002 [error] app.api.jobs imports subprocess (app.api must not import subprocess)",
+    "app/api/jobs.py:4:22: ARCH-002 [error] app.api.jobs imports app.tasks.scan indirectly: app.api.jobs -> "
+    "app.core.helpers -> app.tasks.scan (app.api must not import app.tasks)",
+    "app/services/jobs.py:1:20: ARCH-001 [error] app.services.jobs imports app.api.deps indirectly: "
+    "app.services.jobs -> app.core.audit -> app.api.deps (layer app.services is below app.api)",
+    "app/services/reports.py:1:34: ARCH-004 [error] app.services.reports imports app.services.billing.invoices "
+    "(app.services.billing is protected: only app.api.v1.billing may import it)",
+    "app/tasks/exports/run.py:1:31: ARCH-003 [warning] app.tasks.exports.run imports app.tasks.imports.parse "
+    "(app.tasks.exports and app.tasks.imports are independent)",
+    "app/tasks/imports/reader.py:1:22: ARCH-003 [warning] app.tasks.imports.reader imports app.tasks.exports.run "
+    "indirectly: app.tasks.imports.reader -> app.core.bridge -> app.tasks.exports.run (app.tasks.imports and "
+    "app.tasks.exports are independent)",
+    "app/tasks/scan.py:3:21: ARCH-001 [error] app.tasks.scan imports app.api.deps (layer app.tasks is below app.api)",
+    "src/models/job.py:3:33: ARCH-001 [error] models.job imports app.services.jobs "
+    "(layer models is below app.services)",
+    "web/components/Badge.tsx:1:26: TS-001 [warning] web/components/Badge imports web/api/client indirectly: "
+    "web/components/Badge -> web/hooks/useJobs -> web/api/client (web/components must not import web/api)",
+    "web/components/JobList.tsx:1:28: TS-001 [warning] web/components/JobList imports web/api/client "
+    "(web/components must not import web/api)",
+]
+STALE = ('.architecture-rules/contracts.yaml:17:11: warning: [ARCH-002] ignore entry "app.api.legacy -> '
+         'app.tasks" matches no import: remove it')
+
+
+@pytest.fixture
+def fixture(tmp_path) -> Path:
+    root = tmp_path / "contracts"
+    shutil.copytree(FIXTURE, root)
+    (root / ".git").mkdir()
+    return root
+
+
+def findings(stdout: str) -> list[str]:
+    return [line for line in stdout.splitlines() if ": ARCH-" in line or ": TS-" in line]
+
+
+def test_the_fixture_findings_exactly_with_the_stale_ignore_warned(fixture):
+    proc = run(["check"], fixture)
+    assert findings(proc.stdout) == EXPECTED
+    assert STALE in proc.stderr.splitlines()
+    assert proc.returncode == 1
+
+
+def test_in_worker_processes_the_findings_are_the_same(fixture):
+    # enough files for the scan's pool (50) and the graph's (200): chains cross the workers
+    write_files(fixture, {f"app/core/filler_{i}.py": f"import app.core.filler_{i + 1}\n" for i in range(250)})
+    proc = run(["check", "-j", "2"], fixture)
+    assert findings(proc.stdout) == EXPECTED
+
+
+def test_a_named_file_still_sees_chains_through_the_files_not_named(fixture):
+    proc = run(["check", "app/api/jobs.py"], fixture)
+    assert findings(proc.stdout) == EXPECTED[:2]
+    assert "matches no import" not in proc.stderr  # a partial run cannot tell a stale entry
+
+
+def test_json_and_sarif_carry_the_import_findings(fixture):
+    doc = json.loads(run(["check", "--format", "json"], fixture).stdout)
+    assert [(f["path"], f["line"], f["rule"]) for f in doc["findings"]][:3] == [
+        ("app/api/jobs.py", 2, "ARCH-002"), ("app/api/jobs.py", 4, "ARCH-002"), ("app/services/jobs.py", 1, "ARCH-001")]
+    assert doc["summary"]["rule_warnings"] == 1  # the stale ignore entry
+    sarif = json.loads(run(["check", "--format", "sarif"], fixture).stdout)
+    assert len(sarif["runs"][0]["results"]) == len(EXPECTED)
+
+
+def test_type_checking_imports_are_reported_when_the_rule_says_so(fixture):
+    rules = fixture / ".architecture-rules" / "contracts.yaml"
+    rules.write_text(rules.read_text().replace("layers: [app.api, app.services, app.tasks, models]",
+                                               "layers: [app.api, app.services, app.tasks, models]\n"
+                                               "      type_checking: true"))
+    assert "app/tasks/scan.py:6:28: ARCH-001 [error] app.tasks.scan imports app.api.v1.billing (layer app.tasks is " \
+           "below app.api)" in findings(run(["check"], fixture).stdout)
+
+
+def test_a_suppression_comment_on_the_import_line(fixture):
+    path = fixture / "app/tasks/scan.py"
+    path.write_text(path.read_text().replace("from app.api import deps\n",
+                                             "from app.api import deps  # archrules: ignore[ARCH-001]\n"))
+    assert not [f for f in findings(run(["check"], fixture).stdout) if f.startswith("app/tasks/scan.py")]
+
+
+def test_the_baseline_keys_import_findings_by_module_not_line(fixture):
+    assert run(["baseline"], fixture).returncode == 0
+    entries = json.loads((fixture / ".archrules-baseline.json").read_text())["findings"]
+    assert {"path": "app/api/jobs.py", "rule": "ARCH-002", "kind": "import",
+            "what": "app.api.jobs -> app.tasks.scan", "occurrence": 1} in entries
+    assert len(entries) == len(EXPECTED)  # the indirect ones too: `baseline` builds the graph
+    path = fixture / "app/api/jobs.py"
+    path.write_text("\n\n" + path.read_text())  # the imports move down
+    assert findings(run(["check"], fixture).stdout) == []
+    path.write_text(path.read_text() + "from app.tasks import registry\n")
+    assert findings(run(["check"], fixture).stdout) == [
+        "app/api/jobs.py:12:23: ARCH-002 [error] app.api.jobs imports app.tasks.registry "
+        "(app.api must not import app.tasks)"]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_new_since_reports_only_the_new_import_violation(fixture):
+    shutil.rmtree(fixture / ".git")
+    git(fixture, "init", "-q", "-b", "main")
+    commit_all(fixture, "first")
+    path = fixture / "app/services/reports.py"
+    path.write_text("import app.api.jobs\n" + path.read_text())
+    assert findings(run(["check", "--new-since", "HEAD"], fixture).stdout) == [
+        "app/services/reports.py:1:8: ARCH-001 [error] app.services.reports imports app.api.jobs "
+        "(layer app.services is below app.api)"]
