@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -39,10 +40,48 @@ NEW_VIOLATION = "    time.sleep(1)"
 ERROR, HINT = 1, 4  # vim.diagnostic.severity
 
 
+def archrules_json(project: Path, *args: str) -> dict:
+    """`archrules ARGS --format json` (the console script) in project."""
+    out = subprocess.run([str(Path(sys.executable).parent / "archrules"), *args, "--format", "json"],
+                         cwd=project, capture_output=True, text=True, timeout=120).stdout
+    return json.loads(out)
+
+
 def rule_ids(project: Path) -> list[str]:
-    out = subprocess.run([str(Path(sys.executable).parent / "archrules"), "rules", "--format", "json"],
-                         cwd=project, capture_output=True, text=True, timeout=60, check=True).stdout
-    return [rule["id"] for rule in json.loads(out)["rules"]]
+    return [rule["id"] for rule in archrules_json(project, "rules")["rules"]]
+
+
+# BG-021's own tests, added to the copied rule file: two pass, the `valid` one fails
+# (time.sleep in app/api/ is flagged), so its lens says `examples 2/3`.
+EXAMPLES = """\
+    examples:
+      - path: app/api/jobs.py
+        invalid: time.sleep(1)
+      - path: app/services/jobs.py
+        valid: time.sleep(1)
+      - path: app/api/jobs.py
+        valid: time.sleep(3)
+"""
+EXAMPLES_RULE, EXAMPLES_TALLY = "BG-021", "examples 2/3"
+
+
+def add_examples(project: Path) -> None:
+    path = project / RULE_FILE
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = lines.index(f"  - id: {EXAMPLES_RULE}\n")
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("  - id: "))
+    while not lines[end - 1].strip():  # after the rule's last key, before the blank lines
+        end -= 1
+    path.write_text("".join(lines[:end] + [EXAMPLES] + lines[end:]), encoding="utf-8")
+
+
+def expected_lenses(project: Path) -> dict[str, str]:
+    """{rule id: its lens text in workspace mode}, from `archrules check` (the CLI's count)."""
+    counts = Counter(f["rule"] for f in archrules_json(project, "check")["findings"])
+    lenses = {rule: f"{counts[rule]} finding{'' if counts[rule] == 1 else 's'} in workspace"
+              for rule in rule_ids(project)}
+    lenses[EXAMPLES_RULE] += f" · {EXAMPLES_TALLY}"
+    return lenses
 
 
 @pytest.mark.editor
@@ -129,3 +168,26 @@ def test_neovim_add_to_baseline_clears_the_error_with_no_further_edit(
     run, _ = run_baseline_scenario(example_project, lsp_exe, xdg_env, tmp_path, "baseline-no-edit")
     assert run.steps["baseline-written"]["ok"], run.summary()
     assert run.steps["cleared"]["ok"], run.steps["cleared"]
+
+
+@pytest.mark.editor
+def test_neovim_code_lens_counts_findings_and_examples(
+    example_project: Path, lsp_exe: Path, xdg_env: dict[str, str], tmp_path: Path
+):
+    """vim.lsp.codelens.refresh() in the rule file (workspace mode): the lens on each
+    rule's `- id:` line says how many findings `archrules check` has for it, and BG-021's
+    how many of its examples pass."""
+    add_examples(example_project)
+    expected = expected_lenses(example_project)
+    assert expected["BG-010"] == "5 findings in workspace", expected  # the CLI's count, as a check
+    init = tmp_path / "init-workspace.lua"
+    init.write_text(f"dofile({str(INIT)!r})\n"
+                    "vim.lsp.config('archrules', { settings = { archrules = { diagnosticMode = 'workspace' } } })\n",
+                    encoding="utf-8")
+    env = dict(nvim_env(xdg_env, lsp_exe, tmp_path, EXPECTED_CODE), ARCHRULES_EXPECT_LENSES=json.dumps(expected))
+    run = run_nvim(init, example_project, RULE_FILE, "codelens.lua", env, "nvim/code-lens")
+    assert run.returncode == 0, run.summary()
+    lens = run.steps["code-lens"]
+    assert lens["shown"] == expected, lens
+    assert {(entry["rule"], entry["title"]) for entry in lens["lenses"]} == set(expected.items()), lens
+    assert {entry["command"] for entry in lens["lenses"]} == {"archrules.showFindings"}, lens
