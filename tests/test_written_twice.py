@@ -60,8 +60,11 @@ FULL_RULE: dict[str, Any] = {
         "should_match": "log+",
         "endpoint_pattern": "@router[.]post",
         "must_return": "job_id",
+        "in_class": "Model",
+        "exclude": ["app/legacy/*.py"],
     }],
-    "anti_patterns": [{"pattern": "print[(]", "message": "use logging", "file": "app/*.py", "fix": "log("}],
+    "anti_patterns": [{"pattern": "print[(]", "message": "use logging", "file": "app/*.py", "fix": "log(",
+                       "exclude": "app/legacy.py"}],
     "examples": [{"path": "app/x.py", "invalid": "print(1)", "count": 1, "message": "logging", "fixed": "log(1)"},
                  {"path": "app/x.py", "valid": "log(1)"}],
 }

@@ -64,12 +64,13 @@ def _parses(code: str) -> bool:
         return False
 
 
-def class_insertion_fix(py: PythonSource, code: str) -> Fix | None:
-    """Insert `code` as the last statement of the file's first class (None when no place is known).
+def class_insertion_fix(py: PythonSource, code: str, line: int | None = None) -> Fix | None:
+    """Insert `code` as the last statement of the class whose `class` keyword is on `line`
+    (None: the file's first class); None when no place is known.
 
     Whether the edited file still parses is checked once per file for all its fixes
     (`python_breaking_fixes`), not here per fix."""
-    cls = py.first_class()
+    cls = py.first_class() if line is None else py.class_at(line)
     if cls is None:
         return None
     src = py.src
@@ -82,10 +83,12 @@ def class_insertion_fix(py: PythonSource, code: str) -> Fix | None:
     else:  # the class body ends the file
         edit = TextEdit(Span.point(end, len(src.lines[end])), f"{nl}{indent}{code}")
     # Applied unattended (--fix, fixAll) only when the class is surely the one meant (the
-    # file's only class) and the line declares a field like its others (`status =
-    # Column(...)` beside `id = Column(...)`): a line like `job.status = "running"` or
-    # `db = SessionLocal()` from a suggestion would run at import. Otherwise offered by hand.
-    safe = len(py.top_level_classes()) == 1 and _declares_like(cls, code)
+    # file's only class, or the one an `in_class` entry chose) and the line declares a field
+    # like its others (`status = Column(...)` beside `id = Column(...)`): a line like
+    # `job.status = "running"` or `db = SessionLocal()` from a suggestion would run at
+    # import. Otherwise offered by hand.
+    surely = line is not None or len(py.top_level_classes()) == 1
+    safe = surely and _declares_like(cls, code)
     return Fix(f"Add `{code}` to class {cls.name}", (edit,), FixKind.RULE, safe=safe)
 
 

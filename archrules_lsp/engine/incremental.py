@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from .checks.anti_patterns import anti_pattern
 from .checks.context import DECORATOR_REACH, FileContext, RawFinding, decorator_text, reference_pattern
 from .model import CheckResult, Finding, Span
-from .python_source import PARSE_ERRORS, PythonSource, is_python, parse_python
+from .python_source import PARSE_ERRORS, ClassInfo, PythonSource, class_infos, is_python, parse_python
 from .regex import LineRegex, within_budget
 from .suppressions import Suppression, find_suppressions
 from .text import SourceText, split_lines
@@ -101,6 +101,8 @@ class _PythonFacts:
 
     starts: list[int]
     classes: list[int]  # the line of each top-level `class` statement
+    # every class statement as `in_class` entries see them (None: not asked for yet)
+    class_infos: list[ClassInfo] | None = None
 
 
 def _python_facts(tree: ast.Module) -> _PythonFacts:
@@ -280,14 +282,19 @@ class IncrementalCheck:
         if "\ufeff" in chunk:  # a BOM may read differently at a text's start (Python versions differ)
             return None
         try:
-            middle = _python_facts(parse_python(chunk))
+            tree = parse_python(chunk)
         except PARSE_ERRORS:
             return None
+        middle = _python_facts(tree)
         after = starts[hi] if hi < len(starts) else len(lines) - delta
+        infos = facts.class_infos
+        if infos is not None:  # kept up to date once asked for: the edited chunks' classes read again
+            infos = ([c for c in infos if c.line < begin] + class_infos(tree, lines, begin)
+                     + [c.moved(delta) if delta else c for c in infos if c.line >= after])
         return _PythonFacts(
             starts[:lo] + [begin + n for n in middle.starts] + [n + delta for n in starts[hi:]],
             [n for n in facts.classes if n < begin] + [begin + n for n in middle.classes]
-            + [n + delta for n in facts.classes if n >= after])
+            + [n + delta for n in facts.classes if n >= after], infos)
 
     def _update_lines(self, state: _State, first: int, old_count: int, new_count: int) -> None:
         delta = new_count - old_count
@@ -404,6 +411,16 @@ class _KnownPython(PythonSource):
         if facts is None:
             return super().first_class_line
         return facts.classes[0] if facts.classes else -1
+
+    @cached_property
+    def classes(self) -> list[ClassInfo] | None:
+        facts = self._state.python if self.parses else None
+        if facts is not None and facts.class_infos is not None:
+            return facts.class_infos
+        infos = super().classes  # the whole file parsed (the tree sets the facts)
+        if infos is not None and self._state.python is not None:
+            self._state.python.class_infos = infos
+        return infos
 
 
 def _moved(span: Span, delta: int) -> Span:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import ast
 import gc
 import re
+import tokenize
 import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from functools import cached_property
 
+from .model import Span
 from .text import SourceText
 
 _TOP_CLASS = re.compile(r"^class\s+\w", re.MULTILINE)
@@ -79,6 +83,19 @@ class PythonSource:
         m = _TOP_CLASS.search(self.src.normalized)
         return -1 if m is None else self.src.normalized.count("\n", 0, m.start())
 
+    @cached_property
+    def classes(self) -> list[ClassInfo] | None:
+        """Every class statement (nested ones too), in source order; None: the file does not parse."""
+        tree = self.tree
+        return None if tree is None else class_infos(tree, self.src.lines)
+
+    def class_at(self, line: int) -> ast.ClassDef | None:
+        """The class statement whose `class` keyword is on 0-based `line` (one per line at most)."""
+        tree = self.tree
+        if tree is None:
+            return None
+        return next((cls for cls, _ in _class_nodes(tree) if cls.lineno - 1 == line), None)
+
     def top_level_classes(self) -> list[ast.ClassDef]:
         tree = self.tree
         return [] if tree is None else [n for n in tree.body if isinstance(n, ast.ClassDef)]
@@ -100,3 +117,115 @@ class PythonSource:
         indent = line[: len(line) - len(line.lstrip())] or "    "
         end = (getattr(last, "end_lineno", None) or last.lineno) - 1
         return end, indent
+
+
+# ------------------------------------------------------------------ classes, as `in_class` sees them
+
+
+@dataclass(frozen=True, slots=True)
+class ClassInfo:
+    """A class statement as the class-scoped checks see it (no syntax tree kept: the
+    incremental check holds these between edits)."""
+
+    line: int  # 0-based line of its `class` keyword
+    name: str  # qualified by the classes around it: `Outer.Inner`
+    header: str  # from `class` to the colon ending the header, as one line, comments left out
+    name_span: Span  # where its findings go
+    body: str  # the text from its first statement to the end of its last (nested classes included)
+
+    def moved(self, delta: int) -> ClassInfo:
+        s = self.name_span
+        return replace(self, line=self.line + delta,
+                       name_span=Span(s.line + delta, s.column, s.end_line + delta, s.end_column))
+
+
+# Statement lists a class statement can sit in (expressions hold none: no need to visit them).
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _class_nodes(tree: ast.AST) -> Iterator[tuple[ast.ClassDef, str]]:
+    """Every class statement under `tree` with its qualified name, outer ones first."""
+    stack: list[tuple[ast.AST, str]] = [(tree, "")]
+    while stack:
+        node, prefix = stack.pop()
+        children = [c for block in _BLOCKS for c in (getattr(node, block, None) or ())]
+        for child in reversed(children):
+            if isinstance(child, ast.ClassDef):
+                stack.append((child, f"{prefix}{child.name}."))
+            elif isinstance(child, ast.AST):
+                stack.append((child, prefix))
+        if isinstance(node, ast.ClassDef):
+            yield node, prefix[:-1]
+
+
+def class_infos(tree: ast.Module, lines: list[str], offset: int = 0) -> list[ClassInfo]:
+    """The class statements of `tree`, parsed from `lines[offset:]` (a chunk of the file:
+    line 1 of the tree is `lines[offset]`), in source order."""
+    out = []
+    for cls, name in _class_nodes(tree):
+        line = offset + cls.lineno - 1
+        column = _char_column(lines[line], cls.col_offset)
+        header = _header(lines, line, column, offset + cls.body[0].lineno - 1)
+        text, name_span = header if header is not None else (lines[line].strip(), Span(line, 0, line, len(lines[line])))
+        out.append(ClassInfo(line, name, text, name_span, _body(lines, offset, cls)))
+    out.sort(key=lambda c: c.line)
+    return out
+
+
+def _char_column(line: str, byte_column: int) -> int:
+    """The code-point column of a UTF-8 byte column (what `ast` gives)."""
+    if line.isascii():
+        return byte_column
+    return len(line.encode("utf-8", errors="surrogatepass")[:byte_column].decode("utf-8", errors="ignore"))
+
+
+def _body(lines: list[str], offset: int, cls: ast.ClassDef) -> str:
+    first, last = cls.body[0], cls.body[-1]
+    start, end = offset + first.lineno - 1, offset + (last.end_lineno or last.lineno) - 1
+    start_col = _char_column(lines[start], first.col_offset)
+    end_col = _char_column(lines[end], last.end_col_offset if last.end_col_offset is not None else len(lines[end]))
+    if start == end:
+        return lines[start][start_col:end_col]
+    return "\n".join([lines[start][start_col:], *lines[start + 1:end], lines[end][:end_col]])
+
+
+_OPENING, _CLOSING = frozenset("([{"), frozenset(")]}")
+_SKIPPED = frozenset({tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT})
+
+
+def _header(lines: list[str], line: int, column: int, last: int) -> tuple[str, Span] | None:
+    """(the header from `class` to its colon as one line, the class name's span), or None when
+    it does not tokenize. Lines are joined by one space (none after an opening bracket or
+    before a closing one): `class Job(SQLModel,\n    table=True):` reads `class Job(SQLModel, table=True):`.
+    Only the lines up to `last` (the body's first line) are read: the header ends on it or before."""
+    def readline() -> Iterator[str]:
+        yield lines[line][column:] + "\n"
+        for i in range(line + 1, last + 1):
+            yield lines[i] + "\n"
+
+    parts: list[str] = []
+    prev: tokenize.TokenInfo | None = None
+    name: Span | None = None
+    depth = 0
+    try:
+        for tok in tokenize.generate_tokens(readline().__next__):
+            if tok.type in _SKIPPED:
+                continue
+            if prev is None:
+                parts.append(tok.string)
+            elif tok.start[0] == prev.end[0]:
+                parts.append(tok.line[prev.end[1]:tok.start[1]] + tok.string)
+            else:
+                joined = prev.string in _OPENING or tok.string in _CLOSING
+                parts.append(("" if joined else " ") + tok.string)
+            if name is None and prev is not None and tok.type == tokenize.NAME:
+                row, col = tok.start
+                at = col + (column if row == 1 else 0)
+                name = Span(line + row - 1, at, line + row - 1, at + len(tok.string))
+            depth += (tok.string in _OPENING) - (tok.string in _CLOSING)
+            if tok.type == tokenize.OP and tok.string == ":" and depth == 0:
+                return "".join(parts), name or Span(line, column, line, column + 5)
+            prev = tok
+    except (tokenize.TokenError, SyntaxError, StopIteration):
+        return None
+    return None

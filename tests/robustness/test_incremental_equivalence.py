@@ -53,6 +53,26 @@ incremental:
       - file: '**/*.py'
         endpoint_pattern: '@router\.(get|post)\(''/x''\)'
         must_return: job_id
+  - id: IN-5
+    name: classes and exclusions
+    patterns:
+      - file: '**/*.py'
+        in_class: '\(A\)|B'
+        must_contain: ["y", "status"]
+        must_contain_one_of: ["job", "x = 1"]
+        must_reference: Job
+      - file: '**/*.py'
+        in_class: '^class [A-Z]'
+        when_contains: "y"
+        must_contain: "job"
+      - file: '**/*'
+        exclude: ['**/*.py', 'nothing/**']
+        in_class: class
+        must_contain: x
+    anti_patterns:
+      - pattern: 'aa'
+        exclude: 'docs/**'
+        message: no aa
 """
 
 PIECE_LIST = [
@@ -64,6 +84,9 @@ PIECE_LIST = [
     # Python that parses or not depending on its neighbours: strings, brackets, blocks, `;`
     '"""', "'''", "; ", "\\\n", "    ", "if x:\n", "else:\n    pass\n", "class B(A): pass\n",
     "@dec\n", "from __future__ import barry_as_FLUFL\n", "1 <> 2\n", "\ufeff", "\x00",
+    # classes for `in_class`: headers over several lines, nested, one-line bodies
+    "class C(A):\n    y = 1\n", "class D(B,\n  x=1):\n", "    class E(A): pass\n", "class F(\n",
+    "\n\nclass G(A):\n    pass\n\n\nclass H(\n    B):\n    y = 1\n    class I(A): job = Job\n",
 ]
 PIECES = st.sampled_from(PIECE_LIST)
 TEXTS = st.lists(PIECES, max_size=12).map("".join)

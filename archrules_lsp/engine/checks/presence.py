@@ -1,12 +1,14 @@
-"""`must_contain`, `must_contain_one_of`, `must_reference`, `should_match`: what a file must hold."""
+"""`must_contain`, `must_contain_one_of`, `must_reference`, `should_match`: what a file must hold,
+or, in an `in_class` entry, what each matching Python class must hold."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from ..fixes import class_insertion_fix, suggested_line
-from ..model import Fix, PatternEntry, Rule
-from .context import FileContext, RawFinding
+from ..model import Fix, PatternEntry, Rule, Span
+from ..python_source import ClassInfo
+from .context import FileContext, RawFinding, reference_pattern
 
 
 def _label(rule: Rule) -> str:
@@ -22,35 +24,73 @@ def gate_open(ctx: FileContext, entry: PatternEntry) -> bool:
     return not entry.when_contains or any(ctx.contains(s) for s in entry.when_contains)
 
 
-def must_contain(ctx: FileContext, rule: Rule, entry: PatternEntry) -> Iterator[RawFinding]:
+# The three presence checks look at the whole file (cls None) or at one class's body.
+
+
+def _contains(ctx: FileContext, cls: ClassInfo | None, needle: str) -> bool:
+    return ctx.contains(needle) if cls is None else needle in cls.body
+
+
+def _references(ctx: FileContext, cls: ClassInfo | None, name: str) -> bool:
+    if cls is None:
+        return ctx.references(name)
+    return name in cls.body and reference_pattern(name).search(cls.body) is not None
+
+
+def _where(ctx: FileContext, rule: Rule, cls: ClassInfo | None) -> tuple[Span, str]:
+    """The finding's span and its message's prefix: the class name, or the file's anchor."""
+    return (ctx.anchor_span(rule), "") if cls is None else (cls.name_span, f"{cls.name}: ")
+
+
+def must_contain(ctx: FileContext, rule: Rule, entry: PatternEntry,
+                 cls: ClassInfo | None = None) -> Iterator[RawFinding]:
     for needle in entry.must_contain:
-        if ctx.contains(needle):
+        if _contains(ctx, cls, needle):
             continue
-        span = ctx.anchor_span(rule)
-        fix = _insertion_fix(ctx, rule, needle)
-        yield RawFinding(rule, span, f"missing {_quote(needle)} {_label(rule)}", fix, fix is not None)
+        span, prefix = _where(ctx, rule, cls)
+        fix = _insertion_fix(ctx, rule, needle, cls)
+        yield RawFinding(rule, span, f"{prefix}missing {_quote(needle)} {_label(rule)}", fix, fix is not None)
 
 
-def must_contain_one_of(ctx: FileContext, rule: Rule, entry: PatternEntry) -> Iterator[RawFinding]:
+def must_contain_one_of(ctx: FileContext, rule: Rule, entry: PatternEntry,
+                        cls: ClassInfo | None = None) -> Iterator[RawFinding]:
     options = entry.must_contain_one_of
-    if not options or any(ctx.contains(s) for s in options):
+    if not options or any(_contains(ctx, cls, s) for s in options):
         return
-    span = ctx.anchor_span(rule)
+    span, prefix = _where(ctx, rule, cls)
     fix = None
     for needle in options:
-        fix = _insertion_fix(ctx, rule, needle)
+        fix = _insertion_fix(ctx, rule, needle, cls)
         if fix is not None:
             break
     listed = ", ".join(_quote(s) for s in options)
-    yield RawFinding(rule, span, f"missing one of {listed} {_label(rule)}", fix, fix is not None)
+    yield RawFinding(rule, span, f"{prefix}missing one of {listed} {_label(rule)}", fix, fix is not None)
 
 
-def must_reference(ctx: FileContext, rule: Rule, entry: PatternEntry) -> Iterator[RawFinding]:
+def must_reference(ctx: FileContext, rule: Rule, entry: PatternEntry,
+                   cls: ClassInfo | None = None) -> Iterator[RawFinding]:
     for name in entry.must_reference:
-        if ctx.references(name):
+        if _references(ctx, cls, name):
             continue
-        span = ctx.anchor_span(rule)
-        yield RawFinding(rule, span, f"{_quote(name)} is never referenced {_label(rule)}")
+        span, prefix = _where(ctx, rule, cls)
+        yield RawFinding(rule, span, f"{prefix}{_quote(name)} is never referenced {_label(rule)}")
+
+
+def class_scoped(ctx: FileContext, rule: Rule, entry: PatternEntry) -> Iterator[RawFinding]:
+    """An `in_class` entry: its presence checks on each class whose header matches, and whose
+    body holds one of the `when_contains` strings when it has some."""
+    rx = entry.in_class
+    classes = ctx.classes(rule)
+    if rx is None or not classes or not ctx.affordable(rule, rx):
+        return
+    for cls in classes:
+        if not rx.search_string(cls.header):
+            continue
+        if entry.when_contains and not any(s in cls.body for s in entry.when_contains):
+            continue
+        yield from must_contain(ctx, rule, entry, cls)
+        yield from must_contain_one_of(ctx, rule, entry, cls)
+        yield from must_reference(ctx, rule, entry, cls)
 
 
 def should_match(ctx: FileContext, rule: Rule, entry: PatternEntry) -> Iterator[RawFinding]:
@@ -64,8 +104,9 @@ def should_match(ctx: FileContext, rule: Rule, entry: PatternEntry) -> Iterator[
     yield RawFinding(rule, ctx.line_span(line), f"no line matches {_quote(rx.source)} {_label(rule)}")
 
 
-def _insertion_fix(ctx: FileContext, rule: Rule, needle: str) -> Fix | None:
-    """The suggested line that supplies `needle`, inserted at the end of the first Python class."""
+def _insertion_fix(ctx: FileContext, rule: Rule, needle: str, cls: ClassInfo | None) -> Fix | None:
+    """The suggested line that supplies `needle`, inserted at the end of `cls` (file-level
+    checks: the first Python class)."""
     py = ctx.python
     if py is None or not rule.suggestion or not ctx.fixes:
         return None
@@ -75,4 +116,4 @@ def _insertion_fix(ctx: FileContext, rule: Rule, needle: str) -> Fix | None:
     if not py.parses:
         ctx.skipped_unparsed("the fixes adding a line to the class", rule)
         return None
-    return class_insertion_fix(py, code)
+    return class_insertion_fix(py, code, None if cls is None else cls.line)

@@ -395,10 +395,16 @@ def read_globs(ctx: Context, key: str, node: Node) -> tuple[Glob, ...] | None:
     if is_null(node) or (isinstance(node, SequenceNode) and not node.value):
         ctx.warn(node, f"`{key}` lists no globs: it leaves nothing out")
         return ()
+    if isinstance(node, MappingNode):
+        ctx.report(node, f"`{key}` must be a glob or a list of globs, not {kind_of(node)}; the item is not loaded")
+        return None
     items = node.value if isinstance(node, SequenceNode) else [node]
     globs = []
     for item in items:
         ctx.spend()
+        if not isinstance(item, ScalarNode):
+            ctx.report(item, f"each item of `{key}` must be a glob, not {kind_of(item)}; the item is not loaded")
+            continue
         glob = read_glob(ctx, key, item)
         if glob is not None:
             globs.append(glob)
@@ -412,8 +418,8 @@ def _file_level_keys_beside_in_class(ctx: Context, written: dict[str, Node], val
         return
     for key in ("should_match", "endpoint_pattern"):
         if key in written:
-            ctx.report(written[key], f"`{key}` checks the whole file, not each class: put it in a `patterns` "
-                                     "entry without `in_class`; it is ignored here")
+            ctx.warn(written[key], f"`{key}` checks the whole file, not each class: put it in a `patterns` "
+                                   "entry without `in_class`; it is ignored here")
             values.pop(key, None)
     if "endpoint_pattern" not in values:
         values.pop("must_return", None)
