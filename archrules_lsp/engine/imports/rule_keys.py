@@ -18,6 +18,7 @@ from ..loading.yaml_nodes import is_null, kind_of
 from ..model import ImportContracts, ImportIgnore, Location
 from .modules import JS_SUFFIXES, PYTHON_SUFFIXES
 
+_CONTRACT_KINDS = frozenset({"layers", "forbidden", "independent", "protected"})
 _IGNORE = re.compile(r"^\s*(\S+)\s*->\s*(\S+)\s*$")
 _NAME = re.compile(r"^[^\s*?\[\]{}<>|,;:\"'\\]+$")
 _FILE_SUFFIX = re.compile(r"\.[A-Za-z]{1,5}$")
@@ -32,7 +33,9 @@ def build_imports(ctx: Context, key_node: Node, node: Node) -> ImportContracts |
                    f"`imports` must be a mapping (`layers: [...]`, `forbidden: ...`), not {kind_of(node)}")
         return None
     values: dict = {}
+    written = set()
     for key, name_node, value in mapping_pairs(ctx, node):
+        written.add(key)
         if key not in schema.IMPORTS_KEYS:
             ctx.warn(name_node, schema.unknown_key_message(key, schema.IMPORTS))
         elif key in ("layers", "independent"):
@@ -56,10 +59,10 @@ def build_imports(ctx: Context, key_node: Node, node: Node) -> ImportContracts |
         ignore=values.get("ignore", ()), type_checking=values.get("type_checking", False),
         location=Location(ctx.path, ctx.pos.node_span(node)))
     if not (contracts.layers or contracts.independent or contracts.forbidden_from or contracts.protected):
-        if not any(k in values for k in ("layers", "independent", "forbidden.from", "protected.modules")):
-            ctx.report(key_node, "`imports` holds no contract that loaded: write `layers`, `forbidden`, "
-                                 "`independent` or `protected`")
-        return None
+        if not _CONTRACT_KINDS & written:
+            ctx.report(key_node, "`imports` holds no contract: write `layers`, `forbidden`, `independent` or "
+                                 "`protected`")
+        return None  # a contract written but not loaded is reported already
     return contracts
 
 
