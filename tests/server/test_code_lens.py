@@ -125,6 +125,7 @@ async def test_the_lens_sits_on_its_rule_and_tallies_examples(client):
 async def test_counts_follow_an_edited_source_file(client):
     bg010 = client.expected["BG-010"]
     await titles_when(client, client.root / RULES, lambda got: got.get("BG-010") == title(bg010))
+    rules = Doc(client, client.root / RULES, (client.root / RULES).read_text(), language_id="yaml")
     refreshes = client.code_lens_refreshes
     path = client.root / EDITED
     text = path.read_text()
@@ -138,6 +139,7 @@ async def test_counts_follow_an_edited_source_file(client):
         await wait_until(lambda: client.code_lens_refreshes > refreshes, what="workspace/codeLens/refresh")
     else:  # Neovim 0.11 declares no refreshSupport: never asked
         assert client.code_lens_refreshes == 0
+    rules.close()
     client.edited = doc
 
 
@@ -189,3 +191,35 @@ async def test_outside_workspace_mode_the_lens_counts_the_open_files(open_files_
 async def test_a_source_file_has_no_lenses(open_files_client):
     client = open_files_client
     assert await lens_titles(client, client.root / EDITED) == {}
+
+
+@pytest_lsp.fixture(scope="module", params=PRESETS, config=CONFIG)
+async def baselined_client(request, lsp_client: LanguageClient, tmp_path_factory):
+    """Every finding of the example frozen in a baseline, then one more BG-010 written."""
+    root = copy_example(tmp_path_factory, "lensbaseline")
+    archrules = Path(sys.executable).parent / "archrules"
+    frozen = subprocess.run([str(archrules), "baseline"], cwd=root, capture_output=True, text=True, check=False)
+    assert frozen.returncode == 0, frozen.stderr
+    path = root / EDITED
+    path.write_text(path.read_text() + "\njob.status = 'processing'\n")
+    lsp_client.root = root
+    await start_session(lsp_client, request.param, [root], init_options={"debounceMs": 0},
+                        configuration={"archrules": {"debounceMs": 0}})
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_baselined_findings_are_not_counted_unless_shown(baselined_client):
+    client = baselined_client
+    rules = client.root / RULES
+    path = client.root / EDITED
+    doc = Doc(client, path, path.read_text())
+    await diagnostics(client, doc, lambda d: codes(d) == ["BG-010", "BG-010"])  # one frozen (a hint), one new
+    await titles_when(client, rules, lambda got: got.get("BG-010") == title(1, "in open files"))
+    client.set_configuration({"archrules": {"debounceMs": 0, "baseline": "show"}})
+    client.workspace_did_change_configuration(t.DidChangeConfigurationParams(settings=None))
+    await titles_when(client, rules, lambda got: got.get("BG-010") == title(2, "in open files"))
+    client.set_configuration({"archrules": {"debounceMs": 0, "baseline": "hide"}})
+    client.workspace_did_change_configuration(t.DidChangeConfigurationParams(settings=None))
+    await titles_when(client, rules, lambda got: got.get("BG-010") == title(1, "in open files"))
+    doc.close()

@@ -114,6 +114,8 @@ def register(server: ArchrulesServer) -> None:
     @server.command(RELOAD_RULES)
     async def reload_rules(*args: Any) -> dict:
         await session.wait_ready()
+        for folder in session.folders:  # files may have come or gone where nothing watched them
+            session.rule_files.glob_hints.forget_walk(folder)
         session.refresh(None, "reloadRules command")
         return {"ruleCount": sum(len(f.ruleset.rules) for f in session.folders if f.ruleset is not None)}
 

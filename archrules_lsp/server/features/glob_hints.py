@@ -90,8 +90,12 @@ class GlobHints:
 
     def files_changed(self, folder: Folder) -> None:
         """Files were created or deleted (or a .gitignore changed): walk again."""
-        self._walks.pop(folder.uri, None)
+        self.forget_walk(folder)
         self.schedule(folder, FILES_CHANGED_DEBOUNCE)
+
+    def forget_walk(self, folder: Folder) -> None:
+        """The next update walks the folder again (its files may have changed unseen)."""
+        self._walks.pop(folder.uri, None)
 
     async def settled(self, folders: list[Folder]) -> None:
         pending = [task for f in folders if (task := self._tasks.get(f.uri)) is not None]
