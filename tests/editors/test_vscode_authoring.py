@@ -4,16 +4,20 @@ built .vsix; see test_vscode.py for what it needs).
 Proves, in the example project's rule file opened from the explorer: Ctrl+Space on a
 new key line inside rule BG-001 (below its `id:` and `name:`) lists the keys the rule
 can still take in the suggest widget, and not `name`; Ctrl+K Ctrl+I on BG-001's
-`severity` key shows the key's documentation in the hover. Screenshots of each step:
+`severity` key shows the key's documentation in the hover; in workspace mode, the code
+lens above each rule says how many findings `archrules check` has for it (and,
+for a rule with `examples:`, how many pass). Screenshots of each step:
 test-artifacts/vscode/authoring/.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from .test_neovim_authoring import add_examples, expected_lenses
 from .test_vscode import fresh_artifacts, require_tools, run_vscode
 
 RULE_FILE = ".architecture-rules/background-tasks.yaml"
@@ -32,14 +36,23 @@ def positions(rule_file: Path, rule_id: str) -> tuple[int, str]:
 
 @pytest.mark.editor
 @pytest.mark.slow
-def test_vscode_rule_authoring_completion_and_hover(example_project: Path, lsp_exe: Path, tmp_path: Path):
+def test_vscode_rule_authoring_completion_hover_code_lens(example_project: Path, lsp_exe: Path, tmp_path: Path):
     require_tools()
+    add_examples(example_project)
+    lenses = expected_lenses(example_project)
     name_line, hover_at = positions(example_project / RULE_FILE, RULE_ID)
-    steps = run_vscode(example_project, RULE_FILE, RULE_ID, {"archrules.path": [str(lsp_exe)]}, tmp_path,
+    settings = {"archrules.path": [str(lsp_exe)], "archrules.diagnosticMode": "workspace"}
+    steps = run_vscode(example_project, RULE_FILE, RULE_ID, settings, tmp_path,
                        fresh_artifacts("vscode/authoring"), SCENARIO="authoring",
-                       NEW_KEY_AFTER=str(name_line), HOVER_AT=hover_at)
+                       NEW_KEY_AFTER=str(name_line), HOVER_AT=hover_at,
+                       EXPECT_LENSES=json.dumps(sorted(set(lenses.values()))))
 
     labels = steps["completion"]["labels"]
     assert {"severity", "anti_patterns"} <= set(labels), steps["completion"]
     assert "name" not in labels and "id" not in labels, steps["completion"]
     assert SEVERITY_DOC in steps["hover"]["text"], steps["hover"]
+
+    # one lens per rule, in the file's order (that of `archrules rules`)
+    shown = steps["code-lens"]["lenses"]
+    assert shown == list(lenses.values()), shown
+    assert lenses[RULE_ID] == "1 finding in workspace" and "3 findings in workspace · examples 2/3" in shown, shown

@@ -1,7 +1,7 @@
 // Rule authoring in real VS Code (SCENARIO=authoring of drive.mjs, with the rule file
 // open): Ctrl+Space on a new key line of a rule lists keys in the suggest widget;
 // Ctrl+K Ctrl+I on a key shows its documentation in the hover; with
-// EXPECT_CODE_LENS=1, the code lens text rendered above the rules.
+// EXPECT_LENSES (a JSON list of texts), the code lens text rendered above the rules.
 // Positions come from the test: NEW_KEY_AFTER (1-based line after which a key line
 // goes), HOVER_AT ("line:column" of a key).
 
@@ -62,13 +62,23 @@ export async function authoring({ page, step, env }) {
     return { text: (await hover.first().innerText()).slice(0, 2000) };
   });
 
-  if (process.env.EXPECT_CODE_LENS === "1") {
+  if (process.env.EXPECT_LENSES) {
+    // the lens texts VS Code renders above the rules in view, once they are all expected ones
+    const expected = JSON.parse(process.env.EXPECT_LENSES);
     await step("code-lens", async () => {
       await page.keyboard.press("Escape");
+      await page.keyboard.press("Control+Home");
       const lenses = `${editor} .codelens-decoration`;
-      await page.waitForFunction((sel) => [...document.querySelectorAll(sel)].some((e) => /finding/.test(e.textContent ?? "")),
-        lenses, { timeout: 60000 });
-      return { lenses: await visibleTexts(page, lenses) };
+      await page.waitForFunction(
+        ({ sel, want }) => {
+          const texts = [...document.querySelectorAll(sel)].map((e) => (e.textContent ?? "").replace(/\s+/g, " ").trim());
+          return texts.length > 0 && texts.every((t) => want.includes(t));
+        },
+        { sel: lenses, want: expected },
+        { timeout: 90000 },
+      );
+      const texts = await page.locator(lenses).evaluateAll((els) => els.map((e) => (e.textContent ?? "").replace(/\s+/g, " ").trim()));
+      return { lenses: texts };
     });
   }
 }
