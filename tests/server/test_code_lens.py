@@ -100,6 +100,12 @@ async def open_files_client(request, lsp_client: LanguageClient, tmp_path_factor
     await lsp_client.shutdown_session()
 
 
+async def test_the_lens_and_its_command_are_advertised(client):
+    capabilities = client.init_result.capabilities
+    assert capabilities.code_lens_provider is not None
+    assert "archrules.showFindings" in capabilities.execute_command_provider.commands
+
+
 async def test_each_rule_has_a_lens_with_the_workspace_count(client):
     expected = client.expected
     assert expected["BG-010"] > 1 and expected["BG-001"] == 1  # the example project as the test knows it
