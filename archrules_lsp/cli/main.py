@@ -87,6 +87,15 @@ def build_parser() -> argparse.ArgumentParser:
     _common_project_options(validate)
     validate.add_argument("--format", choices=("text", "json", "github"), default="text")
 
+    graph = sub.add_parser("graph", help="print the import graph reduced to the contracts' modules",
+                           description="Print the module graph reduced to the import contracts' modules (mermaid "
+                                       "or dot), violating edges marked.")
+    _common_project_options(graph)
+    graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    graph.add_argument("--rule", action="append", default=[], metavar="ID",
+                       help="only this rule's contracts (repeatable; default: every rule with `imports:`)")
+    graph.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="worker processes")
+
     lsp = sub.add_parser("lsp", help="run the language server (stdio by default)", add_help=False)
     lsp.add_argument("server_args", nargs=argparse.REMAINDER)
     return parser
@@ -194,6 +203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .commands.init import run
         elif args.command == "docs":
             from .commands.docs import run
+        elif args.command == "graph":
+            from .commands.graph import run
         else:  # pragma: no cover - argparse rejects unknown commands
             parser.print_help()
             return _exit(EXIT_USAGE)
@@ -218,7 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _exit(EXIT_FINDINGS)
 
 
-_COMMANDS = ("check", "baseline", "rules", "explain", "validate", "test", "init", "docs", "lsp")
+_COMMANDS = ("check", "baseline", "rules", "explain", "validate", "test", "init", "docs", "graph", "lsp")
 
 
 def _is_path(arg: str) -> bool:

@@ -122,3 +122,62 @@ def test_new_since_reports_only_the_new_import_violation(fixture):
     assert findings(run(["check", "--new-since", "HEAD"], fixture).stdout) == [
         "app/services/reports.py:1:8: ARCH-001 [error] app.services.reports imports app.api.jobs "
         "(layer app.services is below app.api)"]
+
+
+GRAPH_MERMAID = """\
+flowchart TD
+    m0["app.api"]
+    m1["app.services"]
+    m2["app.tasks"]
+    m3["models"]
+    m4["subprocess"]
+    m5["app.tasks.exports"]
+    m6["app.tasks.imports"]
+    m7["app.services.billing"]
+    m8["app.api.v1.billing"]
+    m9["web/components"]
+    m10["web/api"]
+    m0 -.->|"ARCH-002 (indirect)"| m2
+    m0 -->|"ARCH-002"| m4
+    m1 -.->|"ARCH-001 (indirect)"| m0
+    m1 -->|"ARCH-004"| m7
+    m2 -->|"ARCH-001"| m0
+    m3 -->|"ARCH-001"| m1
+    m5 -->|"ARCH-003"| m6
+    m6 -.->|"ARCH-003 (indirect)"| m5
+    m8 --> m7
+    m9 -->|"TS-001"| m10
+    linkStyle 0,1,2,3,4,5,6,7,9 stroke:#d00,color:#d00
+"""
+
+GRAPH_DOT_ARCH_001 = """\
+digraph imports {
+    rankdir=TB;
+    node [shape=box];
+    "app.api";
+    "app.services";
+    "app.tasks";
+    "models";
+    "app.api" -> "app.services";
+    "app.api" -> "app.tasks";
+    "app.services" -> "app.api" [color=red, fontcolor=red, style=dashed, label="ARCH-001 (indirect)"];
+    "app.tasks" -> "app.api" [color=red, fontcolor=red, label="ARCH-001"];
+    "models" -> "app.services" [color=red, fontcolor=red, label="ARCH-001"];
+}
+"""
+
+
+def test_graph_prints_the_contracts_modules_with_violating_edges_marked(fixture):
+    proc = run(["graph"], fixture)
+    assert (proc.returncode, proc.stdout) == (0, GRAPH_MERMAID)
+
+
+def test_graph_in_dot_for_one_rule(fixture):
+    proc = run(["graph", "--format", "dot", "--rule", "ARCH-001"], fixture)
+    assert (proc.returncode, proc.stdout) == (0, GRAPH_DOT_ARCH_001)
+
+
+def test_graph_without_import_contracts_is_a_usage_error(fixture):
+    proc = run(["graph", "--rule", "NOPE-1"], fixture)
+    assert proc.returncode == 2
+    assert "no rule with `imports:` among NOPE-1: nothing to draw" in proc.stderr

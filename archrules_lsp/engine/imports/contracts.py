@@ -96,18 +96,18 @@ class ChainCache:
         self._version = -1
         self._chains: dict[tuple, list[Hop] | None] = {}
 
-    def chain(self, graph: ImportGraph, rule: Rule, barrier: Barrier, start: str) -> list[Hop] | None:
+    def chain(self, graph: ImportGraph, rule_id: str, contracts: ImportContracts, barrier: Barrier,
+              start: str) -> list[Hop] | None:
         if graph.version != self._version:
             self._chains.clear()
             self._version = graph.version
-        key = (rule.id, rule.imports, barrier, start)
+        key = (rule_id, contracts, barrier, start)
         if key not in self._chains:
-            self._chains[key] = _search(graph, rule.imports, barrier, start)
+            self._chains[key] = _search(graph, contracts, barrier, start)
         return self._chains[key]
 
 
-def _search(graph: ImportGraph, contracts: ImportContracts | None, barrier: Barrier, start: str) -> list[Hop] | None:
-    assert contracts is not None
+def _search(graph: ImportGraph, contracts: ImportContracts, barrier: Barrier, start: str) -> list[Hop] | None:
     def follow(importer: str, imported: str, statement: ImportStatement) -> bool:
         return (contracts.type_checking or not statement.type_checking) and not ignored(contracts, importer, imported)
 
@@ -115,39 +115,60 @@ def _search(graph: ImportGraph, contracts: ImportContracts | None, barrier: Barr
                                 lambda m: not covered(barrier.closed, m), follow)
 
 
-def file_findings(rule: Rule, path: str, module: str, statements: list[ImportStatement], graph: ImportGraph,
-                  cache: ChainCache) -> list[RawFinding]:
-    """`rule`'s import-contract findings for the file `path` (the module `module`)."""
-    contracts = rule.imports
-    assert contracts is not None
-    edges = [(graph.resolve(s), s) for s in statements
-             if contracts.type_checking or not s.type_checking]
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One import that breaks a barrier: directly (`chain` empty) or starting a chain."""
+
+    statement: ImportStatement
+    target: str  # the module the barrier forbids (the chain's end for an indirect one)
+    barrier: Barrier
+    chain: tuple[Hop, ...] = ()  # indirect: every hop, the file's own import first
+
+
+def violations(contracts: ImportContracts, rule_id: str, path: str, module: str,
+               statements: list[ImportStatement] | tuple[ImportStatement, ...], graph: ImportGraph,
+               cache: ChainCache) -> list[Violation]:
+    """The imports of the file `path` (the module `module`) that break `contracts`: each direct
+    one, and per barrier with none, the first import starting a shortest chain."""
+    edges = [(graph.resolve(s), s) for s in statements if contracts.type_checking or not s.type_checking]
     edges = [(target, s) for target, s in edges if target != module and not ignored(contracts, module, target)]
-    out: list[RawFinding] = []
+    out: list[Violation] = []
     for barrier in barriers(contracts, module):
-        direct = [RawFinding(rule, s.span, f"{module} imports {target} ({barrier.reason})")
-                  for target, s in edges if covered(barrier.targets, target)]
+        direct = [Violation(s, target, barrier) for target, s in edges if covered(barrier.targets, target)]
         out.extend(direct)
         if not direct and barrier.indirect:
-            found = _indirect(rule, path, module, edges, barrier, graph, cache)
+            found = _indirect(contracts, rule_id, path, module, edges, barrier, graph, cache)
             if found is not None:
                 out.append(found)
     return out
 
 
-def _indirect(rule: Rule, path: str, module: str, edges: list[tuple[str, ImportStatement]], barrier: Barrier,
-              graph: ImportGraph, cache: ChainCache) -> RawFinding | None:
+def file_findings(rule: Rule, path: str, module: str, statements: list[ImportStatement], graph: ImportGraph,
+                  cache: ChainCache) -> list[RawFinding]:
+    """`rule`'s import-contract findings for the file `path` (the module `module`)."""
+    assert rule.imports is not None
+    out = []
+    for v in violations(rule.imports, rule.id, path, module, statements, graph, cache):
+        if not v.chain:
+            out.append(RawFinding(rule, v.statement.span, f"{module} imports {v.target} ({v.barrier.reason})"))
+            continue
+        names = " -> ".join([module, *(h.imported for h in v.chain)])
+        message = f"{module} imports {v.target} indirectly: {names} ({v.barrier.reason})"
+        related = tuple(RelatedLocation(h.path, h.span, f"{h.importer} imports {h.imported}") for h in v.chain)
+        out.append(RawFinding(rule, v.statement.span, message, related=related))
+    return out
+
+
+def _indirect(contracts: ImportContracts, rule_id: str, path: str, module: str,
+              edges: list[tuple[str, ImportStatement]], barrier: Barrier, graph: ImportGraph,
+              cache: ChainCache) -> Violation | None:
     for target, statement in edges:
         if covered(barrier.closed, target) or target not in graph:
             continue
-        chain = cache.chain(graph, rule, barrier, target)
-        if chain is None:
-            continue
-        hops = [Hop(module, target, path, statement.span), *chain]
-        names = " -> ".join([module, *(h.imported for h in hops)])
-        message = f"{module} imports {hops[-1].imported} indirectly: {names} ({barrier.reason})"
-        related = tuple(RelatedLocation(h.path, h.span, f"{h.importer} imports {h.imported}") for h in hops)
-        return RawFinding(rule, statement.span, message, related=related)
+        chain = cache.chain(graph, rule_id, contracts, barrier, target)
+        if chain is not None:
+            hops = (Hop(module, target, path, statement.span), *chain)
+            return Violation(statement, hops[-1].imported, barrier, hops)
     return None
 
 
