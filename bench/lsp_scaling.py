@@ -16,6 +16,8 @@ Parts (run one after the other, never two servers at once):
   workspace   `diagnosticMode: workspace` on the 5,000-file corpus (start -> scan's progress end,
               server CPU, RSS after) against `archrules check` and ripgrep one run per rule
               on the same folder (wall, CPU, peak RSS by GNU time).
+--before REF adds the server of an earlier commit to the memory and workspace parts, measured
+in the same run (its package exported to WORK/code/<commit>, run with PYTHONPATH).
 The host's load average (/proc/loadavg) is recorded with every figure. Results: JSON in
 WORK/results/, a Markdown table on stdout and, unless --no-plot, the keystroke-vs-size PNG
 (drawn by bench/plot_scaling.py with the bench venv's matplotlib).
@@ -36,7 +38,7 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -111,6 +113,7 @@ def big_file(work: Path, lines: int) -> str:
 class Server:
     name: str
     cmd: list[str]
+    env: dict[str, str] = field(default_factory=dict)  # added to the environment it runs in
 
     def setup(self, ws: Path, rules: Path) -> None:
         raise NotImplementedError
@@ -155,7 +158,7 @@ class AstGrep(Server):
 def start(server: Server, ws: Path, init_options: dict | None, env: dict) -> tuple[Connection, dict]:
     """The server started in `ws` (its stderr in ws/../server-stderr.log), initialized, rules loaded."""
     with (ws.parent / "server-stderr.log").open("ab") as log:
-        conn = Connection(server.cmd, str(ws), env, stderr=log)
+        conn = Connection(server.cmd, str(ws), {**env, **server.env}, stderr=log)
     _, init_id = conn.request("initialize", {
         "processId": os.getpid(), "rootUri": ws.as_uri(),
         "workspaceFolders": [{"uri": ws.as_uri(), "name": "bench"}],
@@ -338,7 +341,7 @@ def workspace_scan(server: Archrules, ws: Path, env: dict) -> dict:
         if isinstance(value, dict) and value.get("kind") == "end":
             ended.append(time.perf_counter())
 
-    conn = Connection(server.cmd, str(ws), env)
+    conn = Connection(server.cmd, str(ws), {**env, **server.env})
     conn.on_message = track
     try:
         _, init_id = conn.request("initialize", {
@@ -352,7 +355,8 @@ def workspace_scan(server: Archrules, ws: Path, env: dict) -> dict:
         stats = proc_stats(conn.proc.pid)
     finally:
         conn.close()
-    return {"tool": "archrules-lsp, diagnosticMode workspace", "wall_s": round(ended[0] - conn.t_start, 2),
+    name = "archrules-lsp" if server.name == "archrules" else server.name
+    return {"tool": f"{name}, diagnosticMode workspace", "wall_s": round(ended[0] - conn.t_start, 2),
             **stats, "files_published": len(diagnostics), "findings": sum(diagnostics.values()), "load": load}
 
 
@@ -368,11 +372,11 @@ def timed(name: str, cmd: list[str], ws: Path, out: Path, env: dict) -> dict:
             "peak_rss_mb": int(kb) // 1024, "output_lines": sum(1 for _ in out.open()), "load": load}
 
 
-def run_workspace(work: Path, archrules: Archrules, env: dict) -> list[dict]:
+def run_workspace(work: Path, archrules: Archrules, env: dict, before: Archrules | None) -> list[dict]:
     ws = workspace_copy(work)
     out = work / "results"
-    cli = str(Path(archrules.cmd[0]).with_name("archrules"))
-    rows = [workspace_scan(archrules, ws, env),
+    cli = str(Path(sys.executable).with_name("archrules"))
+    rows = [workspace_scan(archrules, ws, env), *([workspace_scan(before, ws, env)] if before else []),
             timed("archrules check", [cli, "check", "--rules", ".architecture-rules/bench.yaml", "--format", "jsonl",
                                       "--exit-zero", "--quiet", "."], ws, out / "ws-cli.jsonl", env),
             timed("ripgrep, one run per rule", ["bash", str(work / "rules-gen" / "rg_per_rule.sh"), "."],
@@ -429,6 +433,20 @@ def markdown(results: dict) -> str:
 
 # ---------------------------------------------------------------- main
 
+def earlier_server(work: Path, ref: str) -> Archrules:
+    """The server of commit `ref`: its package exported (git archive) to WORK/code/<commit>."""
+    commit = subprocess.run(["git", "rev-parse", "--short", ref], cwd=HERE, capture_output=True, text=True,
+                            check=True).stdout.strip()
+    code = work / "code" / commit
+    if not (code / "archrules_lsp").is_dir():
+        code.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", commit, "archrules_lsp"], cwd=HERE.parent, capture_output=True,
+                                 check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)
+    return Archrules(f"archrules-lsp (before: {commit})", [sys.executable, "-m", "archrules_lsp"],
+                     {"PYTHONPATH": str(code)})
+
+
 def code_version() -> str:
     """The commit measured, and whether the package's files differed from it (others edit the tree)."""
     def git(*args: str) -> str:
@@ -446,6 +464,7 @@ def main(argv=None) -> int:
     ap.add_argument("--cell-budget", type=float, default=40.0, help="seconds of edits per cell (5 at least)")
     ap.add_argument("--open-counts", default="1,100,1000")
     ap.add_argument("--no-astgrep", action="store_true", help="archrules only (no anchor)")
+    ap.add_argument("--before", metavar="REF", help="also measure this commit's server (memory, workspace)")
     ap.add_argument("--no-plot", action="store_true")
     ap.add_argument("--png", type=Path, default=HERE / "keystroke-vs-size.png")
     ap.add_argument("--report", type=Path, help="print the tables of a saved result file and stop")
@@ -459,6 +478,7 @@ def main(argv=None) -> int:
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: with .pyc files (see README)
     archrules = Archrules("archrules", [str(Path(sys.executable).with_name("archrules-lsp"))])
+    before = earlier_server(work, args.before) if args.before else None
     servers: dict[str, Server] = {"archrules": archrules}
     astgrep_exe = work / "venv" / "bin" / "ast-grep"
     if not args.no_astgrep:
@@ -475,10 +495,11 @@ def main(argv=None) -> int:
     if "memory" in parts:
         ws = workspace_copy(work)
         counts = [int(c) for c in args.open_counts.split(",")]
-        results["memory"] = {name: memory_cell(s, ws, env, counts) for name, s in servers.items()}
+        measured = {**servers, **({before.name: before} if before else {})}
+        results["memory"] = {name: memory_cell(s, ws, env, counts) for name, s in measured.items()}
         print(json.dumps(results["memory"]), flush=True)
     if "workspace" in parts:
-        results["workspace"] = run_workspace(work, archrules, env)
+        results["workspace"] = run_workspace(work, archrules, env, before)
     path = work / "results" / f"lsp-scaling-{time.strftime('%Y%m%d-%H%M%S')}.json"
     path.write_text(json.dumps(results, indent=1))
     print(markdown(results))

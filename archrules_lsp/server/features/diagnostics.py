@@ -23,11 +23,12 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterator, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import count
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from lsprotocol import types as t
 
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from ..app import ArchrulesServer
     from ..session.folders import Folder
     from ..session.session import Session
+    from .workspace_scan import RenderedFile
 
 log = logging.getLogger("archrules_lsp.server")
 
@@ -74,6 +76,23 @@ class DocResult:
         return self._diagnostics
 
 
+@dataclass(frozen=True)
+class DiskResult:
+    """A closed file's pushed diagnostics as kept: the findings of each rule, and the
+    diagnostics' JSON compressed, read back only when asked (no per-finding objects:
+    a workspace scan keeps this for thousands of files)."""
+
+    rule_counts: tuple[tuple[str, int], ...]  # (rule id, findings); () for rule-file errors
+    packed: bytes  # zlib: the JSON array's items
+
+    @classmethod
+    def of(cls, items_json: str, rule_counts: tuple[tuple[str, int], ...] = ()) -> DiskResult:
+        return cls(rule_counts, zlib.compress(items_json.encode(), 1))
+
+    def diagnostics(self) -> list[dict]:
+        return json.loads(f"[{zlib.decompress(self.packed).decode()}]")
+
+
 @dataclass
 class UriRecord:
     result: DocResult | None = None  # the last result for the open document
@@ -84,7 +103,7 @@ class UriRecord:
     incremental_lock: threading.Lock = field(default_factory=threading.Lock)
     task: asyncio.Task | None = None  # a pending (debounced) publish
     pushed: bool = False  # the last publish for this URI was non-empty
-    disk: list[str] | None = None  # a closed file's diagnostics (JSON texts)
+    disk: DiskResult | None = None  # a closed file's pushed diagnostics
     disk_folder: Folder | None = None  # the folder whose scan or rules produced `disk`
 
     def empty(self) -> bool:
@@ -275,12 +294,6 @@ class Diagnostics:
             wire.append(template[0] + first + template[1] + last + template[2] + first + template[3] + last
                         + template[4])
 
-    def render(self, findings: Any, folder: Folder, lines: Lines) -> list[dict]:
-        features = self.session.client
-        links = folder.rule_links
-        return [finding_diagnostic(f, folder.rule(f.rule_id), lines, features, links.get(f.rule_id))
-                for f in findings]
-
     # ------------------------------------------------------------ document events
 
     def on_open(self, doc: Document) -> None:
@@ -376,24 +389,34 @@ class Diagnostics:
         """publishDiagnostics, its JSON assembled from the diagnostics' JSON texts."""
         if wire is None:
             wire = [json.dumps(d) for d in diagnostics]
-        if wire:
+        self._push_json(uri, version, ",".join(wire))
+
+    def _push_json(self, uri: str, version: int | None, items_json: str) -> None:
+        """publishDiagnostics with the diagnostics as the text of a JSON array's items."""
+        if items_json:
             self._record(uri).pushed = True
         elif uri in self.records:
             self.records[uri].pushed = False
             self._tidy(uri)
         version_json = "null" if version is None else str(int(version))
-        params = f'{{"uri":{json.dumps(uri)},"version":{version_json},"diagnostics":[{",".join(wire)}]}}'
+        params = f'{{"uri":{json.dumps(uri)},"version":{version_json},"diagnostics":[{items_json}]}}'
         self.session.server.protocol.send_notification_json(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, params)
         self.session.findings_changed()
 
     def publish_file(self, uri: str, diagnostics: list[dict], folder: Folder | None = None,
                      from_buffer: bool = False) -> None:
         """Diagnostics for a file the client may not have open (rule files, workspace mode)."""
-        self.publish_file_wire(uri, [json.dumps(d) for d in diagnostics], folder, from_buffer)
+        items_json = ",".join(json.dumps(d) for d in diagnostics)
+        self._publish_file_json(uri, items_json, DiskResult.of(items_json), folder, from_buffer)
 
-    def publish_file_wire(self, uri: str, wire: list[str], folder: Folder | None = None,
-                          from_buffer: bool = False) -> None:
-        """`publish_file` with the diagnostics as JSON texts already.
+    def publish_rendered(self, rendered: RenderedFile, folder: Folder) -> None:
+        """A closed file's findings as the workspace scan rendered them."""
+        self._publish_file_json(rendered.uri, rendered.diagnostics_json,
+                                DiskResult(rendered.rule_counts, rendered.packed), folder)
+
+    def _publish_file_json(self, uri: str, items_json: str, disk: DiskResult,
+                           folder: Folder | None = None, from_buffer: bool = False) -> None:
+        """`publish_file` with the diagnostics as the text of a JSON array's items already.
 
         When the file is open, its live result owns it: results from disk are dropped (a
         workspace scan must not overwrite or clear what the open document shows);
@@ -406,16 +429,16 @@ class Diagnostics:
                 record.disk = record.disk_folder = None
                 self._tidy(key)
             if from_buffer and not self.session.client.pull_diagnostics:
-                self._push(doc.uri, doc.version, [], wire)  # the client's spelling of the URI
+                self._push_json(doc.uri, doc.version, items_json)  # the client's spelling of the URI
             return  # pull clients ask again after a refresh
         was_pushed = record is not None and record.pushed
-        if wire:
+        if items_json:
             record = self._record(key)
-            record.disk, record.disk_folder = wire, folder or record.disk_folder
+            record.disk, record.disk_folder = disk, folder or record.disk_folder
         elif record is not None:
             record.disk = record.disk_folder = None
-        if wire or was_pushed:
-            self._push(key, None, [], wire)
+        if items_json or was_pushed:
+            self._push_json(key, None, items_json)
         self._tidy(key)
 
     def recheck_open_documents(self) -> None:
@@ -452,6 +475,7 @@ class Diagnostics:
         """Check a closed file from disk (workspace mode) and push the result."""
         from ...project.conventions import Skip
         from ...project.files import read_source
+        from .workspace_scan import DiagnosticRenderer
 
         uri = path_to_uri(path)
         if self.session.documents.get(uri) is not None:
@@ -461,8 +485,7 @@ class Diagnostics:
             self.publish_file(uri, [], folder)
             return
         check = folder.check(path, text)
-        lines = Lines.of_text(text, self.session.client.position_encoding)
-        self.publish_file(uri, self.render(check.findings, folder, lines), folder)
+        self.publish_rendered(DiagnosticRenderer(folder, self.session.client).render(uri, check.findings, text), folder)
 
     def forget_rule_file(self, uri: str) -> None:
         """A rule file was closed: its errors come from the file on disk again."""
@@ -505,7 +528,7 @@ class Diagnostics:
 
     def clear_disk_results(self, folder: Folder) -> None:
         for uri in self.disk_uris(folder):
-            self.publish_file_wire(uri, [], folder)
+            self.publish_file(uri, [], folder)
 
     # ------------------------------------------------------------ pull
 

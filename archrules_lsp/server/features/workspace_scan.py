@@ -1,28 +1,36 @@
 """Workspace mode (`diagnosticMode: workspace`): every file of a folder, checked in
-the background with `project.scan.scan` (the CLI's scan: worker processes for large
-folders, else a thread), so the event loop keeps answering. Diagnostics are rendered
-where the file was checked, as the CLI's workers render their output: the event loop
-only publishes JSON texts. Work-done progress is reported when the client supports it
-and the scan stops when the user cancels it. Open documents keep their live results.
+the background with `project.scan.scan`, the CLI's scan: the same pool of worker
+processes (one per core) for large folders, else a thread, so the event loop keeps
+answering. Diagnostics are rendered where the file was checked, as the CLI's workers
+render their output: the event loop only publishes JSON texts, a batch of files at a
+time, answering requests between batches. Work-done progress is reported when the
+client supports it and the scan stops when the user cancels it. Open documents keep
+their live results; of closed files only each rule's count is kept.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
+import re
 import threading
 import time
 import uuid
+import zlib
+from collections import Counter
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lsprotocol import types as t
 
+from ...engine.text import split_lines
 from ..convert import Lines, finding_diagnostic, path_to_uri
 
 if TYPE_CHECKING:
     from ...engine import Checker
+    from ...engine.model import Finding
     from ...project.files import FileSelector
     from ..session.capabilities import ClientFeatures
     from ..session.folders import Folder
@@ -31,48 +39,104 @@ if TYPE_CHECKING:
 log = logging.getLogger("archrules_lsp.server")
 
 
-# Worker processes: one per core but one, which stays with the editor (with 2 cores
-# that is one job: scan then checks in this thread, which measured faster and kinder
-# to keystroke latency than 2 workers fighting the server for the CPU). Forking is
-# safe because main.protocol_streams() keeps pygls' reader off sys.stdin (a forked
-# child closes sys.stdin, whose lock the blocked reader would hold).
+# Worker processes: one per core, as the CLI's scan. Forking is safe because
+# main.protocol_streams() keeps pygls' reader off sys.stdin (a forked child closes
+# sys.stdin, whose lock the blocked reader would hold).
 SCAN_JOBS = int(os.environ.get("ARCHRULES_LSP_SCAN_JOBS") or 0)
+# Files published per turn of the event loop: requests (a hover) are answered between batches.
+PUBLISH_BATCH = 64
 
 
 def scan_jobs() -> int:
-    """Worker processes for a scan of the server's: ARCHRULES_LSP_SCAN_JOBS, else one per core but one."""
+    """Worker processes for a scan of the server's: ARCHRULES_LSP_SCAN_JOBS, else one per core."""
     from ...project.scan import default_jobs
 
-    return SCAN_JOBS or max(1, default_jobs() - 1)
+    return SCAN_JOBS or default_jobs()
 # Seconds to sleep per file: a seam for tests of cancellation (a real scan is too quick to catch).
 _DELAY_PER_FILE = float(os.environ.get("ARCHRULES_LSP_SCAN_DELAY") or 0)
 
 
+class RenderedFile(NamedTuple):
+    """A checked file as the server keeps and publishes it: its diagnostics as the text of
+    a JSON array's items (no per-finding objects), and how many findings of each rule."""
+
+    uri: str
+    diagnostics_json: str
+    rule_counts: tuple[tuple[str, int], ...]
+    packed: bytes  # `diagnostics_json` compressed (zlib), as the server keeps it (DiskResult)
+
+
+# stand-ins for a diagnostic's eight numbers (range, then data.span) while its JSON becomes a template
+_STAND_INS = tuple(-1_000_000_001 - i for i in range(8))
+_STAND_IN = re.compile("|".join(str(n) for n in _STAND_INS))
+_TEMPLATES_KEPT = 4096  # distinct (rule, severity, message) per worker before the cache starts over
+
+
 class DiagnosticRenderer:
-    """The scan's per-file transform: a checked file's findings -> (uri, diagnostics as
-    JSON texts), computed in the worker from the text it checked (columns need it)."""
+    """The scan's per-file transform: a checked file's findings -> RenderedFile, computed
+    in the worker from the text it checked (columns need it). A diagnostic's JSON is
+    made once per rule, severity and message; each finding fills in its numbers."""
 
     needs_text = True  # project.scan hands over the checked text
 
     def __init__(self, folder: Folder, features: ClientFeatures) -> None:
-        import json
-
         self.root = str(folder.root)
         self.rules = {r.id: r for r in folder.ruleset.rules} if folder.ruleset is not None else {}
         self.links = dict(folder.rule_links)
         self.features = features
-        self._dumps = json.dumps
+        self._templates: dict[tuple, str | None] = {}  # str.format templates; None: no template
 
-    def __call__(self, rel: str, outcome: Any, text: str | None) -> tuple[str, list[str]]:
-        path = os.path.join(self.root, rel)
-        findings = getattr(outcome, "findings", None)
+    def __call__(self, rel: str, outcome: Any, text: str | None) -> RenderedFile:
+        return self.render(path_to_uri(os.path.join(self.root, rel)), getattr(outcome, "findings", ()), text)
+
+    def render(self, uri: str, findings: tuple[Finding, ...], text: str | None) -> RenderedFile:
         if not findings:
-            return path_to_uri(path), []
-        lines = Lines.of_text(text or "", self.features.position_encoding)
-        return path_to_uri(path), [
-            self._dumps(finding_diagnostic(f, self.rules.get(f.rule_id), lines, self.features,
-                                           self.links.get(f.rule_id)))
-            for f in findings]
+            return RenderedFile(uri, "", (), b"")
+        split = split_lines(text or "")
+        lines = Lines(split, self.features.position_encoding)
+        items_json = ",".join([self._diagnostic_json(f, split, lines) for f in findings])
+        counts = Counter(f.rule_id for f in findings)
+        return RenderedFile(uri, items_json, tuple(counts.items()), zlib.compress(items_json.encode(), 1))
+
+    def _diagnostic_json(self, finding: Finding, split: list[str], lines: Lines) -> str:
+        key = (finding.rule_id, finding.severity, finding.message)
+        if key in self._templates:
+            template = self._templates[key]
+        else:
+            if len(self._templates) >= _TEMPLATES_KEPT:
+                self._templates.clear()
+            template = self._templates[key] = _template(self._diagnostic(finding, lines))
+        if template is None:
+            return json.dumps(self._diagnostic(finding, lines))
+        span = finding.span
+        return template.format(*_position(split, lines, span.line, span.column),
+                               *_position(split, lines, span.end_line, span.end_column),
+                               span.line, span.column, span.end_line, span.end_column)
+
+    def _diagnostic(self, finding: Finding, lines: Lines) -> dict:
+        return finding_diagnostic(finding, self.rules.get(finding.rule_id), lines, self.features,
+                                  self.links.get(finding.rule_id))
+
+
+def _position(split: list[str], lines: Lines, line: int, column: int) -> tuple[int, int]:
+    """`lines.position(line, column)` as (line, character), without building an lsprotocol
+    Position where the line is ASCII (in every encoding a column is then a code unit)."""
+    if 0 <= line < len(split) and split[line].isascii():
+        return line, max(0, min(column, len(split[line])))
+    position = lines.position(line, column)
+    return position.line, position.character
+
+
+def _template(diagnostic: dict) -> str | None:
+    """The diagnostic's JSON as a str.format template of its range and data.span numbers, in
+    that order; None when the JSON does not have them so alone (a message spelling a stand-in)."""
+    s = _STAND_INS
+    diagnostic["range"] = {"start": {"line": s[0], "character": s[1]}, "end": {"line": s[2], "character": s[3]}}
+    diagnostic["data"]["span"] = list(s[4:])
+    text = json.dumps(diagnostic)
+    if _STAND_IN.findall(text) != [str(n) for n in s]:
+        return None
+    return "{}".join(piece.replace("{", "{{").replace("}", "}}") for piece in _STAND_IN.split(text))
 
 
 class Scan:
@@ -124,7 +188,7 @@ class WorkspaceScanner:
                 # files that had results before and now have none (fixed, excluded, gone)
                 for uri in self.session.diagnostics.disk_uris(folder):
                     if uri not in found:
-                        self.session.diagnostics.publish_file_wire(uri, [], folder)
+                        self.session.diagnostics.publish_rendered(RenderedFile(uri, "", (), b""), folder)
             outcome = "cancelled" if cancelled else f"{scan.seen} file(s) checked"
             log.info("workspace scan of %s: %s", folder.name, outcome)
         except asyncio.CancelledError:
@@ -167,26 +231,27 @@ class WorkspaceScanner:
 
     async def _scan_files(self, scan: Scan, checker: Checker, selector: FileSelector) -> set[str]:
         """Run the scan in a thread (which feeds worker processes for many files) and
-        publish each file's result as it comes; the URIs with findings."""
+        publish the files' results a batch at a time as they come; the URIs with findings."""
         folder = scan.folder
         loop = asyncio.get_running_loop()
         rels = await loop.run_in_executor(None, lambda: list(selector.walk()))
-        results: asyncio.Queue[Any] = asyncio.Queue()
+        batches: asyncio.Queue[Any] = asyncio.Queue()
 
         def put(item: Any) -> None:  # from the scan's thread
-            loop.call_soon_threadsafe(results.put_nowait, item)
+            loop.call_soon_threadsafe(batches.put_nowait, item)
 
         worker = loop.run_in_executor(None, self._work, scan, checker, rels, put)
         found: set[str] = set()
         last_pct = -1
-        while (item := await results.get()) is not None:
-            if isinstance(item, Exception):
-                log.error("workspace scan of %s failed: %s", folder.name, item)
+        while (batch := await batches.get()) is not None:
+            if isinstance(batch, Exception):
+                log.error("workspace scan of %s failed: %s", folder.name, batch)
                 continue
-            scan.seen += 1
-            self._publish(folder, item[1], found)
-            # Queue.get() does not yield while items are waiting: yield here, so that
-            # edits to open documents are handled between the scan's files
+            for _rel, rendered in batch:
+                self._publish(folder, rendered, found)
+            scan.seen += len(batch)
+            # Queue.get() does not yield while batches are waiting: yield here, so that
+            # requests and edits to open documents are handled between batches
             await asyncio.sleep(0)
             pct = min(99, scan.seen * 100 // max(1, len(rels)))
             if scan.token and pct != last_pct:
@@ -199,33 +264,42 @@ class WorkspaceScanner:
         return found
 
     def _work(self, scan: Scan, checker: Checker, rels: list[str], put: Callable[[Any], None]) -> None:
-        """In a thread: the scan, pausing while the user types (it would take the GIL
-        from the checks of the open document)."""
+        """In a thread: the scan, its results handed to the loop in batches (of PUBLISH_BATCH
+        files, or what came in 50 ms), pausing while the user types."""
         from ...project.scan import scan as run_scan
 
         folder = scan.folder
         session = self.session
+        batch: list[tuple[str, RenderedFile]] = []
+        flushed = time.monotonic()
+        error: Exception | None = None
         try:
             for item in run_scan(folder.root, rels, checker, jobs=scan_jobs(),
                                  max_file_size=folder.config.max_file_size,
                                  should_stop=lambda: self._should_stop(scan),
                                  transform=DiagnosticRenderer(folder, session.client)):
-                put(item)
-                while time.monotonic() < session.typing_until and not self._should_stop(scan):
-                    time.sleep(0.02)
+                batch.append(item)
+                if len(batch) >= PUBLISH_BATCH or time.monotonic() - flushed > 0.05:
+                    put(batch)
+                    batch, flushed = [], time.monotonic()
+                    # publishing takes the loop from the checks of the open document
+                    while time.monotonic() < session.typing_until and not self._should_stop(scan):
+                        time.sleep(0.02)
                 if _DELAY_PER_FILE:
                     time.sleep(_DELAY_PER_FILE)
                 if self._should_stop(scan):
                     break
         except Exception as e:  # noqa: BLE001
-            put(e)
+            error = e
         finally:
+            for last in (batch, error):
+                if last:
+                    put(last)
             put(None)
 
-    def _publish(self, folder: Folder, rendered: tuple[str, list[str]], found: set[str]) -> None:
-        uri, wire = rendered
-        if self.session.documents.get(uri) is not None:
+    def _publish(self, folder: Folder, rendered: RenderedFile, found: set[str]) -> None:
+        if self.session.documents.get(rendered.uri) is not None:
             return  # open: the live result wins
-        if wire:
-            found.add(uri)
-        self.session.diagnostics.publish_file_wire(uri, wire, folder)
+        if rendered.diagnostics_json:
+            found.add(rendered.uri)
+        self.session.diagnostics.publish_rendered(rendered, folder)
