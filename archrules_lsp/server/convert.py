@@ -126,7 +126,8 @@ def rule_link(rule, yaml_lines: Lines | None) -> dict:
     return {"uri": path_to_uri(rule.location.path), "range": rng}
 
 
-def finding_diagnostic(finding, rule, lines: Lines, features, link: dict | None = None) -> dict:
+def finding_diagnostic(finding, rule, lines: Lines, features, link: dict | None = None,
+                       root: str | None = None) -> dict:
     from ..engine.model import UNUSED_SUPPRESSION
 
     unused = finding.rule_id == UNUSED_SUPPRESSION
@@ -149,7 +150,25 @@ def finding_diagnostic(finding, rule, lines: Lines, features, link: dict | None 
             if link is None:
                 link = rule_link(rule, None)
             diag["relatedInformation"] = [{"location": link, "message": f"{rule.id}: {rule.name}"}]
+    if finding.related and root is not None and features.related_information:
+        diag.setdefault("relatedInformation", []).extend(related_json(finding.related, root))
     return diag
+
+
+def related_json(related, root: str) -> list[dict]:
+    """An import finding's hops (`Finding.related`: root-relative paths) as relatedInformation.
+    Columns stay code points: the other files' lines are not at hand (module names are ASCII
+    in practice, where every encoding agrees)."""
+    import os
+
+    out = []
+    for hop in related:
+        span = hop.span
+        rng = {"start": {"line": span.line, "character": span.column},
+               "end": {"line": span.end_line, "character": span.end_column}}
+        out.append({"location": {"uri": path_to_uri(os.path.join(root, hop.path)), "range": rng},
+                    "message": hop.message})
+    return out
 
 
 def notice_diagnostic(message: str) -> dict:
