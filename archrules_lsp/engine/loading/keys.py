@@ -167,7 +167,7 @@ PATTERN_ENTRY = Place("pattern_entry", "`patterns` entry", "patterns", (
         "whose header (`class` to its colon, decorators left out, read as one line) matches this regex: one "
         "finding per class and missing item, on the class name; the fix adds the line to that class. Only the "
         "class's body counts (nested classes included). Not beside `should_match` or `endpoint_pattern`. A file "
-        "that is not Python gets a note (see In a class).",
+        "that is not Python gets a note (see Class-scoped checks).",
         "in_class: 'table\\s*=\\s*True'", extension=True),
     Key("exclude", "glob or list of globs", GLOBS,
         "Files this entry leaves out, among those `file` matches (same glob syntax). Only this entry: the rule's "

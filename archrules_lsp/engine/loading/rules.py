@@ -8,12 +8,14 @@ meaningful, and never let an error widen where a check applies):
 * no `name` -> error, the rule loads with its id as name;
 * bad `severity` -> error, the rule loads as `warning`;
 * unknown key -> warning, ignored, everything else loads;
-* a `patterns` entry without a usable `file` or `when_contains` -> that entry
-  is dropped (dropping only the gate would run its checks on more files);
+* a `patterns` entry without a usable `file` or `when_contains`, or with a bad
+  `in_class` or `exclude` -> that entry is dropped (dropping only the gate would
+  run its checks on more files); `should_match` / `endpoint_pattern` beside
+  `in_class` -> warning, ignored (they are not class-scoped);
 * a bad check value in an entry (`must_contain`, `should_match`, ...) -> that
   check is dropped, the entry keeps its other checks; `endpoint_pattern` and
   `must_return` go together;
-* an `anti_patterns` item without a usable `pattern` or with a bad `file` ->
+* an `anti_patterns` item without a usable `pattern` or with a bad `file` or `exclude` ->
   that item is dropped, the other items load; a bad `fix` -> the item loads
   without a fix; no `message` -> warning, `matches <pattern>` is used;
 * `patterns` written but none of its entries loaded while an anti-pattern
