@@ -115,13 +115,31 @@ def test_neovim_rule_authoring_completion_and_hover(
     assert sorted(item["abbr"] for item in ids["items"]) == sorted(rule_ids(example_project)), ids
 
 
-def run_baseline_scenario(project: Path, lsp_exe: Path, xdg_env: dict[str, str], tmp_path: Path, name: str):
-    """`archrules baseline` in project, then baseline.lua on app/api/deps.py: the run and the
-    baseline file's text before it."""
+# the baseline entry "Add BG-021 here to the baseline" writes for NEW_VIOLATION
+NEW_ENTRY = {"path": BASELINE_FILE, "rule": BASELINE_CODE, "kind": "line", "what": NEW_VIOLATION.strip(),
+             "occurrence": 1}
+
+
+def run_archrules_baseline(project: Path) -> list[dict]:
+    """`archrules baseline` (the console script) in project: the entries it wrote."""
     subprocess.run([str(Path(sys.executable).parent / "archrules"), "baseline"], cwd=project,
                    capture_output=True, timeout=120, check=True)
-    frozen = (project / BASELINE).read_text(encoding="utf-8")
-    assert '"what": "time.sleep(2**attempt)"' in frozen
+    entries = json.loads((project / BASELINE).read_text(encoding="utf-8"))["findings"]
+    assert {"path": BASELINE_FILE, "rule": BASELINE_CODE, "kind": "line", "what": "time.sleep(2**attempt)",
+            "occurrence": 1} in entries
+    return entries
+
+
+def added_entries(project: Path, frozen: list[dict]) -> list[dict]:
+    """The entries of project's baseline that `frozen` does not hold."""
+    entries = json.loads((project / BASELINE).read_text(encoding="utf-8"))["findings"]
+    return [e for e in entries if e not in frozen]
+
+
+def run_baseline_scenario(project: Path, lsp_exe: Path, xdg_env: dict[str, str], tmp_path: Path, name: str):
+    """`archrules baseline` in project, then baseline.lua on app/api/deps.py: the run and the
+    baseline's entries before it."""
+    frozen = run_archrules_baseline(project)
     env = dict(nvim_env(xdg_env, lsp_exe, tmp_path, BASELINE_CODE),
                ARCHRULES_NEW_VIOLATION=NEW_VIOLATION, ARCHRULES_INSERT_AFTER="    db = SessionLocal()")
     run = run_nvim(INIT, project, BASELINE_FILE, "baseline.lua", env, f"nvim/{name}")
@@ -148,10 +166,7 @@ def test_neovim_baseline_hint_new_violation_and_add_to_baseline(
     written = steps["baseline-written"]
     assert written["ok"], run.summary()
     assert f"Add {BASELINE_CODE} here to the baseline" in written["menu"], written
-    entries = json.loads((example_project / BASELINE).read_text(encoding="utf-8"))["findings"]
-    added = [e for e in entries if e not in json.loads(frozen)["findings"]]
-    assert added == [{"path": BASELINE_FILE, "rule": BASELINE_CODE, "kind": "line", "what": NEW_VIOLATION.strip(),
-                      "occurrence": 1}], added
+    assert added_entries(example_project, frozen) == [NEW_ENTRY]
 
     after = steps["cleared-after-edit"]
     assert after["ok"], run.summary()

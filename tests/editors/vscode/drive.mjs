@@ -1,8 +1,8 @@
 // Drives real VS Code (code-server in Debian's Chromium, via playwright-core)
 // through the archrules scenario: open the example file from the explorer,
 // squiggle, Problems entry, hover, Ctrl+. quick fix + Enter, squiggle gone,
-// Ctrl+S (SCENARIO=diagnostic: stop after the Problems entry; SCENARIO=authoring:
-// rule authoring in the open rule file, vscode/authoring.mjs). Each step is a
+// Ctrl+S (SCENARIO=diagnostic: stop after the Problems entry; SCENARIO=authoring
+// or baseline: vscode/authoring.mjs or vscode/baseline.mjs instead). Each step is a
 // JSON line in $RESULTS; screenshots go to $ARTIFACTS.
 // Run by tests/editors/test_vscode.py.
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -112,10 +112,11 @@ await step("open-from-explorer", async () => {
   return { tab: (await tab.first().getAttribute("aria-label")) ?? "" };
 });
 
-if (process.env.SCENARIO === "authoring") {
-  // the rule file is open: completion, hover, code lens (tests/editors/vscode/authoring.mjs)
-  const { authoring } = await import("./authoring.mjs");
-  await authoring({ page, step, env });
+// scenarios of their own once the file is open: rule authoring in a rule file
+// (vscode/authoring.mjs), the baseline (vscode/baseline.mjs)
+if (["authoring", "baseline"].includes(process.env.SCENARIO)) {
+  const scenario = await import(`./${process.env.SCENARIO}.mjs`);
+  await scenario[process.env.SCENARIO]({ page, step, env });
   if (failed) appendFileSync(join(ARTIFACTS, "browser-console.log"), consoleLines.join("\n") + "\n");
   await browser.close();
   process.exit(failed ? 1 : 0);
