@@ -12,9 +12,10 @@ by `archrules baseline`, a frozen finding shows as a `(baselined)` hint (the
 default `archrules.baseline: hint`), not an error; a violation typed into the
 file is an error; its "Add BG-021 here to the baseline" quick fix writes the
 baseline file and, after the next edit, the error is a baselined hint. That it
-goes with no further edit is a known server defect (strict xfail below: Neovim
-0.11 pulls diagnostics but has no workspace/diagnostic/refresh, and the server
-neither refreshes nor pushes to it after a baseline, rules or settings change).
+goes with no further edit fails today (strict xfail below; VS Code, which declares
+refreshSupport, clears it at once): Neovim 0.11 pulls diagnostics but takes no
+workspace/diagnostic/refresh, and the server neither refreshes nor pushes to it
+after a baseline, rules or settings change.
 """
 
 from __future__ import annotations
@@ -175,8 +176,9 @@ def test_neovim_baseline_hint_new_violation_and_add_to_baseline(
 
 @pytest.mark.editor
 @pytest.mark.xfail(strict=True, reason=(
-    "server defect: a pull client without workspace.diagnostics.refreshSupport (Neovim 0.11) is not told "
-    "that the baseline changed; the error stays until the next edit"))
+    "Neovim 0.11 pulls diagnostics but declares no workspace.diagnostics.refreshSupport, and the server "
+    "neither refreshes nor pushes to it after the baseline changes (docs/server.md, Diagnostics): the "
+    "error stays until the next edit"))
 def test_neovim_add_to_baseline_clears_the_error_with_no_further_edit(
     example_project: Path, lsp_exe: Path, xdg_env: dict[str, str], tmp_path: Path
 ):
