@@ -128,7 +128,8 @@ class IncrementalCheck:
         entries, antis = checker._plan(path)
         self._entries = entries
         self._antis = antis
-        picked = [checker._entries[i] for i in entries]
+        # the file-level strings: an `in_class` entry's are searched in class bodies instead
+        picked = [(r, e) for r, e in (checker._entries[i] for i in entries) if e.in_class is None]
         self._needles = sorted({s for _, e in picked for s in (*e.when_contains, *e.must_contain,
                                                                *e.must_contain_one_of)})
         self._names = sorted({n for _, e in picked for n in e.must_reference})

@@ -4,10 +4,12 @@ or, in an `in_class` entry, what each matching Python class must hold."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from ..fixes import class_insertion_fix, suggested_line
 from ..model import Fix, PatternEntry, Rule, Span
 from ..python_source import ClassInfo
+from ..regex import LineRegex
 from .context import FileContext, RawFinding, reference_pattern
 
 
@@ -84,13 +86,19 @@ def class_scoped(ctx: FileContext, rule: Rule, entry: PatternEntry) -> Iterator[
     if rx is None or not classes or not ctx.affordable(rule, rx):
         return
     for cls in classes:
-        if not rx.search_string(cls.header):
+        if not _header_matches(rx, cls.header):
             continue
         if entry.when_contains and not any(s in cls.body for s in entry.when_contains):
             continue
         yield from must_contain(ctx, rule, entry, cls)
         yield from must_contain_one_of(ctx, rule, entry, cls)
         yield from must_reference(ctx, rule, entry, cls)
+
+
+@lru_cache(maxsize=8192)
+def _header_matches(rx: LineRegex, header: str) -> bool:
+    """Headers rarely change between keystrokes: each (regex, header) is searched once."""
+    return rx.search_string(header)
 
 
 def should_match(ctx: FileContext, rule: Rule, entry: PatternEntry) -> Iterator[RawFinding]:
