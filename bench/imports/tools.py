@@ -12,6 +12,7 @@ text (no machine-readable output); `parse_lint_imports` reads that text.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -34,7 +35,10 @@ class Report:
 
 
 def run(cmd: list[str], root: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=900)
+    # import-linter prints through rich, which wraps at 80 columns off a terminal: long
+    # chains would be cut across lines
+    env = {**os.environ, "COLUMNS": "100000", "NO_COLOR": "1"}
+    return subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=900, env=env)
 
 
 # ------------------------------------------------------------------ import-linter
@@ -85,8 +89,10 @@ def _is_heading(lines: list[str], number: int) -> bool:
 def _add_route(report: Report, contract: str | None, route: list[str]) -> None:
     """One printed route: heads (`- a`, `& b -> hop`), then the rest of the chain."""
     hops = [m.groups() for m in map(_HOP.match, route) if m]
-    if contract is None or len(hops) != len(route):
+    if contract is None:
         return
+    if len(hops) != len(route):
+        raise ValueError(f"lint-imports printed a route this reader does not know: {route}")
     if len(hops) == 1 and hops[0][1] is not None:
         importer, imported, numbers = hops[0]
         for n in numbers.split(","):
