@@ -192,7 +192,14 @@ class Diagnostics:
             return lambda: folder.check(pending.path, text)
         record = self._record(doc.uri)
         kept = record.incremental
-        if kept is None or kept.checker is not checker or kept.path != rel:
+        if kept is not None and (kept.checker is not checker or kept.path != rel):
+            kept = record.incremental = None
+        if kept is None and not edits:
+            # not edited (yet): a plain check. What makes edits cheap (the incremental check,
+            # the diagnostics' templates) is built at the first edit: many open documents are
+            # only read, and that state costs several times their text
+            return lambda: checker.check(rel, text)
+        if kept is None:
             kept = record.incremental = IncrementalCheck(checker, rel)
         lock = record.incremental_lock
 
@@ -274,17 +281,21 @@ class Diagnostics:
         lines = Lines(cast("Sequence[str]", doc.line_view()), features.position_encoding)
         ascii_text = doc.text.isascii()
         old = previous.cache if previous is not None and previous.epoch == result.epoch else {}
-        new = result.cache
+        record = self.records.get(doc.uri)
+        # kept for the next check of a document being edited (see _check_job)
+        new = result.cache if record is not None and record.incremental is not None else {}
         wire = result.wire
         for f in findings:
             span = f.span
             key: tuple = (f.rule_id, f.severity, f.message, span.column, span.end_line - span.line, span.end_column)
             if not ascii_text:
                 key += (_non_ascii(doc.line(span.line)), _non_ascii(doc.line(span.end_line)))
+            if f.related:  # an import chain's hops carry their own lines
+                key += (f.related,)
             template = new.get(key) or old.get(key)
             if template is None:
                 diagnostic = finding_diagnostic(f, folder.rule(f.rule_id), lines, features,
-                                                folder.rule_links.get(f.rule_id))
+                                                folder.rule_links.get(f.rule_id), str(folder.root))
                 template = _template(diagnostic)
                 if template is None:
                     wire.append(json.dumps(diagnostic))
@@ -651,6 +662,7 @@ def register(server: ArchrulesServer) -> None:
         doc = session.documents.get(params.text_document.uri)
         if doc is not None and not session.rule_files.on_document_event(doc, "open"):
             session.diagnostics.on_open(doc)
+            session.import_graphs.on_edit(doc)
 
     @server.feature(t.TEXT_DOCUMENT_DID_CHANGE)
     def on_change(params: t.DidChangeTextDocumentParams) -> None:
@@ -659,6 +671,7 @@ def register(server: ArchrulesServer) -> None:
             log.warning("didChange for %s, which is not open; ignored", params.text_document.uri)
         elif not session.rule_files.on_document_event(doc, "change"):
             session.diagnostics.on_change(doc)
+            session.import_graphs.on_edit(doc)  # debounced: other files' chains through this one
 
     @server.feature(t.TEXT_DOCUMENT_DID_CLOSE)
     def on_close(params: t.DidCloseTextDocumentParams) -> None:
@@ -670,6 +683,9 @@ def register(server: ArchrulesServer) -> None:
             session.diagnostics.forget_rule_file(uri)
             return
         session.diagnostics.on_close(uri, path)
+        folder = session.folders.for_path(path) if path else None
+        if folder is not None and path:
+            session.import_graphs.on_disk_change(folder, path)  # unsaved edits are gone: the file on disk
 
     @server.feature(t.TEXT_DOCUMENT_DIAGNOSTIC, t.DiagnosticOptions(
         identifier="archrules", inter_file_dependencies=True, workspace_diagnostics=True))
