@@ -34,10 +34,12 @@ class Report:
     chains: dict[Indirect, list[str]] = field(default_factory=dict)  # each indirect one as printed
 
 
-def run(cmd: list[str], root: Path) -> subprocess.CompletedProcess:
+def run(cmd: list[str], root: Path, pythonpath: str = "") -> subprocess.CompletedProcess:
     # import-linter prints through rich, which wraps at 80 columns off a terminal: long
     # chains would be cut across lines
     env = {**os.environ, "COLUMNS": "100000", "NO_COLOR": "1"}
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
     return subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=900, env=env)
 
 
@@ -48,8 +50,9 @@ _HOP = re.compile(r"^[-&\s]*([\w.]+)(?: -> ([\w.]+))? \(l\.([\d, ]+)\)$")
 _STALE = re.compile(r"^- No matches for ignored import (.+ -> .+)\.$")
 
 
-def lint_imports(root: Path) -> Report:
-    done = run([str(BIN / "lint-imports"), "--no-cache", "--no-logo"], root)
+def lint_imports(root: Path, pythonpath: str = "") -> Report:
+    """`pythonpath`: where packages outside the root folder are (a `src/` layout)."""
+    done = run([str(BIN / "lint-imports"), "--no-cache", "--no-logo"], root, pythonpath)
     if done.returncode not in (0, 1) or "Contracts:" not in done.stdout:
         raise RuntimeError(f"lint-imports failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
     return parse_lint_imports(done.stdout)
@@ -78,6 +81,12 @@ def parse_lint_imports(text: str) -> Report:
             _add_route(report, contract, route)
             route = []
     return report
+
+
+def printed_chain(printed: list[str]) -> list[str]:
+    """One chain as lint-imports prints it (`- a -> b (l.2)`, `b -> c (l.2)`): [a, b, c]."""
+    pairs = [line.lstrip("-& ").split(" (l.")[0].split(" -> ") for line in printed]
+    return [pairs[0][0], *(pair[-1] for pair in pairs)]
 
 
 def _is_heading(lines: list[str], number: int) -> bool:
