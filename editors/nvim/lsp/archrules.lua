@@ -39,12 +39,28 @@
 --- No `filetypes`: a rule's glob can name any file (`*.go`, `*.tsx`, ...), so the
 --- server attaches to every file buffer in a project (found by `root_markers`;
 --- `workspace_required`: none outside one) and ignores the files no rule names.
+---
+--- Neovim 0.11 pulls diagnostics only after an edit of the buffer; the
+--- `workspace/diagnostic/refresh` handler below pulls them again when the rules,
+--- the settings or the baseline change (e.g. "Add ... to the baseline").
+
+--- The server's `workspace/diagnostic/refresh`: pull every attached buffer's diagnostics again.
+local function refresh_diagnostics(_, _, ctx)
+  local client = vim.lsp.get_client_by_id(ctx.client_id)
+  for bufnr in pairs(client and client.attached_buffers or {}) do
+    client:request('textDocument/diagnostic', { textDocument = vim.lsp.util.make_text_document_params(bufnr) },
+      nil, bufnr)
+  end
+  return vim.NIL
+end
 
 ---@type vim.lsp.Config
 return {
   cmd = { 'archrules-lsp' },
   root_markers = { '.architecture-rules', '.architecture-rules.yaml', 'pyproject.toml', '.git' },
   workspace_required = true,
+  capabilities = { workspace = { diagnostics = { refreshSupport = true } } },
+  handlers = { ['workspace/diagnostic/refresh'] = refresh_diagnostics },
   settings = {
     archrules = {
       enable = true,
