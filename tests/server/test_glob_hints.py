@@ -38,6 +38,9 @@ RULES = dedent("""
             file: app/ignored/*.py
             message: "no print in ignored"
 """)
+# untrusted input: a glob with an escape sequence and a right-to-left override (YAML escapes)
+ODD = 'odd_rules:\n  - id: GH-009\n    name: Odd\n    anti_patterns:\n      - pattern: "x"\n' \
+      '        file: "app/\\e[31m\\u202e*.py"\n        message: "x"\n'
 JOBS = "`app/jobs/*.py` matches no file in the workspace"
 IGNORED = "`app/ignored/*.py` matches no file in the workspace"
 
@@ -45,7 +48,8 @@ IGNORED = "`app/ignored/*.py` matches no file in the workspace"
 @pytest_lsp.fixture(scope="module", params=PRESETS, config=CONFIG)
 async def client(request, lsp_client: LanguageClient, tmp_path_factory):
     root = tmp_path_factory.mktemp("globhints")
-    write_tree(root, {".architecture-rules/demo.yaml": RULES, "app/main.py": "x = 1\n",
+    write_tree(root, {".architecture-rules/demo.yaml": RULES, ".architecture-rules/odd.yaml": ODD,
+                      "app/main.py": "x = 1\n",
                       ".gitignore": "app/ignored/\n", "app/ignored/old.py": "print(1)\n"})
     (root / ".git").mkdir()
     lsp_client.root = root
@@ -115,3 +119,14 @@ async def test_editing_the_glob_moves_or_clears_its_hint(client):
     assert jobs.range.start.line == next(i for i, text in enumerate(moved.splitlines()) if "app/jobs" in text)
     rules.replace(RULES)
     rules.close()
+
+
+async def test_a_glob_with_control_characters_is_shown_escaped(client):
+    uri = uri_of(client.root / ".architecture-rules/odd.yaml")
+    items = await file_diagnostics(client, uri, lambda d: len(hint_messages(d)) == 1)
+    assert hint_messages(items) == ["`app/\\x1b[31m\\u202e*.py` matches no file in the workspace"]
+    if client.capabilities.workspace.did_change_watched_files.dynamic_registration:
+        watchers = [w["globPattern"] for r in client.registrations
+                    if r.method == t.WORKSPACE_DID_CHANGE_WATCHED_FILES for w in r.register_options["watchers"]]
+        assert "**/app/jobs/*.py" in watchers
+        assert not any("\x1b" in g for g in watchers)  # never handed to the client's watcher

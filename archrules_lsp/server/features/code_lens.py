@@ -26,6 +26,7 @@ from pygls.uris import to_fs_path
 
 from ..convert import Lines
 from ..session.folders import norm
+from .glob_hints import printable
 
 if TYPE_CHECKING:
     from ...engine.model import Rule
@@ -124,7 +125,7 @@ class CodeLenses:
         found.sort(key=lambda loc: (loc["uri"], loc["range"]["start"]["line"], loc["range"]["start"]["character"]))
         if not found:
             where = "the workspace" if all(_scope(f) == "in workspace" for f in folders) else "the open files"
-            session.show_message(f"No findings of {rule_id} in {where}", t.MessageType.Info)
+            session.show_message(f"No findings of {printable(rule_id)} in {where}", t.MessageType.Info)
             return []
         if session.client.show_document:
             first = found[0]

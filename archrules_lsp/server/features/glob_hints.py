@@ -68,7 +68,7 @@ class GlobHints:
                     texts[path] = []
             span = _file_value_span(texts[path], location.span)
             out.setdefault(path, []).append(RuleError(
-                path, span, f"`{pattern}` matches no file in the workspace", rule.id, Severity.HINT))
+                path, span, f"`{printable(pattern)}` matches no file in the workspace", rule.id, Severity.HINT))
         return out
 
     def watch_globs(self, folder: Folder) -> list[str]:
@@ -153,6 +153,12 @@ def _coverage(selector: FileSelector, rules: tuple[Rule, ...],
         rels = list(selector.walk())
     coverage = glob_coverage(rules, rels)
     return rels, frozenset((g.rule_id, g.pattern) for g in coverage.unmatched)
+
+
+def printable(text: str) -> str:
+    """Text from an untrusted rule file (a glob, a rule id) with its control characters
+    escaped, for a message."""
+    return text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
 
 
 def _glob_entries(rules):
