@@ -30,7 +30,7 @@ def test_the_key_tables_in_the_docs_are_the_generated_ones():
     assert docs == keys.with_tables(docs), f"the key tables in {keys.DOCS_PATH} differ from keys.py: {REGENERATE}"
 
 
-@pytest.mark.parametrize("place", keys.PLACES, ids=lambda p: p.marker)
+@pytest.mark.parametrize("place", keys.PLACES + keys.CONTRACT_PLACES, ids=lambda p: p.marker)
 def test_the_docs_have_a_generated_table_for_each_place(place):
     docs = (REPO / keys.DOCS_PATH).read_text(encoding="utf-8")
     assert f"<!-- keys:{place.marker}:start -->\n{keys.markdown_table(place)}\n<!-- keys:{place.marker}:end -->" in docs
@@ -61,12 +61,18 @@ def _rule_around(place: keys.Place, example: str) -> dict:
         rule["patterns"] = [entry]
     elif place is keys.ANTI_PATTERN_ENTRY:
         rule["anti_patterns"] = [{"pattern": "time[.]sleep[(]", "message": "m", **written}]
-    else:
+    elif place is keys.EXAMPLE_ENTRY:
         rule["examples"] = [{"path": "app/x.py", **({} if "valid" in written else {"invalid": "x"}), **written}]
+    elif place is keys.IMPORTS:
+        rule["imports"] = {"independent": ["app.a", "app.b"], **written}
+    elif place is keys.IMPORTS_FORBIDDEN:
+        rule["imports"] = {"forbidden": {"from": "app.api", "to": "app.tasks", **written}}
+    else:
+        rule["imports"] = {"protected": {"modules": "app.billing", **written}}
     return {"group": [rule]}
 
 
-@pytest.mark.parametrize(("place", "key"), [(p, k) for p in keys.PLACES for k in p.keys],
+@pytest.mark.parametrize(("place", "key"), [(p, k) for p in keys.PLACES + keys.CONTRACT_PLACES for k in p.keys],
                          ids=lambda v: getattr(v, "marker", None) or getattr(v, "name", ""))
 def test_each_keys_example_is_accepted_by_the_schema_and_the_loader(place, key):
     doc = _rule_around(place, key.example)

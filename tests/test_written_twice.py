@@ -40,7 +40,9 @@ MERGE_KEY = "<<"  # YAML's merge key: the schema lets it through, the loader app
 
 # Where each kind of mapping sits in a rule file, and the loader's key table for it.
 PLACES = {"rule": schema.RULE_KEYS, "pattern_entry": schema.PATTERN_KEYS, "anti_pattern": schema.ANTI_PATTERN_KEYS,
-          "example": schema.EXAMPLE_KEYS}
+          "example": schema.EXAMPLE_KEYS, "imports": schema.IMPORTS_KEYS,
+          "imports_forbidden": schema.KEYS_OF[schema.IMPORTS_FORBIDDEN],
+          "imports_protected": schema.KEYS_OF[schema.IMPORTS_PROTECTED]}
 
 # One rule with every key the format has, each with a valid value.
 FULL_RULE: dict[str, Any] = {
@@ -67,6 +69,14 @@ FULL_RULE: dict[str, Any] = {
                        "exclude": "app/legacy.py"}],
     "examples": [{"path": "app/x.py", "invalid": "print(1)", "count": 1, "message": "logging", "fixed": "log(1)"},
                  {"path": "app/x.py", "valid": "log(1)"}],
+    "imports": {
+        "layers": ["app.api", "app.services"],
+        "forbidden": {"from": "app.api", "to": ["subprocess"]},
+        "independent": ["app.tasks.a", "app.tasks.b"],
+        "protected": {"modules": "app.services.billing", "allowed": ["app.api.billing"]},
+        "ignore": ["app.api.deps -> app.services.x"],
+        "type_checking": True,
+    },
 }
 
 
@@ -74,16 +84,23 @@ def _properties(place: str) -> set[str]:
     return set(DEFINITIONS[place]["properties"]) - {MERGE_KEY}
 
 
-def _keys_referring_to(definition: str) -> set[str]:
+def _keys_referring_to(definition: str, places: tuple[str, ...] = tuple(PLACES)) -> set[str]:
     ref = f"#/definitions/{definition}"
-    return {key for place in PLACES for key, spec in DEFINITIONS[place]["properties"].items()
+    return {key for place in places for key, spec in DEFINITIONS[place]["properties"].items()
             if spec.get("$ref") == ref}
 
 
 def _mapping_at(doc: dict[str, Any], place: str) -> dict[str, Any]:
     rule = doc["group"][0]
     lists = {"pattern_entry": "patterns", "anti_pattern": "anti_patterns", "example": "examples"}
-    return rule if place == "rule" else rule[lists[place]][0]
+    contracts = {"imports_forbidden": "forbidden", "imports_protected": "protected"}
+    if place == "rule":
+        return rule
+    if place == "imports":
+        return rule["imports"]
+    if place in contracts:
+        return rule["imports"][contracts[place]]
+    return rule[lists[place]][0]
 
 
 def _judge(doc: dict[str, Any]) -> tuple[list[str], list[str]]:
@@ -130,7 +147,9 @@ def test_an_example_needs_exactly_one_of_valid_and_invalid_for_both(keys):
 def test_schema_value_kinds_are_the_loaders():
     assert _keys_referring_to("regex") == set(schema.REGEX_KEYS)
     assert _keys_referring_to("glob") == set(schema.GLOB_KEYS)
-    assert _keys_referring_to("string_or_list") == set(_STRING_LIST_KEYS)
+    # (the module lists of `imports:` are string_or_list too, read by engine/imports/rule_keys.py)
+    assert _keys_referring_to("string_or_list", ("rule", "pattern_entry", "anti_pattern", "example")) == set(
+        _STRING_LIST_KEYS)
 
 
 def test_schema_severities_are_the_loaders():

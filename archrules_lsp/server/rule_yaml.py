@@ -3,7 +3,8 @@ being typed is often not valid YAML yet), and what each key means.
 
 A key's place follows from indentation: the nearest line above with a smaller key
 column is its parent. Keys under a top-level group are rule keys, under `patterns:`
-pattern-entry keys, under `anti_patterns:` anti-pattern keys. The documentation of
+pattern-entry keys, under `anti_patterns:` anti-pattern keys, under `imports:` (and its
+`forbidden:` and `protected:`) contract keys. The documentation of
 every key comes from the format's one declaration of its keys (engine/loading/keys.py),
 as the loader's key tables and the JSON schema do.
 """
@@ -19,7 +20,9 @@ RULE = keys.RULE.definition
 PATTERN_ENTRY = keys.PATTERN_ENTRY.definition
 ANTI_PATTERN_ENTRY = keys.ANTI_PATTERN_ENTRY.definition
 EXAMPLE = keys.EXAMPLE_ENTRY.definition
-_PARENT_PLACE = {"patterns": PATTERN_ENTRY, "anti_patterns": ANTI_PATTERN_ENTRY, "examples": EXAMPLE}
+_PARENT_PLACE = {"patterns": PATTERN_ENTRY, "anti_patterns": ANTI_PATTERN_ENTRY, "examples": EXAMPLE,
+                 "imports": keys.IMPORTS.definition, "forbidden": keys.IMPORTS_FORBIDDEN.definition,
+                 "protected": keys.IMPORTS_PROTECTED.definition}
 
 # `  - key: value` / `    key:` : (indent, dash, key, the rest)
 _KEY_LINE = re.compile(r"^(\s*)(-\s+)?([A-Za-z_][\w-]*)\s*:(.*)$")
@@ -28,7 +31,7 @@ _PARTIAL_KEY = re.compile(r"^(\s*)(-\s+)?([A-Za-z_][\w-]*)?$")
 
 @dataclass(frozen=True)
 class KeySpot:
-    place: str  # RULE, PATTERN_ENTRY, ANTI_PATTERN_ENTRY or EXAMPLE
+    place: str  # RULE, PATTERN_ENTRY, ANTI_PATTERN_ENTRY, EXAMPLE or an `imports:` place (keys.PLACE_OF)
     key: str  # the key written there ('' while it is being typed)
     column: int  # where the key starts
     siblings: frozenset[str]  # keys already in the same mapping (above the cursor)

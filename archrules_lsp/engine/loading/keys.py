@@ -265,7 +265,7 @@ IMPORTS_PROTECTED = Place("imports_protected", "`imports.protected`", "imports-p
 PLACES = (RULE, PATTERN_ENTRY, ANTI_PATTERN_ENTRY, EXAMPLE_ENTRY)
 # The mappings inside `imports:`: in the schema and the docs' tables like the places above.
 CONTRACT_PLACES = (IMPORTS, IMPORTS_FORBIDDEN, IMPORTS_PROTECTED)
-PLACE_OF = {place.definition: place for place in PLACES}
+PLACE_OF = {place.definition: place for place in PLACES + CONTRACT_PLACES}
 
 # ---------------------------------------------------------------- the JSON schema
 
