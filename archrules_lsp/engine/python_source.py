@@ -65,6 +65,7 @@ class PythonSource:
         if "tree" in self.__dict__:
             self.parses  # noqa: B018 (computed before the tree goes)
             del self.__dict__["tree"]
+            self.__dict__.pop("_class_nodes_by_line", None)
 
     @cached_property
     def first_class_line(self) -> int:
@@ -91,10 +92,12 @@ class PythonSource:
 
     def class_at(self, line: int) -> ast.ClassDef | None:
         """The class statement whose `class` keyword is on 0-based `line` (one per line at most)."""
+        return self._class_nodes_by_line.get(line)
+
+    @cached_property
+    def _class_nodes_by_line(self) -> dict[int, ast.ClassDef]:
         tree = self.tree
-        if tree is None:
-            return None
-        return next((cls for cls, _ in _class_nodes(tree) if cls.lineno - 1 == line), None)
+        return {} if tree is None else {cls.lineno - 1: cls for cls, _ in _class_nodes(tree)}
 
     def top_level_classes(self) -> list[ast.ClassDef]:
         tree = self.tree
