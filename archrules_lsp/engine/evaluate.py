@@ -196,7 +196,11 @@ class Checker:
         module = self.imports.namer.module_of(ctx.path) if rules else None
         if module is None:
             return []
-        if module.language == PYTHON:
+        graph, chains = self.imports.graph, self.imports.chains
+        known = graph.imports_read_from(module.name, ctx.path, hash(ctx.src.text))
+        if known is not None:  # this very text's imports, read when the graph was built
+            statements = list(known)
+        elif module.language == PYTHON:
             tree = ctx.python.tree if ctx.python is not None else None
             if tree is None:
                 for rule in rules:
@@ -205,7 +209,6 @@ class Checker:
             statements = python_imports(tree, ctx.src, module)
         else:
             statements = js_imports(ctx.src, module)
-        graph, chains = self.imports.graph, self.imports.chains
         return [f for rule in rules for f in file_findings(rule, ctx.path, module.name, statements, graph, chains)]
 
     # ------------------------------------------------------------ checking

@@ -60,9 +60,9 @@ def test_the_fixture_findings_exactly_with_the_stale_ignore_warned(fixture):
 
 
 def test_in_worker_processes_the_findings_are_the_same(fixture):
-    # enough files for the scan's pool (50) and the graph's (200): chains cross the workers
-    write_files(fixture, {f"app/core/filler_{i}.py": f"import app.core.filler_{i + 1}\n" for i in range(250)})
-    proc = run(["check", "-j", "2"], fixture)
+    # enough files for the scan's pool (50) and the graph's (1,000 files, 4 workers)
+    write_files(fixture, {f"app/core/filler_{i}.py": f"import app.core.filler_{i + 1}\n" for i in range(1000)})
+    proc = run(["check", "-j", "4"], fixture)
     assert findings(proc.stdout) == EXPECTED
 
 

@@ -58,8 +58,7 @@ PROJECT = {
 def checker_for(files: dict[str, str], rules: str = RULES, **options) -> Checker:
     context = ImportContext()
     for path, text in files.items():
-        found = read_imports(path, text, context.namer)
-        context.graph.set_module(found.module.name, path, found.statements)
+        read_imports(path, text, context.namer).add_to(context.graph)  # with its digest: reused by check
     return Checker(ruleset_from_yaml(rules), CheckOptions(**options), imports=context)
 
 
@@ -193,3 +192,12 @@ def test_the_incremental_check_equals_the_full_check_on_import_findings():
     new_text = text + "import app.api.jobs\n"
     assert doc.update(new_text, [(len(text), len(text), "import app.api.jobs\n")]) == checker.check(
         "app/tasks/scan.py", new_text)
+
+
+def test_a_text_other_than_the_one_the_graph_read_is_parsed_anew():
+    checker = checker_for(PROJECT)
+    assert messages(checker, "app/tasks/scan.py") == [
+        ("ARCH-001", 1, "app.tasks.scan imports app.api.deps (layer app.tasks is below app.api)")]
+    assert messages(checker, "app/tasks/scan.py", "import app.core.helpers\n") == []
+    assert messages(checker, "app/tasks/scan.py", "\nimport app.api.jobs\n") == [
+        ("ARCH-001", 1, "app.tasks.scan imports app.api.jobs (layer app.tasks is below app.api)")]

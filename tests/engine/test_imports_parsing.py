@@ -152,3 +152,11 @@ def test_js_specifiers_leaving_the_root_are_left_out():
 def test_js_spans_sit_on_the_specifier_on_its_line():
     found = read_imports("web/x.ts", 'const é = "ü";\r\n\r\nimport {\n  a,\n} from "./a"; import "ñ";\n', NAMER)
     assert [s.span for s in found.statements] == [Span(4, 8, 4, 11), Span(4, 22, 4, 23)]
+
+
+def test_imports_nested_in_every_kind_of_block_are_found():
+    text = ("try:\n    import app.a\nexcept ImportError:\n    import app.b\nelse:\n    import app.c\n"
+            "finally:\n    import app.d\nclass K:\n    import app.e\nwith open('x') as f:\n    import app.f\n"
+            "match x:\n    case 1:\n        import app.g\nasync def g():\n    for i in y:\n        import app.h\n"
+            "def h():\n    return 1\n")
+    assert [c for c, _, _ in imports("app/x.py", text)] == [(f"app.{n}",) for n in "abcdefgh"]

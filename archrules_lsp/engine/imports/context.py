@@ -38,6 +38,10 @@ class FileImports:
     path: str
     statements: tuple[ImportStatement, ...]
     parses: bool = True  # False: a Python file with a syntax error (no imports known)
+    digest: int | None = None  # `hash()` of the text read (None when it does not parse)
+
+    def add_to(self, graph: ImportGraph) -> None:
+        graph.set_module(self.module.name, self.path, self.statements, self.digest)
 
 
 def read_imports(path: str, text: str, namer: ModuleNamer) -> FileImports | None:
@@ -47,11 +51,11 @@ def read_imports(path: str, text: str, namer: ModuleNamer) -> FileImports | None
         return None
     src = SourceText(text)
     if module.language == JAVASCRIPT:
-        return FileImports(module, path, tuple(js_imports(src, module)))
+        return FileImports(module, path, tuple(js_imports(src, module)), digest=hash(text))
     if "import" not in text:  # every form needs the word: no parse
-        return FileImports(module, path, ())
+        return FileImports(module, path, (), digest=hash(text))
     try:
         tree = parse_python(src.normalized)
     except PARSE_ERRORS:
         return FileImports(module, path, (), parses=False)
-    return FileImports(module, path, tuple(python_imports(tree, src, module)))
+    return FileImports(module, path, tuple(python_imports(tree, src, module)), digest=hash(text))

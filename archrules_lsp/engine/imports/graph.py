@@ -46,6 +46,7 @@ class ImportGraph:
     def __init__(self) -> None:
         self._statements: dict[str, tuple[str, tuple[ImportStatement, ...]]] = {}  # module -> (path, imports)
         self._resolved: dict[str, list[Edge]] = {}
+        self._digests: dict[str, int] = {}  # module -> hash of the text its imports were read from
         self.version = 0
 
     def __contains__(self, module: str) -> bool:
@@ -61,9 +62,15 @@ class ImportGraph:
         entry = self._statements.get(module)
         return entry[0] if entry else None
 
-    def set_module(self, module: str, path: str, statements: tuple[ImportStatement, ...] | list) -> None:
-        """Add a module, or replace its imports (the server: a file changed)."""
+    def set_module(self, module: str, path: str, statements: tuple[ImportStatement, ...] | list,
+                   digest: int | None = None) -> None:
+        """Add a module, or replace its imports (the server: a file changed). `digest`: `hash()`
+        of the text they were read from, so a check of that very text can take them from here."""
         statements = tuple(statements)
+        if digest is None:
+            self._digests.pop(module, None)
+        else:
+            self._digests[module] = digest
         old = self._statements.get(module)
         if old == (path, statements):
             return
@@ -75,9 +82,18 @@ class ImportGraph:
         self.version += 1
 
     def remove_module(self, module: str) -> None:
+        self._digests.pop(module, None)
         if self._statements.pop(module, None) is not None:
             self._resolved.clear()
             self.version += 1
+
+    def imports_read_from(self, module: str, path: str, digest: int) -> tuple[ImportStatement, ...] | None:
+        """The module's statements if they were read from the file `path` with a text of this
+        digest (None: read them from the text: it differs, or nothing is known)."""
+        entry = self._statements.get(module)
+        if entry is None or entry[0] != path or self._digests.get(module) != digest:
+            return None
+        return entry[1]
 
     def resolve(self, statement: ImportStatement) -> str:
         """The module a statement imports: its first candidate the graph holds, else its last."""

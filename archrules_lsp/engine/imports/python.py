@@ -11,6 +11,7 @@ package is left out (Python itself refuses it).
 from __future__ import annotations
 
 import ast
+from bisect import bisect_left
 from collections.abc import Iterator
 
 from ..model import Span
@@ -25,11 +26,11 @@ _DYNAMIC = ("import_module", "__import__")
 def python_imports(tree: ast.Module, src: SourceText, module: Module) -> list[ImportStatement]:
     """Every import of the file, in the order written."""
     out: list[ImportStatement] = []
-    for node, type_checking in _statements(tree):
+    for node, type_checking in _import_statements(tree, src.lines):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 out.append(ImportStatement((alias.name,), _alias_span(src, alias), type_checking))
-        elif isinstance(node, ast.ImportFrom):
+        else:
             out.extend(_from_imports(node, src, module, type_checking))
     if any(name in src.normalized for name in _DYNAMIC):
         out.extend(_dynamic_imports(tree, src))
@@ -37,21 +38,32 @@ def python_imports(tree: ast.Module, src: SourceText, module: Module) -> list[Im
     return out
 
 
-def _statements(tree: ast.Module) -> Iterator[tuple[ast.stmt, bool]]:
-    """Every statement (nested ones too), with whether it sits under `if TYPE_CHECKING:`.
-    Statements only: an import is never inside an expression."""
+def _import_statements(tree: ast.Module, lines: list[str]) -> Iterator[tuple[ast.Import | ast.ImportFrom, bool]]:
+    """Every import statement (nested ones too), with whether it sits under `if TYPE_CHECKING:`.
+    Statements only (an import is never inside an expression), and only those whose lines
+    hold the word `import` (every import statement's do): most of a file is never visited."""
+    marked = [i + 1 for i, line in enumerate(lines) if "import" in line]  # 1-based, as ast counts
     stack: list[tuple[ast.AST, bool]] = [(tree, False)]
     while stack:
         node, checking = stack.pop()
-        if isinstance(node, ast.stmt):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
             yield node, checking
+            continue
         guarded = isinstance(node, ast.If) and _is_type_checking(node.test)
         for field in _STATEMENT_LISTS:
             children = getattr(node, field, None)
             if not children:
                 continue
             inner = checking or (guarded and field == "body")
-            stack.extend((child, inner) for child in reversed(children))
+            stack.extend((child, inner) for child in reversed(children) if _holds_a_mark(child, marked))
+
+
+def _holds_a_mark(node: ast.AST, marked: list[int]) -> bool:
+    first = getattr(node, "lineno", None)
+    if first is None:  # a match case: no position of its own
+        return True
+    i = bisect_left(marked, first)
+    return i < len(marked) and marked[i] <= (getattr(node, "end_lineno", None) or first)
 
 
 def _is_type_checking(test: ast.expr) -> bool:
