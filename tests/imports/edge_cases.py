@@ -18,9 +18,11 @@ class Case:
     files: dict[str, str]  # path under edge/<case>/ -> text
     lint_broken: bool
     ours_broken: bool
-    # pairs: "same" (direct and indirect violations agree) or what differs, as
-    # (only import-linter's, only archrules') indirect (importer, line) starts
+    # the documented differences in the violations: indirect (importer, line) starts only
+    # import-linter reports; direct (importer, imported, line) only one of them reports
     indirect_only_lint: frozenset[tuple[str, int]] = field(default_factory=frozenset)
+    direct_only_lint: frozenset[tuple[str, str, int]] = field(default_factory=frozenset)
+    direct_only_ours: frozenset[tuple[str, str, int]] = field(default_factory=frozenset)
 
 
 def layers(case: str, *names: str, ignore: tuple[str, ...] = ()) -> Contract:
@@ -87,6 +89,35 @@ CASES = [
                   {"modules": [f"edge.independent.{x}" for x in ("a", "b", "c")]}),
          {"a/m.py": "import edge.independent.shared.s\n", "shared/s.py": "import edge.independent.b.n\n",
           "b/n.py": "", "c/k.py": "import edge.independent.a.m\n"}, True, True),
+    # relative imports in an __init__.py (its own package); `import a.b.NAME` (an error when
+    # run): archrules names `a.b.NAME`, import-linter the module `a.b`
+    Case(layers("init_relative", "high", "low"),
+         {"low/__init__.py": "from ..high import h\n", "low/sub/__init__.py": "from ... import high\n",
+          "low/a.py": "import edge.init_relative.high.h.THING\n", "high/h.py": "THING = 1\n"}, True, True,
+         direct_only_lint=frozenset({("edge.init_relative.low.a", "edge.init_relative.high.h", 1)}),
+         direct_only_ours=frozenset({("edge.init_relative.low.a", "edge.init_relative.high.h.THING", 1)})),
+    # a chain whose hop is a TYPE_CHECKING import is no chain
+    Case(layers("type_only_hop", "high", "low"),
+         {"low/a.py": "import edge.type_only_hop.kernel.u\n",
+          "kernel/u.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import edge.type_only_hop.high.h\n",
+          "high/h.py": ""}, False, False),
+    # external modules: aliases, `from x import name`, submodules of a forbidden package
+    # (import-linter names the top-level package, archrules the module imported)
+    Case(Contract("EXTERNAL", "external", "forbidden", {"from": ["edge.external.src"], "to": ["subprocess", "os"]}),
+         {"src/a.py": "import subprocess as sp\n", "src/b.py": "from subprocess import run\n",
+          "src/c.py": "import os.path\n", "src/d.py": "from os import path\n"}, True, True,
+         direct_only_lint=frozenset({("edge.external.src.c", "os", 1)}),
+         direct_only_ours=frozenset({("edge.external.src.c", "os.path", 1)})),
+    # `from` and `to` overlapping: import-linter skips the pair entirely
+    Case(Contract("OVERLAP", "overlap", "forbidden", {"from": ["edge.overlap"], "to": ["edge.overlap.tasks"]}),
+         {"api/a.py": "import edge.overlap.tasks.t\n", "tasks/t.py": "import edge.overlap.tasks.u\n",
+          "tasks/u.py": ""}, False, True),
+    # an import written over several lines: archrules' finding is on the imported name's
+    # line, import-linter names the statement's first line
+    Case(layers("multiline", "high", "low"),
+         {"low/a.py": "from edge.multiline.high import (\n    h,\n)\n", "high/h.py": ""}, True, True,
+         direct_only_lint=frozenset({("edge.multiline.low.a", "edge.multiline.high.h", 1)}),
+         direct_only_ours=frozenset({("edge.multiline.low.a", "edge.multiline.high.h", 2)})),
     # importlib.import_module("literal") is an import for archrules; grimp does not read it
     Case(forbidden("importlib", ["src"], ["dst"]),
          {"src/m.py": "import importlib\nPLUGIN = importlib.import_module('edge.importlib.dst.t')\n", "dst/t.py": ""},
