@@ -40,13 +40,25 @@ extra_rules:
       - path: app/tasks/c.py
         valid: "# FIXME too\\n"
 """
+OTHER = """\
+other_rules:
+  - id: EX-002
+    name: No XXX in tasks
+    anti_patterns:
+      - pattern: "XXX"
+        file: "app/tasks/*.py"
+        message: "No XXX"
+    examples:
+      - path: app/tasks/a.py
+        invalid: "XXX\\n"
+"""
 EDITED = "app/services/job_updates.py"  # one BG-010 finding ('processing')
 
 
 def copy_example(tmp_path_factory, name: str) -> Path:
     root = tmp_path_factory.mktemp(name) / "project"
     shutil.copytree(EXAMPLE, root)
-    write_tree(root, {".architecture-rules/extra.yaml": EXTRA})
+    write_tree(root, {".architecture-rules/extra.yaml": EXTRA, ".architecture-rules/other.yaml": OTHER})
     (root / ".git").mkdir()
     return root
 
@@ -126,6 +138,23 @@ async def test_the_lens_sits_on_its_rule_and_tallies_examples(client):
     assert lens.range.start.line == 1  # `  - id: EX-001`
     assert lens.command.command == "archrules.showFindings" and list(lens.command.arguments) == ["EX-001"]
     assert lens.command.title == "0 findings in workspace · examples 2/3"
+
+
+async def test_tallies_follow_the_rule_file_and_unchanged_files_run_no_example_again(client):
+    extra = client.root / ".architecture-rules/extra.yaml"
+
+    def runs(name: str) -> int:
+        return sum(1 for m in client.log_messages if f"example(s) of {name}" in m.message)
+
+    await wait_until(lambda: runs("other.yaml") >= 1, what="the examples of other.yaml run on load")
+    other_runs = runs("other.yaml")
+    doc = Doc(client, extra, EXTRA, language_id="yaml")
+    doc.replace(EXTRA.replace("# FIXME too", "# done"))  # the false positive fixed
+    await titles_when(client, extra, lambda got: got.get("EX-001") == "0 findings in workspace · examples 3/3")
+    assert runs("other.yaml") == other_runs  # its text did not change
+    doc.replace(EXTRA)
+    await titles_when(client, extra, lambda got: got.get("EX-001") == "0 findings in workspace · examples 2/3")
+    doc.close()
 
 
 async def test_counts_follow_an_edited_source_file(client):

@@ -132,6 +132,8 @@ class RuleFiles:
             hit = previous.get(path)
             if hit is None or hit[0] != key or key[0] is None:
                 hit = (key, tuple(run_examples(RuleSet(rules=tuple(file_rules)))))
+                if hit[1]:
+                    log.info("%s: ran the %d example(s) of %s", folder.name, len(hit[1]), os.path.basename(path))
             runs[path] = hit
         self._example_runs[folder.uri] = runs
         outcomes = [o for _, run in runs.values() for o in run]
