@@ -7,7 +7,10 @@ Proves, on a fresh copy of examples/background-tasks/: in the rule file, the
 completion menu at a new key line inside a rule lists the keys the rule can still
 take (and not the one already written above); the hover float on `severity`
 shows the key's documentation; in a Python file, the menu after
-`# archrules: ignore[` lists the rule ids. With `.archrules-baseline.json` written
+`# archrules: ignore[` lists the rule ids; a rule's severity edited and written in a
+split turns the finding in the code shown below into a warning, with no edit there; in
+workspace mode, the code lens on each rule says how many findings `archrules check` has
+for it (and how many of its examples pass). With `.archrules-baseline.json` written
 by `archrules baseline`, a frozen finding shows as a `(baselined)` hint (the
 default `archrules.baseline: hint`), not an error; a violation typed into the
 file is an error; its "Add BG-021 here to the baseline" quick fix writes the
@@ -36,7 +39,7 @@ BASELINE = ".archrules-baseline.json"
 BASELINE_FILE = "app/api/deps.py"
 BASELINE_CODE = "BG-021"
 NEW_VIOLATION = "    time.sleep(1)"
-ERROR, HINT = 1, 4  # vim.diagnostic.severity
+ERROR, WARNING, HINT = 1, 2, 4  # vim.diagnostic.severity
 
 
 def archrules_json(project: Path, *args: str) -> dict:
@@ -112,6 +115,24 @@ def test_neovim_rule_authoring_completion_and_hover(
     assert ids["ok"], f"no completion menu after `# archrules: ignore[`:\n{run.summary()}"
     assert ids["filetype"] == "python" and ids["omnifunc"] == "v:lua.vim.lsp.omnifunc", ids
     assert sorted(item["abbr"] for item in ids["items"]) == sorted(rule_ids(example_project)), ids
+
+
+@pytest.mark.editor
+def test_neovim_rule_saved_in_a_split_updates_the_code_shown_below(
+    example_project: Path, lsp_exe: Path, xdg_env: dict[str, str], tmp_path: Path
+):
+    """models/database/architecture_scan.py shows its BG-001 error; BG-001's severity is
+    edited to `warning` in the rule file in a split and written: the code below, not
+    edited, shows a warning. (It stayed an error before the shipped config handled
+    workspace/diagnostic/refresh.)"""
+    env = dict(nvim_env(xdg_env, lsp_exe, tmp_path, EXPECTED_CODE), ARCHRULES_RULE_FILE=RULE_FILE)
+    run = run_nvim(INIT, example_project, "models/database/architecture_scan.py", "rule_change.lua", env,
+                   "nvim/rule-change")
+    assert run.returncode == 0, run.summary()
+    assert [d["severity"] for d in run.steps["error-shown"]["shown"]] == [ERROR], run.summary()
+    turned = run.steps["warning-shown"]
+    assert turned["ok"] and not turned["modified"], run.summary()
+    assert [d["severity"] for d in turned["shown"]] == [WARNING], turned
 
 
 # the baseline entry "Add BG-021 here to the baseline" writes for NEW_VIOLATION
