@@ -1,0 +1,107 @@
+"""Workspace mode with the scan's worker processes: closed files' diagnostics, rendered in
+the workers from a template per rule and message, are the ones the open document gets;
+requests are answered while the scan runs."""
+
+from __future__ import annotations
+
+import os
+
+import pytest_lsp
+from lsprotocol import types as t
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+from .helpers import (
+    CONFIG,
+    PRESETS,
+    Doc,
+    codes,
+    diagnostics,
+    file_diagnostics,
+    start_session,
+    uri_of,
+    wait_until,
+    write_tree,
+)
+
+# a number spelled like the renderers' stand-ins (no template: converted as it is), a quote,
+# a backslash; and braces (str.format's) in a message that gets a template
+STAND_IN_MESSAGE = 'Use the logger, not print() -1000000001 -1000000005 \\"x\\"'
+BRACES_MESSAGE = "No eval {} {0} }{ {{x}}"
+RULES = """\
+rules:
+  - id: AR-002
+    name: No print
+    description: Use the logger.
+    severity: warning
+    url: https://example.com/rules/AR-002
+    anti_patterns:
+      - pattern: "print\\\\("
+        file: "app/**/*.py"
+        message: 'STAND_IN'
+  - id: AR-004
+    name: No eval
+    description: Never eval.
+    severity: error
+    anti_patterns:
+      - pattern: "eval\\\\("
+        file: "app/**/*.py"
+        message: 'BRACES'
+""".replace("STAND_IN", STAND_IN_MESSAGE).replace("BRACES", BRACES_MESSAGE)
+# a line that is not ASCII before each finding: its columns differ per position encoding
+SOURCE = 's = "h\u00e9llo \U0001f600"; print(s); eval(s)\nx = 1\n\u00e9 = print(2)\n'
+FILES = 300
+
+# two worker processes whatever the machine; a slower scan (5 ms a file, paced where the
+# results are handed to the loop) so that a request lands while it runs
+SCAN = ClientServerConfig(server_command=CONFIG.server_command,
+                          server_env={**os.environ, "ARCHRULES_LSP_SCAN_JOBS": "2",
+                                      "ARCHRULES_LSP_SCAN_DELAY": "0.005"})
+
+
+@pytest_lsp.fixture(scope="module", params=PRESETS, config=SCAN)
+async def client(request, lsp_client: LanguageClient, tmp_path_factory):
+    root = tmp_path_factory.mktemp("wsrender")
+    files = {".architecture-rules/demo.yaml": RULES, "app/open_me.py": "print('open')\n"}
+    files.update({f"app/gen/m{i:03}.py": SOURCE for i in range(FILES)})
+    write_tree(root, files)
+    (root / ".git").mkdir()
+    lsp_client.root = root
+    await start_session(lsp_client, request.param, [root],
+                        init_options={"archrules": {"diagnosticMode": "workspace", "debounceMs": 0}})
+    yield
+    await lsp_client.shutdown_session()
+
+
+def ends(client) -> list:
+    return [r for reports in client.progress_reports.values() for r in reports
+            if isinstance(r, t.WorkDoneProgressEnd)]
+
+
+async def test_closed_files_get_the_diagnostics_an_open_document_gets(client):
+    await wait_until(lambda: ends(client), timeout=60, what="scan end")
+    for i in (0, FILES // 2, FILES - 1):
+        path = client.root / f"app/gen/m{i:03}.py"
+        closed = await file_diagnostics(client, uri_of(path), lambda d: len(d) == 3)
+        assert codes(closed) == ["AR-002", "AR-002", "AR-004"]
+        assert {(d.code, d.message) for d in closed} == {("AR-002", STAND_IN_MESSAGE), ("AR-004", BRACES_MESSAGE)}
+        doc = Doc(client, path, SOURCE)
+        live = await diagnostics(client, doc, lambda d: len(d) == 3)
+        assert live == closed
+        doc.close()
+
+
+async def test_a_request_during_the_scan_is_answered_before_it_ends(client):
+    doc = Doc(client, client.root / "app/open_me.py", "print('open')\n")
+    await diagnostics(client, doc, lambda d: codes(d) == ["AR-002"])
+    known = set(client.progress_reports)
+    await client.workspace_execute_command_async(t.ExecuteCommandParams(command="archrules.checkWorkspace"))
+    token = await wait_until(lambda: next((k for k, v in client.progress_reports.items()
+                                           if k not in known and v), None), what="new scan begin")
+    hover = await client.text_document_hover_async(t.HoverParams(
+        text_document=t.TextDocumentIdentifier(uri=doc.uri), position=t.Position(line=0, character=2)))
+    assert hover is not None and "AR-002" in hover.contents.value
+    assert not isinstance(client.progress_reports[token][-1], t.WorkDoneProgressEnd), \
+        "the hover was answered only after the scan"
+    await wait_until(lambda: isinstance(client.progress_reports[token][-1], t.WorkDoneProgressEnd),
+                     timeout=60, what="scan end")
+    doc.close()
