@@ -151,21 +151,26 @@ def finding_diagnostic(finding, rule, lines: Lines, features, link: dict | None 
                 link = rule_link(rule, None)
             diag["relatedInformation"] = [{"location": link, "message": f"{rule.id}: {rule.name}"}]
     if finding.related and root is not None and features.related_information:
-        diag.setdefault("relatedInformation", []).extend(related_json(finding.related, root))
+        diag.setdefault("relatedInformation", []).extend(
+            related_json(finding.related, root, (finding.span, diag["range"])))
     return diag
 
 
-def related_json(related, root: str) -> list[dict]:
+def related_json(related, root: str, own: tuple[Any, dict] | None = None) -> list[dict]:
     """An import finding's hops (`Finding.related`: root-relative paths) as relatedInformation.
-    Columns stay code points: the other files' lines are not at hand (module names are ASCII
-    in practice, where every encoding agrees)."""
+    `own`: (the finding's span, its converted range): the first hop is the finding's import,
+    in the checked text. The other hops' columns stay code points: their files' lines are not
+    at hand (module names are ASCII in practice, where every encoding agrees)."""
     import os
 
     out = []
     for hop in related:
         span = hop.span
-        rng = {"start": {"line": span.line, "character": span.column},
-               "end": {"line": span.end_line, "character": span.end_column}}
+        if own is not None and span == own[0]:
+            rng = {"start": dict(own[1]["start"]), "end": dict(own[1]["end"])}  # a copy: templates edit the range
+        else:
+            rng = {"start": {"line": span.line, "character": span.column},
+                   "end": {"line": span.end_line, "character": span.end_column}}
         out.append({"location": {"uri": path_to_uri(os.path.join(root, hop.path)), "range": rng},
                     "message": hop.message})
     return out

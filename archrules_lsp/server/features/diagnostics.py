@@ -290,10 +290,12 @@ class Diagnostics:
             key: tuple = (f.rule_id, f.severity, f.message, span.column, span.end_line - span.line, span.end_column)
             if not ascii_text:
                 key += (_non_ascii(doc.line(span.line)), _non_ascii(doc.line(span.end_line)))
+            if f.related:  # an import chain's hops carry their own lines
+                key += (f.related,)
             template = new.get(key) or old.get(key)
             if template is None:
                 diagnostic = finding_diagnostic(f, folder.rule(f.rule_id), lines, features,
-                                                folder.rule_links.get(f.rule_id))
+                                                folder.rule_links.get(f.rule_id), str(folder.root))
                 template = _template(diagnostic)
                 if template is None:
                     wire.append(json.dumps(diagnostic))
@@ -660,6 +662,7 @@ def register(server: ArchrulesServer) -> None:
         doc = session.documents.get(params.text_document.uri)
         if doc is not None and not session.rule_files.on_document_event(doc, "open"):
             session.diagnostics.on_open(doc)
+            session.import_graphs.on_edit(doc)
 
     @server.feature(t.TEXT_DOCUMENT_DID_CHANGE)
     def on_change(params: t.DidChangeTextDocumentParams) -> None:
@@ -668,6 +671,7 @@ def register(server: ArchrulesServer) -> None:
             log.warning("didChange for %s, which is not open; ignored", params.text_document.uri)
         elif not session.rule_files.on_document_event(doc, "change"):
             session.diagnostics.on_change(doc)
+            session.import_graphs.on_edit(doc)  # debounced: other files' chains through this one
 
     @server.feature(t.TEXT_DOCUMENT_DID_CLOSE)
     def on_close(params: t.DidCloseTextDocumentParams) -> None:
@@ -679,6 +683,9 @@ def register(server: ArchrulesServer) -> None:
             session.diagnostics.forget_rule_file(uri)
             return
         session.diagnostics.on_close(uri, path)
+        folder = session.folders.for_path(path) if path else None
+        if folder is not None and path:
+            session.import_graphs.on_disk_change(folder, path)  # unsaved edits are gone: the file on disk
 
     @server.feature(t.TEXT_DOCUMENT_DIAGNOSTIC, t.DiagnosticOptions(
         identifier="archrules", inter_file_dependencies=True, workspace_diagnostics=True))

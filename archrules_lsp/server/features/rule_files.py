@@ -100,7 +100,8 @@ class RuleFiles:
         glob hints; files that had some and have none now (or are in `cleared`) are cleared."""
         problems = self._problems.get(folder.uri, {})
         hints = self.glob_hints.located(folder, self.read_text)
-        shown = {p: [*problems.get(p, []), *hints.get(p, [])] for p in (*problems, *hints)}
+        stale = _stale_ignore_warnings(self.session, folder)
+        shown = {p: [*problems.get(p, []), *hints.get(p, []), *stale.get(p, [])] for p in (*problems, *hints, *stale)}
         for path in {*cleared, *self._shown_files.get(folder.uri, ())} - shown.keys():
             self.errors.pop(norm(path), None)
             self._publish_rule_file(path, [])
@@ -281,6 +282,9 @@ class RuleFiles:
 
     def on_save(self, path: str) -> None:
         folders = self._rule_folders(path)
+        source_folder = self.session.folders.for_path(path)
+        if not folders and source_folder is not None:
+            self.session.import_graphs.on_disk_change(source_folder, path)
         for folder in self.session.folders:
             if folder.is_config_file(path) and folder not in folders:
                 self.session.configuration.apply_settings(folder)
@@ -312,6 +316,7 @@ class RuleFiles:
             if folder is not None:
                 session.diagnostics.on_disk_change(folder, change.uri, path,
                                                    deleted=change.type == t.FileChangeType.Deleted)
+                session.import_graphs.on_disk_change(folder, path, deleted=change.type == t.FileChangeType.Deleted)
                 if change.type != t.FileChangeType.Changed or os.path.basename(path) == ".gitignore":
                     self.glob_hints.files_changed(folder)  # which files exist (or are selected) changed
         for folder in reload.values():
@@ -341,6 +346,7 @@ class RuleFiles:
         for folder in self.session.folders:
             globs.extend(folder.rule_watch_globs())
             globs.extend(self.glob_hints.watch_globs(folder))
+            globs.extend(self.session.import_graphs.watch_globs(folder))
             if folder.baseline_path is not None:
                 globs.append(f"**/{folder.baseline_path.name}")
             if folder.settings.workspace_mode:
@@ -374,6 +380,14 @@ class RuleFiles:
             self._globs = globs
         except Exception as e:  # noqa: BLE001
             log.warning("could not register file watchers: %s", e)
+
+
+def _stale_ignore_warnings(session: Session, folder: Folder) -> dict[str, list[RuleError]]:
+    """rule file -> a warning at each import-contract `ignore` entry that matches no import of
+    the folder's workspace graph (none until the graph is built: import_graph.py)."""
+    if not folder.settings.enable:
+        return {}
+    return session.import_graphs.stale_ignores(folder)
 
 
 def _failing_examples(outcomes: list[ExampleOutcome]) -> dict[str, list[RuleError]]:

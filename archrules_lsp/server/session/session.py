@@ -5,8 +5,9 @@ documents, the workspace folders (settings, rules, checker), what the client can
 do, and the services (diagnostics, rule files, workspace scan, configuration).
 
 "Rules or settings changed" has one path, `refresh`: reload the folders' rules,
-bump the epoch (pull result ids, cached results), tell the client the status,
-re-check the open documents, and start or stop each folder's workspace scan.
+attach (or start building) each folder's import graph, bump the epoch (pull result
+ids, cached results), tell the client the status, re-check the open documents, and
+start or stop each folder's workspace scan.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from ..features.code_lens import CodeLenses
     from ..features.configuration import Configuration
     from ..features.diagnostics import Diagnostics
+    from ..features.import_graph import ImportGraphs
     from ..features.rule_files import RuleFiles
     from ..features.workspace_scan import WorkspaceScanner
 
@@ -46,6 +48,7 @@ class Session:
         from ..features.code_lens import CodeLenses
         from ..features.configuration import Configuration
         from ..features.diagnostics import Diagnostics
+        from ..features.import_graph import ImportGraphs
         from ..features.rule_files import RuleFiles
         from ..features.workspace_scan import WorkspaceScanner
 
@@ -63,6 +66,7 @@ class Session:
         self.scanner: WorkspaceScanner = WorkspaceScanner(self)
         self.configuration: Configuration = Configuration(self)
         self.code_lenses: CodeLenses = CodeLenses(self)
+        self.import_graphs: ImportGraphs = ImportGraphs(self)  # the import contracts' workspace graphs
 
     # ------------------------------------------------------------ readiness
 
@@ -87,6 +91,7 @@ class Session:
         targets = list(self.folders) if folders is None else list(folders)
         for folder in targets:
             self.rule_files.reload(folder, reason)
+            self.import_graphs.sync(folder)  # built when new or its inputs changed, never per keystroke
         self.epoch += 1
         self.notify_status()
         self.diagnostics.recheck_open_documents()
@@ -109,6 +114,7 @@ class Session:
         folder = self.folders.remove(uri)
         if folder is not None:
             self.scanner.cancel(folder)
+            self.import_graphs.forget(folder)
             self.diagnostics.clear_disk_results(folder)
             self.rule_files.forget_folder(folder)
 
