@@ -6,9 +6,11 @@ anti-pattern, one `valid` and one `invalid` example), opens it in `archrules-lsp
 (debounceMs 0), sends N single-character edits one at a time and measures, for each,
 the time from writing the didChange to reading the publishDiagnostics of the rule
 file for that version. Edits alternate between a rule's anti-pattern regex (that
-rule's `invalid` example then fails: an error appears, and goes with the next edit of
-that regex) and the code of an example. The file's first rule carries a misspelt key,
-so every reload has a warning to publish.
+rule's `invalid` example then fails: an error appears and stays) and the code of an
+example. The file's first rule carries a misspelt key, so every reload has a warning to
+publish. The workspace holds a small file for each rule's globs (so no glob matches
+nothing). The server waits 150 ms after an edit of a rule file before it reloads it
+(features/rule_files.py RULE_BUFFER_DEBOUNCE, not `debounceMs`): it is in the figure.
 
     .venv/bin/python bench/rule_file_latency.py [--rules 200] [--edits 60] [--json]
 """
@@ -28,6 +30,7 @@ from pathlib import Path
 from lspclient import Connection, pct, publish_for
 
 RULE_FILE = ".architecture-rules/generated.yaml"
+MODULES = 20  # rule i checks app/module_{i % MODULES}/
 
 
 def rule_yaml(i: int) -> str:
@@ -37,7 +40,7 @@ def rule_yaml(i: int) -> str:
 {typo}    severity: warning
     description: Rule {i} of the generated set.
     patterns:
-      - file: "app/module_{i % 20}/**/*.py"
+      - file: "app/module_{i % MODULES}/**/*.py"
         must_contain: "import logging"
         should_match: '^log_{i} = '
     anti_patterns:
@@ -46,7 +49,7 @@ def rule_yaml(i: int) -> str:
         file: "app/**/*.py"
     suggestion: Use allowed_call_{i} instead.
     examples:
-      - path: app/module_{i % 20}/x.py
+      - path: app/module_{i % MODULES}/x.py
         valid: |
           import logging
           log_{i} = logging.getLogger()
@@ -133,6 +136,9 @@ def main() -> int:
         (work / ".git").mkdir()
         (work / RULE_FILE).parent.mkdir()
         (work / RULE_FILE).write_text(rule_file(args.rules), encoding="utf-8")
+        for folder in [f"module_{i}" for i in range(MODULES)] + ["other"]:  # every glob matches a file
+            (work / "app" / folder).mkdir(parents=True)
+            (work / "app" / folder / "x.py").write_text("import logging\n", encoding="utf-8")
         started = time.strftime("%H:%M:%S")
         result = {"started": started, **measure(args, work)}
     finally:
