@@ -79,16 +79,18 @@ class CodeLenses:
             if doc.path and session.folders.for_path(doc.path) is not None:
                 await session.diagnostics.fresh_result(doc)
 
-    def lenses(self, uri: str) -> list[t.CodeLens]:
+    async def lenses(self, uri: str) -> list[t.CodeLens]:
         """A lens per rule of the rule file at `uri` ([] for any other document)."""
         session = self.session
-        doc = session.documents.get(uri)
-        path = doc.path if doc is not None else to_fs_path(uri)
+        path = to_fs_path(uri)
         if not path:
             return []
+        await session.rule_files.reloaded(path)  # the lenses of the text just typed
         folders = [f for f in session.folders if f.ruleset is not None and f.loads_rule_file(path)]
         if not folders:
             return []
+        await self.settle_open_documents()
+        doc = session.documents.get(uri)
         enc = session.client.position_encoding
         try:
             lines = Lines.of_document(doc, enc) if doc is not None else Lines.of_text(
@@ -165,8 +167,4 @@ def register(server: ArchrulesServer) -> None:
     @server.feature(t.TEXT_DOCUMENT_CODE_LENS, t.CodeLensOptions(resolve_provider=False))
     async def on_code_lens(params: t.CodeLensParams) -> list[t.CodeLens]:
         await session.wait_ready()
-        path = to_fs_path(params.text_document.uri)
-        if path:
-            await session.rule_files.reloaded(path)  # the lenses of the text just typed
-        await session.code_lenses.settle_open_documents()
-        return session.code_lenses.lenses(params.text_document.uri)
+        return await session.code_lenses.lenses(params.text_document.uri)
