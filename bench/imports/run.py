@@ -12,7 +12,9 @@ then, unless --no-lsp, the language server's keystroke latency in the corpus's
 Each tool runs twice per configuration: all 20 contracts, and the layers contract
 alone (`--contract CORP-001` / `--select CORP-001`: the graph is built whole either way).
 lint-imports runs cold (`--no-cache`) and warm (its cache filled by a first run);
-archrules has no cache. Before timing, the broken contracts of both are compared.
+archrules has no cache. The graph build alone is timed too, inside one process
+(graph_build.py: grimp's build, as lint-imports does it, and archrules'). Before timing,
+the broken contracts of both are compared.
 """
 
 from __future__ import annotations
@@ -74,6 +76,17 @@ def time_tools(root: Path, runs: int) -> dict:
     return out
 
 
+def graph_builds(root: Path, runs: int) -> dict:
+    """The graph build alone, timed inside one fresh process per sample (graph_build.py)."""
+    out = {}
+    for tool in ("grimp", "archrules"):
+        samples = [float(subprocess.run([sys.executable, str(HERE / "graph_build.py"), tool, str(root)],
+                                        check=True, capture_output=True, text=True).stdout) for _ in range(runs)]
+        out[tool] = round(statistics.median(samples), 3)
+    out["ratio archrules / grimp"] = round(out["archrules"] / out["grimp"], 2)
+    return out
+
+
 def agreement(root: Path) -> dict:
     lint, ours = tools.lint_imports(root), tools.archrules(root)
     return {"lint-imports broken": sorted(lint.broken), "archrules broken": sorted(ours.broken),
@@ -119,12 +132,27 @@ def settle(progress: dict, first: float = 5.0, limit: float = 300.0) -> None:
         time.sleep(0.05)
 
 
-def keystrokes(root: Path, rel: str, edits: int) -> dict:
+def codes_in(conn, root: Path, rel: str) -> list[str]:
+    """The rule ids the server reports when `rel` is opened."""
+    from lspclient import publish_for
+
+    path = root / rel
+    uri = path.as_uri()
+    conn.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1,
+                                                          "text": path.read_text(encoding="utf-8")}})
+    _, published = conn.wait(publish_for(uri, 1), timeout=300)
+    return sorted(str(d.get("code")) for d in published["params"]["diagnostics"])
+
+
+def keystrokes(root: Path, rel: str, edits: int, probes: dict[str, str]) -> dict:
     """didChange -> publishDiagnostics in `rel`, each edit a digit typed at the end of a
-    `return value + N` line (the file keeps parsing: its imports stay checked)."""
+    `return value + N` line (the file keeps parsing: its imports stay checked). `probes`
+    (what -> a planted file) are opened first: does the server see those violations?"""
     from lspclient import pct, publish_for
 
     conn, progress = open_workspace(root)
+    settle(progress)
+    seen = {what: codes_in(conn, root, probe) for what, probe in probes.items()}
     path = root / rel
     text = path.read_text(encoding="utf-8")
     uri = path.as_uri()
@@ -146,7 +174,7 @@ def keystrokes(root: Path, rel: str, edits: int) -> dict:
         t_pub, _ = conn.wait(publish_for(uri, n + 2), timeout=60)
         latencies.append((t_pub - t_send) * 1000)
     conn.close()
-    return {"file": rel, "lines": len(text.splitlines()), "edits": edits,
+    return {"file": rel, "lines": len(text.splitlines()), "edits": edits, "probes": seen,
             "findings_at_open": len(first["params"]["diagnostics"]),
             "open_to_first_publish_ms": round((t_first - t_open) * 1000, 1),
             "progress_reports": progress["begun"],
@@ -168,6 +196,16 @@ def table(timings: dict) -> str:
     return "\n".join(out)
 
 
+def probes(manifest: dict) -> dict[str, str]:
+    """A planted direct and a planted indirect layers violation (their files)."""
+    out = {}
+    for plant in manifest["plants"]:
+        what = f"{plant['contract']} {'direct' if plant['direct'] else 'indirect'}"
+        if plant["contract"] == "CORP-001" and what not in out:
+            out[what] = plant["chain"][0].replace(".", "/") + ".py"
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--modules", type=int, default=5000)
@@ -183,11 +221,13 @@ def main(argv: list[str] | None = None) -> int:
     manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
     result: dict = {"modules": manifest["modules"], "load_before": load(), "agreement": agreement(root)}
     result["timings"] = time_tools(root, args.runs)
+    result["graph_build_s"] = graph_builds(root, args.runs)
     if not args.no_lsp:
-        result["keystrokes"] = keystrokes(root, manifest["big_module"], args.edits)
+        result["keystrokes"] = keystrokes(root, manifest["big_module"], args.edits, probes(manifest))
     result["load_after"] = load()
     print(json.dumps(result["agreement"], indent=1))
     print(table(result["timings"]))
+    print("graph build alone, in-process, median s:", json.dumps(result["graph_build_s"]))
     if "keystrokes" in result:
         print("keystrokes:", json.dumps(result["keystrokes"]))
     print(f"load average (1, 5, 15 min): before {result['load_before']}, after {result['load_after']}")
