@@ -142,8 +142,12 @@ class ClassInfo:
                        name_span=Span(s.line + delta, s.column, s.end_line + delta, s.end_column))
 
 
-# Statement lists a class statement can sit in (expressions hold none: no need to visit them).
+# Statement lists a class statement can sit in, and the nodes holding them (expressions and
+# simple statements hold none: they are not visited).
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+_COMPOUND = tuple(getattr(ast, name) for name in (
+    "FunctionDef", "AsyncFunctionDef", "If", "For", "AsyncFor", "While", "With", "AsyncWith", "Try", "TryStar",
+    "Match", "ExceptHandler", "match_case") if hasattr(ast, name))
 
 
 def _class_nodes(tree: ast.AST) -> Iterator[tuple[ast.ClassDef, str]]:
@@ -155,7 +159,7 @@ def _class_nodes(tree: ast.AST) -> Iterator[tuple[ast.ClassDef, str]]:
         for child in reversed(children):
             if isinstance(child, ast.ClassDef):
                 stack.append((child, f"{prefix}{child.name}."))
-            elif isinstance(child, ast.AST):
+            elif isinstance(child, _COMPOUND):
                 stack.append((child, prefix))
         if isinstance(node, ast.ClassDef):
             yield node, prefix[:-1]
