@@ -38,7 +38,8 @@ export async function authoring({ page, step, env }) {
     await page.keyboard.press("Enter");
     await page.keyboard.press("Control+Space");
     const rows = ".suggest-widget.visible .monaco-list-row";
-    await page.waitForSelector(rows, { timeout: 30000 });
+    // until the server's items are in (word-based ones could come first)
+    await page.locator(`${rows} .label-name`, { hasText: /^severity$/ }).first().waitFor({ timeout: 30000 });
     // the widget shows the rows that fit; their labels are the items' labels
     const labels = await visibleTexts(page, `${rows} .label-name`);
     const focused = await page.locator(`${rows}.focused .label-name`).first().innerText().catch(() => "");
