@@ -156,6 +156,38 @@ def test_nested_classes_are_checked_by_qualified_name_and_count_in_the_outer_bod
     assert got == [(5, "Job: missing `orm_mode`"), (6, "Job.Meta: missing `orm_mode`")]
 
 
+def test_classes_inside_blocks_and_functions_are_checked_too():
+    rules = """
+    g:
+      - id: N-2
+        name: every model
+        patterns:
+          - file: "*.py"
+            in_class: Model
+            must_contain: id
+    """
+    text = textwrap.dedent("""\
+        if TYPE_CHECKING:
+            class A(Model): x = 1
+        else:
+            class B(Model): x = 1
+        def make():
+            with ctx:
+                class C(Model): x = 1
+            return C
+        try:
+            class D(Model): x = 1
+        except ImportError:
+            class E(Model): x = 1
+        for _ in ():
+            pass
+        else:
+            class F(Model): x = 1
+        """)
+    got = [(f.span.line, f.message.split(":")[0]) for f in run(rules, "m.py", text).findings]
+    assert got == [(1, "A"), (3, "B"), (6, "C"), (9, "D"), (11, "E"), (15, "F")]
+
+
 def test_only_the_body_counts_not_the_header_nor_other_classes():
     rules = """
     g:
