@@ -134,6 +134,15 @@ TYPE_CHECKING_CASES = [
 ]
 
 
+# a package whose name is one of the folders a scan skips by default (build, dist, ...)
+EXCLUDED_NAME_CASES = [
+    Case(layers("skipped_names", "high", "low"),
+         {"low/build/step.py": "import edge.skipped_names.high.h\n",
+          "low/a.py": "import edge.skipped_names.kernel.dist.pack\n",
+          "kernel/dist/pack.py": "import edge.skipped_names.high.h\n", "high/h.py": ""}, True, True),
+]
+
+
 def write_project(root: Path, cases: list[Case]) -> None:
     """`root/edge/<case>/...` with an `__init__.py` in every folder, both tools' configs."""
     files = {f"edge/{c.contract.name}/{path}": text for c in cases for path, text in c.files.items()}

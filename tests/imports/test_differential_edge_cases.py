@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import tools
-from .edge_cases import CASES, TYPE_CHECKING_CASES, Case, write_project
+from .edge_cases import CASES, EXCLUDED_NAME_CASES, TYPE_CHECKING_CASES, Case, write_project
 
 
 def run_both(root, cases: list[Case]):
@@ -57,3 +57,12 @@ def test_an_ignore_entry_naming_packages_matches_in_archrules_only(reports):
     lint, ours = reports
     assert lint.stale_ignores == {"edge.ignore_package.src -> edge.ignore_package.dst"}
     assert not ours.stale_ignores
+
+
+@pytest.mark.xfail(strict=True, reason="known bug: the import graph is built from the files a check reads, and the "
+                   "default exclusions (build, dist, _build, ...) drop packages of those names: a violation in "
+                   "low/build/step.py and a chain through kernel/dist/pack.py are missed")
+def test_packages_named_like_skipped_folders_are_modules_too(tmp_path):
+    lint, ours = run_both(tmp_path / "project", EXCLUDED_NAME_CASES)
+    assert lint.broken == {"SKIPPED_NAMES"}
+    assert (ours.direct, ours.indirect) == (lint.direct, lint.indirect)
