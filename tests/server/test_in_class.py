@@ -62,19 +62,21 @@ async def test_each_table_class_gets_the_diagnostic_and_its_fix_edits_that_class
         (7, 6, 10, "User: missing `id: int` (DB-001: Table models have an id)"),
         (11, 6, 10, "Item: missing `id: int` (DB-001: Table models have an id)"),
     ]
-    item = next(d for d in diags if d.message.startswith("Item"))
+    user = next(d for d in diags if d.message.startswith("User"))
     actions = await client.text_document_code_action_async(t.CodeActionParams(
-        text_document=t.TextDocumentIdentifier(uri=doc.uri), range=item.range,
-        context=t.CodeActionContext(diagnostics=[item])))
+        text_document=t.TextDocumentIdentifier(uri=doc.uri), range=user.range,
+        context=t.CodeActionContext(diagnostics=[user])))
     fix = actions[0]
-    assert fix.title == "Add `id: int | None = Field(default=None, primary_key=True)` to class Item"
+    assert fix.title == "Add `id: int | None = Field(default=None, primary_key=True)` to class User"
     if fix.edit is None:
         fix = await client.code_action_resolve_async(fix)
     fixed = apply_workspace_edit(doc, fix.edit)
-    assert fixed == MODELS + ADDED  # Item's body ends the file: the line joins it, UserBase and User untouched
+    # into User, after its last field: not UserBase (the first class), not the end of the file
+    last_field = "    hashed_password: str = Field()\n"
+    assert fixed == MODELS.replace(last_field, last_field + ADDED)
     doc.replace(fixed)
     diags = await diagnostics(client, doc, lambda d: len(d) == 1)
-    assert _where(diags) == [(7, 6, 10, "User: missing `id: int` (DB-001: Table models have an id)")]
+    assert _where(diags) == [(12, 6, 10, "Item: missing `id: int` (DB-001: Table models have an id)")]
     doc.close()
 
 
