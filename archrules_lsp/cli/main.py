@@ -87,14 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common_project_options(validate)
     validate.add_argument("--format", choices=("text", "json", "github"), default="text")
 
-    graph = sub.add_parser("graph", help="print the import graph reduced to the contracts' modules",
-                           description="Print the module graph reduced to the import contracts' modules (mermaid "
-                                       "or dot), violating edges marked.")
-    _common_project_options(graph)
-    graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
-    graph.add_argument("--rule", action="append", default=[], metavar="ID",
-                       help="only this rule's contracts (repeatable; default: every rule with `imports:`)")
-    graph.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="worker processes")
+    _add_graph_command(sub)
 
     lsp = sub.add_parser("lsp", help="run the language server (stdio by default)", add_help=False)
     lsp.add_argument("server_args", nargs=argparse.REMAINDER)
@@ -150,6 +143,17 @@ def _add_test_command(sub) -> None:
     test.add_argument("--update", action="store_true",
                       help="rewrite the `fixed:` of examples whose fixes give other code, and say what changed")
     test.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def _add_graph_command(sub) -> None:
+    graph = sub.add_parser("graph", help="print the import graph reduced to the contracts' modules",
+                           description="Print the module graph reduced to the import contracts' modules (mermaid "
+                                       "or dot), violating edges marked.")
+    _common_project_options(graph)
+    graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    graph.add_argument("--rule", action="append", default=[], metavar="ID",
+                       help="only this rule's contracts (repeatable; default: every rule with `imports:`)")
+    graph.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="worker processes")
 
 
 def _add_init_and_docs_commands(sub) -> None:

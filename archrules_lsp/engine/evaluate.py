@@ -24,7 +24,7 @@ from .checks.presence import (
 from .fixes import ignore_file_fix, ignore_line_fix, python_breaking_fixes
 from .globs import Glob
 from .imports.context import ImportContext
-from .imports.contracts import file_findings, rule_applies
+from .imports.contracts import Barrier, barriers, file_findings
 from .imports.javascript import js_imports
 from .imports.modules import PYTHON
 from .imports.python import python_imports
@@ -140,7 +140,7 @@ class Checker:
         self._plans: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
         self._fixed: tuple[str, str, CheckResult] | None = None  # check_with_fixes' last (path, text, result)
         self._import_rules = tuple(r for r in self.rules if r.imports is not None)
-        self._import_plans: dict[str, tuple[Rule, ...]] = {}
+        self._import_plans: dict[str, tuple[tuple[Rule, tuple[Barrier, ...]], ...]] = {}
 
     # ------------------------------------------------------------ which checks apply
 
@@ -175,15 +175,16 @@ class Checker:
     def has_import_contracts(self) -> bool:
         return bool(self._import_rules)
 
-    def _import_plan(self, path: str) -> tuple[Rule, ...]:
-        """The rules whose import contracts restrict the module at `path`."""
+    def _import_plan(self, path: str) -> tuple[tuple[Rule, tuple[Barrier, ...]], ...]:
+        """The rules whose import contracts restrict the module at `path`, with their barriers."""
         if not self._import_rules:
             return ()
         plan = self._import_plans.get(path)
         if plan is None:
             module = self.imports.namer.module_of(path)
-            plan = () if module is None else tuple(
-                r for r in self._import_rules if r.imports is not None and rule_applies(r.imports, module.name))
+            around = [] if module is None else [
+                (r, barriers(r.imports, module.name)) for r in self._import_rules if r.imports is not None]
+            plan = tuple((r, b) for r, b in around if b)
             if len(self._import_plans) >= _PLAN_CACHE_SIZE:
                 self._import_plans.clear()
             self._import_plans[path] = plan
@@ -192,8 +193,8 @@ class Checker:
     def _import_findings(self, ctx: FileContext) -> list[RawFinding]:
         """The import contracts' findings: from the file's own imports (read from its text,
         so a check is exact), chains through the other files from the context's graph."""
-        rules = self._import_plan(ctx.path)
-        module = self.imports.namer.module_of(ctx.path) if rules else None
+        plan = self._import_plan(ctx.path)
+        module = self.imports.namer.module_of(ctx.path) if plan else None
         if module is None:
             return []
         graph, chains = self.imports.graph, self.imports.chains
@@ -203,13 +204,14 @@ class Checker:
         elif module.language == PYTHON:
             tree = ctx.python.tree if ctx.python is not None else None
             if tree is None:
-                for rule in rules:
+                for rule, _ in plan:
                     ctx.skipped_unparsed("import contracts", rule)
                 return []
             statements = python_imports(tree, ctx.src, module)
         else:
             statements = js_imports(ctx.src, module)
-        return [f for rule in rules for f in file_findings(rule, ctx.path, module.name, statements, graph, chains)]
+        return [f for rule, around in plan
+                for f in file_findings(rule, ctx.path, module.name, statements, graph, chains, around)]
 
     # ------------------------------------------------------------ checking
 

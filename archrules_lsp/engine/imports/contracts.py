@@ -22,10 +22,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..checks.context import RawFinding
 from ..model import ImportContracts, RelatedLocation, Rule, RuleError, Severity, Span
-from .graph import Hop, ImportGraph, ImportStatement
+from .graph import Hop, ImportGraph, ImportStatement, chain_from
 from .modules import covered, covers, longest_cover
 
 
@@ -37,10 +38,32 @@ class Barrier:
     closed: tuple[str, ...]  # modules a chain may not pass through
 
 
-def barriers(contracts: ImportContracts, module: str) -> list[Barrier]:
+def barriers(contracts: ImportContracts, module: str) -> tuple[Barrier, ...]:
     """Every barrier `contracts` put around `module` as an importer (empty: it is free)."""
-    return [*_layer_barriers(contracts.layers, module), *_forbidden_barriers(contracts, module),
-            *_independent_barriers(contracts.independent, module), *_protected_barriers(contracts, module)]
+    return (*_layer_barriers(contracts.layers, module), *_forbidden_barriers(contracts, module),
+            *_independent_barriers(contracts.independent, module), *_protected_barriers(contracts, module))
+
+
+class Cover:
+    """Module names as a membership test: does one of them cover a name? Remembers its answers
+    (a project's module names are few, and asked about over and over by the searches)."""
+
+    __slots__ = ("names", "_answers")
+
+    def __init__(self, names: tuple[str, ...]):
+        self.names = names
+        self._answers: dict[str, bool] = {}
+
+    def __call__(self, name: str) -> bool:
+        answer = self._answers.get(name)
+        if answer is None:
+            answer = self._answers[name] = covered(self.names, name)
+        return answer
+
+
+@lru_cache(maxsize=4096)
+def cover(names: tuple[str, ...]) -> Cover:
+    return Cover(names)
 
 
 def _layer_barriers(layers: tuple[str, ...], module: str) -> Iterator[Barrier]:
@@ -80,39 +103,37 @@ def _protected_barriers(contracts: ImportContracts, module: str) -> Iterator[Bar
             yield Barrier((protected,), f"{protected} is protected: only {allowed} may import it", False, ())
 
 
-def rule_applies(contracts: ImportContracts, module: str) -> bool:
-    return bool(barriers(contracts, module))
-
-
 def ignored(contracts: ImportContracts, importer: str, imported: str) -> bool:
     return any(covers(i.importer, importer) and covers(i.imported, imported) for i in contracts.ignore)
 
 
 class ChainCache:
-    """Shortest chains found, per graph version: many files import the same modules, and
-    an editor re-checks one file on every keystroke while the graph stays as it is."""
+    """Every module's shortest chain to each barrier's targets, per graph version (one
+    backward search per barrier: many files reach the same modules, and an editor re-checks
+    one file on every keystroke while the graph stays as it is)."""
 
     def __init__(self) -> None:
         self._version = -1
-        self._chains: dict[tuple, list[Hop] | None] = {}
+        self._hops: dict[tuple[str, Barrier], tuple[ImportContracts, dict[str, Hop]]] = {}
 
     def chain(self, graph: ImportGraph, rule_id: str, contracts: ImportContracts, barrier: Barrier,
               start: str) -> list[Hop] | None:
         if graph.version != self._version:
-            self._chains.clear()
+            self._hops.clear()
             self._version = graph.version
-        key = (rule_id, contracts, barrier, start)
-        if key not in self._chains:
-            self._chains[key] = _search(graph, contracts, barrier, start)
-        return self._chains[key]
+        key = (rule_id, barrier)
+        known = self._hops.get(key)
+        if known is None or not (known[0] is contracts or known[0] == contracts):  # rules reloaded
+            known = self._hops[key] = (contracts, _first_hops(graph, contracts, barrier))
+        return chain_from(start, known[1])
 
 
-def _search(graph: ImportGraph, contracts: ImportContracts, barrier: Barrier, start: str) -> list[Hop] | None:
+def _first_hops(graph: ImportGraph, contracts: ImportContracts, barrier: Barrier) -> dict[str, Hop]:
     def follow(importer: str, imported: str, statement: ImportStatement) -> bool:
         return (contracts.type_checking or not statement.type_checking) and not ignored(contracts, importer, imported)
 
-    return graph.shortest_chain(start, lambda m: covered(barrier.targets, m),
-                                lambda m: not covered(barrier.closed, m), follow)
+    closed = cover(barrier.closed)
+    return graph.first_hops(cover(barrier.targets), lambda m: not closed(m), follow)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,14 +148,16 @@ class Violation:
 
 def violations(contracts: ImportContracts, rule_id: str, path: str, module: str,
                statements: list[ImportStatement] | tuple[ImportStatement, ...], graph: ImportGraph,
-               cache: ChainCache) -> list[Violation]:
+               cache: ChainCache, around: tuple[Barrier, ...] | None = None) -> list[Violation]:
     """The imports of the file `path` (the module `module`) that break `contracts`: each direct
-    one, and per barrier with none, the first import starting a shortest chain."""
+    one, and per barrier with none, the first import starting a shortest chain. `around`: the
+    module's barriers when known already (`barriers(contracts, module)`)."""
     edges = [(graph.resolve(s), s) for s in statements if contracts.type_checking or not s.type_checking]
     edges = [(target, s) for target, s in edges if target != module and not ignored(contracts, module, target)]
     out: list[Violation] = []
-    for barrier in barriers(contracts, module):
-        direct = [Violation(s, target, barrier) for target, s in edges if covered(barrier.targets, target)]
+    for barrier in barriers(contracts, module) if around is None else around:
+        targets = cover(barrier.targets)
+        direct = [Violation(s, target, barrier) for target, s in edges if targets(target)]
         out.extend(direct)
         if not direct and barrier.indirect:
             found = _indirect(contracts, rule_id, path, module, edges, barrier, graph, cache)
@@ -144,11 +167,11 @@ def violations(contracts: ImportContracts, rule_id: str, path: str, module: str,
 
 
 def file_findings(rule: Rule, path: str, module: str, statements: list[ImportStatement], graph: ImportGraph,
-                  cache: ChainCache) -> list[RawFinding]:
+                  cache: ChainCache, around: tuple[Barrier, ...] | None = None) -> list[RawFinding]:
     """`rule`'s import-contract findings for the file `path` (the module `module`)."""
     assert rule.imports is not None
     out = []
-    for v in violations(rule.imports, rule.id, path, module, statements, graph, cache):
+    for v in violations(rule.imports, rule.id, path, module, statements, graph, cache, around):
         if not v.chain:
             out.append(RawFinding(rule, v.statement.span, f"{module} imports {v.target} ({v.barrier.reason})"))
             continue
@@ -162,8 +185,9 @@ def file_findings(rule: Rule, path: str, module: str, statements: list[ImportSta
 def _indirect(contracts: ImportContracts, rule_id: str, path: str, module: str,
               edges: list[tuple[str, ImportStatement]], barrier: Barrier, graph: ImportGraph,
               cache: ChainCache) -> Violation | None:
+    closed = cover(barrier.closed)
     for target, statement in edges:
-        if covered(barrier.closed, target) or target not in graph:
+        if closed(target) or target not in graph:
             continue
         chain = cache.chain(graph, rule_id, contracts, barrier, target)
         if chain is not None:

@@ -4,7 +4,8 @@
     graph.set_module("app.api.jobs", "app/api/jobs.py", statements)  # add or replace
     graph.remove_module("app.api.jobs")
     graph.imports_of("app.api.jobs")   # [(resolved name, ImportStatement), ...]
-    graph.shortest_chain("app.services.jobs", reached, passable, follow)
+    hops = graph.first_hops(reached, passable, follow)   # every module's shortest chain to a target
+    chain_from("app.services.jobs", hops)
 
 A statement's target is resolved against the modules the graph holds: `from app import
 jobs` is `app.jobs` when that module exists, else `app` (a name defined in `app`). Each
@@ -13,7 +14,6 @@ change bumps `version`, so callers can cache what they derived from the graph.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -46,6 +46,7 @@ class ImportGraph:
     def __init__(self) -> None:
         self._statements: dict[str, tuple[str, tuple[ImportStatement, ...]]] = {}  # module -> (path, imports)
         self._resolved: dict[str, list[Edge]] = {}
+        self._importers: dict[str, list[tuple[str, ImportStatement]]] | None = None  # reversed edges
         self._digests: dict[str, int] = {}  # module -> hash of the text its imports were read from
         self.version = 0
 
@@ -79,12 +80,14 @@ class ImportGraph:
             self._resolved.clear()  # a new module can change how others' `from x import y` resolve
         else:
             self._resolved.pop(module, None)
+        self._importers = None
         self.version += 1
 
     def remove_module(self, module: str) -> None:
         self._digests.pop(module, None)
         if self._statements.pop(module, None) is not None:
             self._resolved.clear()
+            self._importers = None
             self.version += 1
 
     def imports_read_from(self, module: str, path: str, digest: int) -> tuple[ImportStatement, ...] | None:
@@ -110,34 +113,64 @@ class ImportGraph:
             self._resolved[module] = edges
         return edges
 
-    def shortest_chain(self, start: str, reached: Callable[[str], bool], passable: Callable[[str], bool],
-                       follow: Callable[[str, str, ImportStatement], bool]) -> list[Hop] | None:
-        """The shortest chain of imports from `start` to a module `reached` accepts, through
-        modules `passable` accepts, along the imports `follow(importer, imported, statement)`
-        accepts (breadth first; ties go to the import written first). None: no chain."""
-        if start not in self._statements:
-            return None
-        came_from: dict[str, Hop | None] = {start: None}
-        queue = deque([start])
-        while queue:
-            module = queue.popleft()
-            path = self._statements[module][0]
-            for target, statement in self.imports_of(module):
-                if target in came_from or not follow(module, target, statement):
-                    continue
-                hop = Hop(module, target, path, statement.span)
-                if reached(target):
-                    return self._chain(came_from, hop)
-                if target in self._statements and passable(target):
-                    came_from[target] = hop
-                    queue.append(target)
+    def importers_of(self, module: str) -> list[tuple[str, ImportStatement]]:
+        """Who imports `module`: (importer, statement), importers in name order."""
+        if self._importers is None:
+            importers: dict[str, list[tuple[str, ImportStatement]]] = {}
+            for importer in sorted(self._statements):
+                for target, statement in self.imports_of(importer):
+                    importers.setdefault(target, []).append((importer, statement))
+            self._importers = importers
+        return self._importers.get(module, [])
+
+    def first_hops(self, reached: Callable[[str], bool], passable: Callable[[str], bool],
+                   follow: Callable[[str, str, ImportStatement], bool]) -> dict[str, Hop]:
+        """For every module with a chain of imports to a module `reached` accepts (through modules
+        `passable` accepts, along imports `follow(importer, imported, statement)` accepts): the
+        first hop of its shortest chain; among equally short ones, each module's import
+        written first. Follow the hops from a module to read its chain (`chain_from`).
+
+        One breadth-first search backwards from the targets: linear in the graph's size, and
+        then a chain from any module costs its length."""
+        self.importers_of("")  # the reversed edges, built once per version
+        assert self._importers is not None
+        hops: dict[str, Hop] = {}
+        # the last hop: an import of a target (a project module or an external one)
+        targets = [target for target in self._importers if reached(target)]
+        frontier = self._step(targets, reached, passable, follow, hops)
+        while frontier:
+            frontier = self._step(frontier, frontier.__contains__, passable, follow, hops)
+        return hops
+
+    def _step(self, modules: list[str] | set[str], into: Callable[[str], bool], passable: Callable[[str], bool],
+              follow: Callable[[str, str, ImportStatement], bool], hops: dict[str, Hop]) -> set[str]:
+        """One level of the backward search: the importers of `modules` not reached yet, each
+        with its first import into them (`follow` may refuse the one that made it a candidate)."""
+        candidates = {importer for module in modules for importer, _ in self.importers_of(module)
+                      if importer not in hops and passable(importer) and not into(importer)}
+        found = set()
+        for importer in candidates:
+            hop = self._first_edge(importer, into, follow)
+            if hop is not None:
+                hops[importer] = hop
+                found.add(importer)
+        return found
+
+    def _first_edge(self, module: str, into: Callable[[str], bool],
+                    follow: Callable[[str, str, ImportStatement], bool]) -> Hop | None:
+        path = self._statements[module][0]
+        for target, statement in self.imports_of(module):
+            if target != module and into(target) and follow(module, target, statement):
+                return Hop(module, target, path, statement.span)
         return None
 
-    @staticmethod
-    def _chain(came_from: dict[str, Hop | None], last: Hop) -> list[Hop]:
-        hops = [last]
-        previous = came_from[last.importer]
-        while previous is not None:
-            hops.append(previous)
-            previous = came_from[previous.importer]
-        return hops[::-1]
+
+def chain_from(start: str, hops: dict[str, Hop]) -> list[Hop] | None:
+    """The chain `first_hops` found from `start` (None: there is none)."""
+    chain = []
+    module = start
+    while module in hops:
+        hop = hops[module]
+        chain.append(hop)
+        module = hop.imported
+    return chain or None
