@@ -201,3 +201,45 @@ def test_a_text_other_than_the_one_the_graph_read_is_parsed_anew():
     assert messages(checker, "app/tasks/scan.py", "import app.core.helpers\n") == []
     assert messages(checker, "app/tasks/scan.py", "\nimport app.api.jobs\n") == [
         ("ARCH-001", 1, "app.tasks.scan imports app.api.jobs (layer app.tasks is below app.api)")]
+
+
+FORBIDDEN = """
+r:
+  - id: F-1
+    name: api does not reach tasks
+    imports:
+      forbidden: {from: [app.api], to: [app.tasks]}
+      ignore: ["app.core.b -> app.tasks.z"]
+"""
+
+
+def test_chains_avoid_the_contracts_own_modules_and_ignored_imports():
+    files = {
+        "app/api/x.py": "import app.core.a\nimport app.core.b\n",
+        "app/core/a.py": "import app.api.y\n",  # back into app.api: not a chain of app.api.x
+        "app/api/y.py": "import app.tasks.z\n",
+        "app/core/b.py": "import app.tasks.z\n",  # ignored: breaks no contract, starts no chain
+        "app/tasks/z.py": "",
+    }
+    checker = checker_for(files, FORBIDDEN)
+    assert messages(checker, "app/api/x.py", files["app/api/x.py"]) == []
+    assert [m[2] for m in messages(checker, "app/api/y.py", files["app/api/y.py"])] == [
+        "app.api.y imports app.tasks.z (app.api must not import app.tasks)"]
+
+
+def test_the_first_import_starting_a_chain_reports_its_shortest_chain():
+    files = {
+        "app/api/x.py": "import app.core.b\nimport app.core.a\n",
+        "app/core/a.py": "import app.tasks.z\n",
+        "app/core/b.py": "import app.util.m\nimport app.util.n\n",
+        "app/util/m.py": "import app.tasks.z\n",
+        "app/util/n.py": "import app.tasks.z\n",
+        "app/tasks/z.py": "",
+    }
+    checker = checker_for(files, FORBIDDEN.replace('      ignore: ["app.core.b -> app.tasks.z"]\n', ""))
+    found = checker.check("app/api/x.py", files["app/api/x.py"]).findings
+    # the file's first import starting a chain (not the one with the shortest); from app.core.b
+    # two chains are as short: each module takes its import written first (m, not n)
+    assert [(f.span.line, f.message) for f in found] == [
+        (0, "app.api.x imports app.tasks.z indirectly: app.api.x -> app.core.b -> app.util.m -> app.tasks.z "
+            "(app.api must not import app.tasks)")]

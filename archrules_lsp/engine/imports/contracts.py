@@ -14,8 +14,8 @@ modules it may not reach, why, and whether chains through other modules count:
 
 Chains never pass through the contract's own modules: such a hop is a violation of
 its own, reported in its own file. A file's direct violations of a barrier are each
-reported; when it has none, the shortest indirect chain is reported once, at the
-first import that starts one.
+reported; when it has none, one indirect chain is: at the file's first import that
+starts one, the shortest from there.
 """
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ def violations(contracts: ImportContracts, rule_id: str, path: str, module: str,
                statements: list[ImportStatement] | tuple[ImportStatement, ...], graph: ImportGraph,
                cache: ChainCache, around: tuple[Barrier, ...] | None = None) -> list[Violation]:
     """The imports of the file `path` (the module `module`) that break `contracts`: each direct
-    one, and per barrier with none, the first import starting a shortest chain. `around`: the
+    one, and per barrier with none, the first import starting a chain (its shortest). `around`: the
     module's barriers when known already (`barriers(contracts, module)`)."""
     edges = [(graph.resolve(s), s) for s in statements if contracts.type_checking or not s.type_checking]
     edges = [(target, s) for target, s in edges if target != module and not ignored(contracts, module, target)]
