@@ -6,11 +6,13 @@ import finding, a typed import, a hop file deleted on disk, the stale `ignore` e
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest_lsp
 from lsprotocol import types as t
-from pytest_lsp import LanguageClient
+from pytest_lsp import LanguageClient, client_capabilities
 
 from .helpers import (
     CONFIG,
@@ -19,12 +21,14 @@ from .helpers import (
     apply_workspace_edit,
     diagnostics,
     file_diagnostics,
+    install_recorders,
     start_session,
     uri_of,
     wait_until,
 )
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "contracts"
+ARCHRULES = Path(sys.executable).parent / "archrules"
 RULES = ".architecture-rules/contracts.yaml"
 STALE = 'ignore entry "app.api.legacy -> app.tasks" matches no import: remove it'
 INDIRECT_JOBS = ("app.api.jobs imports app.tasks.scan indirectly: app.api.jobs -> app.core.helpers -> "
@@ -33,12 +37,16 @@ INDIRECT_SERVICES = ("app.services.jobs imports app.api.deps indirectly: app.ser
                      "app.api.deps (layer app.services is below app.api)")
 
 
-@pytest_lsp.fixture(scope="module", params=PRESETS, config=CONFIG)
-async def client(request, lsp_client: LanguageClient, tmp_path_factory):
+def fixture_copy(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("imports") / "contracts"
     shutil.copytree(FIXTURE, root)
     (root / ".git").mkdir()
-    lsp_client.root = root
+    return root
+
+
+@pytest_lsp.fixture(scope="module", params=PRESETS, config=CONFIG)
+async def client(request, lsp_client: LanguageClient, tmp_path_factory):
+    root = lsp_client.root = fixture_copy(tmp_path_factory)
     await start_session(lsp_client, request.param, [root], init_options={"debounceMs": 0})
     yield
     await lsp_client.shutdown_session()
@@ -106,7 +114,8 @@ async def test_a_direct_and_an_indirect_violation_exactly(client):
 
     # lines typed above: the finding and its first hop move together (no stale cached hop)
     doc.edit((0, 0), (0, 0), "\n\n", apply_locally="\n\n" + text)
-    items = await diagnostics(client, doc, lambda d: any(x.range.start.line == 5 for x in d if x.message == INDIRECT_JOBS))
+    items = await diagnostics(client, doc,
+                              lambda d: any(x.range.start.line == 5 for x in d if x.message == INDIRECT_JOBS))
     indirect = next(d for d in items if d.message == INDIRECT_JOBS)
     assert where(indirect.related_information[1].location.range) == name_range(doc.text, 5, "helpers")
     doc.close()
@@ -150,7 +159,8 @@ async def test_typing_a_forbidden_import_reports_it(client):
     text = read(client, "app/api/deps.py")
     doc = Doc(client, client.root / "app/api/deps.py", text)
     assert await diagnostics(client, doc) == []  # its import of app.tasks.registry is an ignore entry's
-    doc.edit((1, 0), (1, 0), "import app.tasks.scan\n", apply_locally=text.replace("\n", "\nimport app.tasks.scan\n", 1))
+    doc.edit((1, 0), (1, 0), "import app.tasks.scan\n",
+             apply_locally=text.replace("\n", "\nimport app.tasks.scan\n", 1))
     items = await diagnostics(client, doc, lambda d: len(d) == 1)
     assert messages(items) == ["app.api.deps imports app.tasks.scan (app.api must not import app.tasks)"]
     assert where(items[0].range) == name_range(doc.text, 1, "app.tasks.scan")
@@ -181,4 +191,90 @@ async def test_deleting_a_hop_file_clears_the_indirect_violation_of_an_open_docu
     hop.unlink()
     watched(client, hop, t.FileChangeType.Deleted)
     assert await diagnostics(client, doc, lambda d: d == []) == []
+    doc.close()
+
+
+async def test_saving_an_edited_hop_updates_the_chains_of_another_open_document(client):
+    jobs = Doc(client, client.root / "app/api/jobs.py", read(client, "app/api/jobs.py"))
+    await diagnostics(client, jobs, lambda d: INDIRECT_JOBS in messages(d))
+    original = read(client, "app/core/helpers.py")
+    helpers = Doc(client, client.root / "app/core/helpers.py", original)
+    helpers.replace("def schedule(job_id: int) -> None:\n    return None\n")
+    helpers.save()
+    items = await diagnostics(client, jobs, lambda d: INDIRECT_JOBS not in messages(d))
+    assert messages(items) == ["app.api.jobs imports subprocess (app.api must not import subprocess)"]
+    helpers.replace(original)
+    helpers.save()
+    await diagnostics(client, jobs, lambda d: INDIRECT_JOBS in messages(d))
+    helpers.close()
+    jobs.close()
+
+
+async def test_an_unsaved_hop_buffer_counts_until_it_is_closed(client):
+    text = read(client, "app/api/jobs.py")
+    jobs = Doc(client, client.root / "app/api/jobs.py", text)
+    await diagnostics(client, jobs, lambda d: INDIRECT_JOBS in messages(d))
+    helpers = Doc(client, client.root / "app/core/helpers.py", read(client, "app/core/helpers.py"))
+    helpers.replace("SCHEDULED = []\n")  # not saved: the graph takes the buffer once the typing pauses
+
+    async def typed_in_jobs_until(predicate) -> None:
+        # another document's edits re-check nothing: keep typing in jobs.py until its check sees the graph
+        for n in range(200):
+            jobs.replace(text + "\n" * (n % 2))
+            try:
+                await diagnostics(client, jobs, predicate, timeout=0.2)
+                return
+            except AssertionError:
+                continue
+        raise AssertionError("the graph never took the unsaved buffer")
+
+    await typed_in_jobs_until(lambda d: d and INDIRECT_JOBS not in messages(d))
+    helpers.close()  # its unsaved edits are gone: the file on disk again, and jobs.py re-checked
+    await diagnostics(client, jobs, lambda d: INDIRECT_JOBS in messages(d))
+    jobs.close()
+
+
+def plain_capabilities() -> t.ClientCapabilities:
+    """VS Code's preset without relatedInformation and work-done progress."""
+    caps = client_capabilities("visual_studio_code")
+    caps.text_document.publish_diagnostics.related_information = False
+    caps.window.work_done_progress = False
+    return caps
+
+
+@pytest_lsp.fixture(scope="module", config=CONFIG)
+async def plain(lsp_client: LanguageClient, tmp_path_factory):
+    """A client without relatedInformation or progress, on a copy whose findings are all in the baseline."""
+    root = lsp_client.root = fixture_copy(tmp_path_factory)
+    frozen = subprocess.run([str(ARCHRULES), "baseline"], cwd=root, capture_output=True, text=True)
+    assert frozen.returncode == 0, frozen.stderr
+    install_recorders(lsp_client)
+    lsp_client.init_result = await lsp_client.initialize_session(t.InitializeParams(
+        capabilities=plain_capabilities(), root_uri=uri_of(root), initialization_options={"debounceMs": 0}))
+    await wait_until(lambda: lsp_client.status, what="status")
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_without_related_information_the_chain_is_in_the_message_and_the_baseline_holds(plain):
+    text = read(plain, "app/api/jobs.py")
+    doc = Doc(plain, plain.root / "app/api/jobs.py", text)
+    baselined = f"(baselined) {INDIRECT_JOBS}"
+    items = await diagnostics(plain, doc, lambda d: baselined in messages(d))
+    frozen_direct = "(baselined) app.api.jobs imports subprocess (app.api must not import subprocess)"
+    assert messages(items) == [baselined, frozen_direct]
+    assert {d.severity for d in items} == {t.DiagnosticSeverity.Hint}
+    assert all(d.related_information is None for d in items)
+    assert plain.progress_reports == {}
+    # a new forbidden import typed above: reported; the frozen ones moved down a line, still frozen
+    doc.edit((1, 0), (1, 0), "import app.services.billing.invoices\n",
+             apply_locally=text.replace("\n", "\nimport app.services.billing.invoices\n", 1))
+    new = ("app.api.jobs imports app.services.billing.invoices (app.services.billing is protected: "
+           "only app.api.v1.billing may import it)")
+    items = await diagnostics(plain, doc, lambda d: new in messages(d))
+    assert sorted((d.severity, d.message) for d in items) == [
+        (t.DiagnosticSeverity.Error, new),
+        (t.DiagnosticSeverity.Hint, baselined),
+        (t.DiagnosticSeverity.Hint, frozen_direct),
+    ]
     doc.close()
