@@ -137,3 +137,53 @@ def test_check_is_the_default_command_for_a_path_too(project):
     assert "app/tasks/scan.py" in named.stdout and "BG-010" in named.stdout
     typo = run(["valiate"], project)
     assert typo.returncode == 2 and "invalid choice" in typo.stderr
+
+
+SCOPED_AND_CONTRACTS = '''
+rules:
+  - id: DB-001
+    name: Table models have an id
+    patterns:
+      - file: "models/*.py"
+        exclude: "models/__init__.py"
+        in_class: "table=True"
+        must_contain: "id:"
+    anti_patterns:
+      - pattern: "print[(]"
+        message: no print
+        file: "models/*.py"
+        exclude: ["models/legacy.py"]
+  - id: ARCH-001
+    name: Layers and the rest
+    imports:
+      layers: [app.api, app.services, models]
+      forbidden: {from: [app.api], to: [subprocess]}
+      independent: [app.a, app.b]
+      protected: {modules: [app.billing], allowed: [app.api.billing]}
+      ignore: ["app.api.deps -> subprocess"]
+'''
+
+
+def test_explain_and_docs_describe_class_scopes_exclusions_and_contracts(tmp_path):
+    root = make_project(tmp_path / "proj", {"models/user.py": "class User:\n    id: int\n"},
+                        rules=SCOPED_AND_CONTRACTS)
+    out = run(["explain", "DB-001"], root).stdout
+    assert ('models/*.py (except "models/__init__.py"): in each class whose header matches /table=True/, '
+            'must contain "id:"') in out
+    assert 'models/*.py (except "models/legacy.py"): must not match /print[(]/: no print' in out
+    out = run(["explain", "ARCH-001"], root).stdout
+    assert "imports: layers app.api > app.services > models (a layer never imports one above it)" in out
+    assert 'imports: "app.api" must not import "subprocess"' in out
+    assert 'imports: "app.a", "app.b" are independent (none imports another)' in out
+    assert 'imports: "app.billing" imported only by "app.api.billing" and from inside' in out
+    assert 'imports: allowed exceptions "app.api.deps -> subprocess"' in out
+
+    proc = run(["docs", "--out", tmp_path / "docs"], root)
+    assert proc.returncode == 0, proc.stderr
+    page = (tmp_path / "docs" / "DB-001.md").read_text(encoding="utf-8")
+    assert ("In files matching `models/*.py` (except `models/__init__.py`), each Python class whose header "
+            "matches the regex `table=True` must contain `id:` (plain text).") in page
+    page = (tmp_path / "docs" / "ARCH-001.md").read_text(encoding="utf-8")
+    assert "Layers, top to bottom: `app.api`, `app.services`, `models`." in page
+    assert "Modules under `app.api` never import `subprocess`, directly or through other modules." in page
+    assert "Allowed exceptions (importer -> imported): `app.api.deps -> subprocess`." in page

@@ -176,7 +176,10 @@ def checks_in_words(rule) -> list[str]:
     """Each check as a sentence: "Files matching `app/**/*.py` must contain `x`."."""
     lines = []
     for p in rule.patterns:
-        head = f"Files matching {_globs(p.file)}"
+        head = f"Files matching {_globs(p.file)}{_except(p.exclude)}"
+        if p.in_class is not None:
+            head = (f"In {head[0].lower()}{head[1:]}, each Python class whose header matches the regex "
+                    f"{md_code(p.in_class.source)}")
         if p.when_contains:
             head += f" that contain {_any_of(p.when_contains)}"
         if p.must_contain:
@@ -192,9 +195,38 @@ def checks_in_words(rule) -> list[str]:
                          f"{md_code(p.endpoint_pattern.source)} must return {_any_of(p.must_return, ' and ')}.")
     for a in rule.anti_patterns:
         scope = (f"files matching {_globs(a.file)}" if a.file is not None
-                 else "the files above" if rule.patterns else "any checked file")
+                 else "the files above" if rule.patterns else "any checked file") + _except(a.exclude)
         lines.append(f"No line of {scope} may match the regex {md_code(a.regex.source)}: {md_text(a.message)}.")
+    if rule.imports is not None:
+        lines.extend(_contracts_in_words(rule.imports))
     return lines
+
+
+def _contracts_in_words(c) -> list[str]:
+    """Import contracts as sentences (a module name stands for it and everything below it)."""
+    lines = []
+    if c.layers:
+        lines.append(f"Layers, top to bottom: {_any_of(c.layers, ', ')}. A layer never imports a layer above "
+                     "it, directly or through other modules.")
+    if c.forbidden_from:
+        lines.append(f"Modules under {_any_of(c.forbidden_from, ', ')} never import {_any_of(c.forbidden_to)}, "
+                     "directly or through other modules.")
+    if c.independent:
+        lines.append(f"{_any_of(c.independent, ', ')} are independent: none imports another, directly or "
+                     "through other modules.")
+    if c.protected:
+        lines.append(f"Modules under {_any_of(c.protected, ', ')} may be imported directly only by modules under "
+                     f"{_any_of(c.protected_allowed, ', ')} and by their own.")
+    if c.ignore:
+        lines.append("Allowed exceptions (importer -> imported): "
+                     f"{', '.join(md_code(f'{i.importer} -> {i.imported}') for i in c.ignore)}.")
+    if c.type_checking:
+        lines.append("Imports under `if TYPE_CHECKING:` count too.")
+    return lines
+
+
+def _except(globs) -> str:
+    return f" (except {_any_of([g.pattern for g in globs], ', ')})" if globs else ""
 
 
 def _fixes_in_words(rule) -> list[str]:

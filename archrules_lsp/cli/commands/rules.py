@@ -91,7 +91,9 @@ def describe_checks(rule) -> list[str]:
     """The rule's checks in words, one line each."""
     lines = []
     for p in rule.patterns:
-        head = f"{p.file.pattern}: "
+        head = f"{p.file.pattern}{_except(p.exclude)}: "
+        if p.in_class is not None:
+            head += f"in each class whose header matches /{p.in_class.source}/, "
         if p.when_contains:
             head += f"when it contains any of {_list(p.when_contains)}, "
         if p.must_contain:
@@ -108,10 +110,35 @@ def describe_checks(rule) -> list[str]:
         elif p.must_return:
             lines.append(head + f"must return {_list(p.must_return)}")
     for a in rule.anti_patterns:
-        scope = f"{a.file.pattern}: " if a.file is not None else ""
+        scope = f"{a.file.pattern}{_except(a.exclude)}: " if a.file is not None else (
+            f"(except {_list(g.pattern for g in a.exclude)}) " if a.exclude else "")
         fix = f" (fix: {a.fix!r})" if a.fix is not None else ""
         lines.append(f"{scope}must not match /{a.regex.source}/: {a.message}{fix}")
+    if rule.imports is not None:
+        lines.extend(describe_contracts(rule.imports))
     return lines
+
+
+def describe_contracts(c) -> list[str]:
+    """A rule's import contracts in words, one line each (a module name covers its submodules)."""
+    lines = []
+    if c.layers:
+        lines.append(f"imports: layers {' > '.join(c.layers)} (a layer never imports one above it)")
+    if c.forbidden_from:
+        lines.append(f"imports: {_list(c.forbidden_from)} must not import {_list(c.forbidden_to)}")
+    if c.independent:
+        lines.append(f"imports: {_list(c.independent)} are independent (none imports another)")
+    if c.protected:
+        lines.append(f"imports: {_list(c.protected)} imported only by {_list(c.protected_allowed)} and from inside")
+    if c.ignore:
+        lines.append(f"imports: allowed exceptions {_list(f'{i.importer} -> {i.imported}' for i in c.ignore)}")
+    if c.type_checking:
+        lines.append("imports: `if TYPE_CHECKING:` imports count too")
+    return lines
+
+
+def _except(globs) -> str:
+    return f" (except {_list(g.pattern for g in globs)})" if globs else ""
 
 
 def _list(items, sep=", ") -> str:
