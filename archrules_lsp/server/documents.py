@@ -236,10 +236,10 @@ class DocumentStore:
         self._docs: dict[str, Document] = {}
         self._canon: dict[str, str] = {}  # canonical_uri -> the client's spelling
 
-    def _find(self, uri: str) -> Document | None:
+    def _find(self, uri: str, canonical: bool = False) -> Document | None:
         doc = self._docs.get(uri)
         if doc is None and self._canon:
-            real = self._canon.get(canonical_uri(uri))
+            real = self._canon.get(uri if canonical else canonical_uri(uri))
             if real is not None:
                 doc = self._docs.get(real)
         return doc
@@ -289,8 +289,10 @@ class DocumentStore:
             del self._canon[canon]
         return doc
 
-    def get(self, uri: str) -> Document | None:
-        return self._find(uri)
+    def get(self, uri: str, canonical: bool = False) -> Document | None:
+        """The open document for `uri`; `canonical`: `uri` is spelled as `canonical_uri` spells
+        it already (made from a path: the workspace scan's thousands of files skip a re-spelling)."""
+        return self._find(uri, canonical)
 
     def by_path(self, path: str) -> Document | None:
         """The open document for a file system path, if any."""

@@ -423,17 +423,17 @@ class Diagnostics:
     def publish_rendered(self, rendered: RenderedFile, folder: Folder) -> None:
         """A closed file's findings as the workspace scan rendered them."""
         self._publish_file_json(rendered.uri, rendered.diagnostics_json,
-                                DiskResult(rendered.rule_counts, rendered.packed), folder)
+                                DiskResult(rendered.rule_counts, rendered.packed), folder, canonical=True)
 
-    def _publish_file_json(self, uri: str, items_json: str, disk: DiskResult,
-                           folder: Folder | None = None, from_buffer: bool = False) -> None:
+    def _publish_file_json(self, uri: str, items_json: str, disk: DiskResult, folder: Folder | None = None,
+                           from_buffer: bool = False, canonical: bool = False) -> None:
         """`publish_file` with the diagnostics as the text of a JSON array's items already.
 
         When the file is open, its live result owns it: results from disk are dropped (a
         workspace scan must not overwrite or clear what the open document shows);
         `from_buffer` results (a rule file's errors read from its buffer) are pushed."""
-        doc = self.session.documents.get(uri)
-        key = canonical_uri(uri)  # one key per file, however the event spelled it
+        doc = self.session.documents.get(uri, canonical)
+        key = uri if canonical else canonical_uri(uri)  # one key per file, however the event spelled it
         record = self.records.get(key)
         if doc is not None:
             if record is not None:

@@ -298,8 +298,7 @@ class WorkspaceScanner:
             put(None)
 
     def _publish(self, folder: Folder, rendered: RenderedFile, found: set[str]) -> None:
-        if self.session.documents.get(rendered.uri) is not None:
-            return  # open: the live result wins
+        """Publish a closed file's result (an open document's live result wins: see publish_rendered)."""
         if rendered.diagnostics_json:
             found.add(rendered.uri)
         self.session.diagnostics.publish_rendered(rendered, folder)
