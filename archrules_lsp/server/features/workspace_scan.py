@@ -99,6 +99,8 @@ class DiagnosticRenderer:
         return RenderedFile(uri, items_json, tuple(counts.items()), zlib.compress(items_json.encode(), 1))
 
     def _diagnostic_json(self, finding: Finding, split: list[str], lines: Lines) -> str:
+        if finding.related:  # an import chain's hops differ from finding to finding
+            return json.dumps(self._diagnostic(finding, lines))
         key = (finding.rule_id, finding.severity, finding.message)
         if key in self._templates:
             template = self._templates[key]
@@ -115,7 +117,7 @@ class DiagnosticRenderer:
 
     def _diagnostic(self, finding: Finding, lines: Lines) -> dict:
         return finding_diagnostic(finding, self.rules.get(finding.rule_id), lines, self.features,
-                                  self.links.get(finding.rule_id))
+                                  self.links.get(finding.rule_id), self.root)
 
 
 def _position(split: list[str], lines: Lines, line: int, column: int) -> tuple[int, int]:
