@@ -172,12 +172,15 @@ def connect(port: int) -> socket.socket:
 
 REQUESTS = ["textDocument/hover", "textDocument/codeAction", "textDocument/diagnostic", "workspace/diagnostic",
             "workspace/executeCommand", "codeAction/resolve", "textDocument/completion", "initialize",
+            "textDocument/codeLens", "textDocument/documentSymbol", "textDocument/definition", "workspace/symbol",
             "archrules/noSuchMethod", "", "$/unknownRequest"]
 NOTIFICATIONS = ["textDocument/didOpen", "textDocument/didChange", "textDocument/didClose", "textDocument/didSave",
                  "workspace/didChangeConfiguration", "workspace/didChangeWatchedFiles",
                  "workspace/didChangeWorkspaceFolders", "$/cancelRequest", "$/setTrace", "initialized",
                  "archrules/unknown"]
-COMMANDS = ["archrules.reloadRules", "archrules.checkWorkspace", "archrules.fixAll", "archrules.showRule", "nope"]
+COMMANDS = ["archrules.reloadRules", "archrules.checkWorkspace", "archrules.fixAll", "archrules.showRule",
+            "archrules.showFindings", "archrules.addToBaseline", "archrules.writeBaseline",
+            "archrules.updateBaseline", "nope"]
 
 
 def random_value(rng, depth: int = 0):
@@ -216,6 +219,10 @@ def random_params(rng, method: str, uris: list[str], versions: dict[str, int]):
         "textDocument/hover": {"textDocument": doc, "position": random_position(rng)},
         "textDocument/codeAction": {"textDocument": doc, "range": where, "context": {"diagnostics": []}},
         "textDocument/diagnostic": {"textDocument": doc},
+        "textDocument/codeLens": {"textDocument": doc},
+        "textDocument/documentSymbol": {"textDocument": doc},
+        "textDocument/definition": {"textDocument": doc, "position": random_position(rng)},
+        "workspace/symbol": {"query": rng.choice(["", "BG", "\x00", "😋"])},
         "workspace/diagnostic": {"previousResultIds": []},
         "workspace/executeCommand": {"command": rng.choice(COMMANDS),
                                      "arguments": [random_value(rng) for _ in range(rng.randrange(3))]},
