@@ -35,6 +35,7 @@ from .files import read_source
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import Checker, CheckOptions, CheckResult
+    from ..engine.imports.context import ImportContext
 
 Outcome = Union["CheckResult", Skip]
 
@@ -48,12 +49,13 @@ class CheckerSpec:
 
     rule_paths: tuple[str, ...]
     options: CheckOptions | None = None
+    imports: ImportContext | None = None  # the import graph, for the import contracts' chains
 
     def build(self) -> Checker:
         from ..engine import Checker, CheckOptions, load_rule_files
 
         ruleset = load_rule_files([str(p) for p in self.rule_paths])
-        return Checker(ruleset, self.options if self.options is not None else CheckOptions())
+        return Checker(ruleset, self.options if self.options is not None else CheckOptions(), self.imports)
 
 
 @dataclass(frozen=True)

@@ -189,7 +189,8 @@ def run_scan(args: argparse.Namespace, project: Project, checker: Checker, optio
     _survive_undecodable_names()
     if checker.has_import_contracts and not len(checker.imports.graph):  # `baseline` comes here directly
         attach_import_graph(args, project, checker, rels, stale=False)
-    spec = CheckerSpec(tuple(str(p) for p in project.rule_paths), options)  # for spawned workers only
+    imports = checker.imports if checker.has_import_contracts else None
+    spec = CheckerSpec(tuple(str(p) for p in project.rule_paths), options, imports)  # for spawned workers only
     run = scan_and_fix if args.fix else scan
     fmt.begin()
     for rel, report in run(project.root, rels, checker, jobs=args.jobs,

@@ -1,0 +1,50 @@
+"""project/import_graph.py: a project's import graph, as `check` builds it."""
+
+from __future__ import annotations
+
+import pickle
+
+from archrules_lsp.engine import Checker, RuleSet
+from archrules_lsp.project.config import ProjectConfig
+from archrules_lsp.project.import_graph import import_context
+from archrules_lsp.project.scan import CheckerSpec
+
+
+def write(root, files: dict[str, bytes | str]) -> list[str]:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    return sorted(files)
+
+
+def test_modules_are_named_with_the_configured_source_roots(tmp_path):
+    rels = write(tmp_path, {"backend/app/api.py": "import app.models\n", "web/x.ts": 'import "./y";\n',
+                            "README.md": "import nothing\n"})
+    graph = import_context(tmp_path, rels, ProjectConfig(source_roots=("backend",))).graph
+    assert graph.modules() == ["app.api", "web/x"]
+    assert [t for t, _ in graph.imports_of("app.api")] == ["app.models"]
+    assert graph.path_of("app.api") == "backend/app/api.py"
+
+
+def test_files_that_cannot_be_read_or_parsed_have_no_imports(tmp_path):
+    rels = write(tmp_path, {"app/big.py": "import os\n" * 100, "app/binary.py": b"\x00\x01import os",
+                            "app/broken.py": "import os\ndef f(:\n", "app/ok.py": "import os\n"})
+    context = import_context(tmp_path, rels, ProjectConfig(), max_file_size=100)
+    graph = context.graph
+    assert graph.modules() == ["app.broken", "app.ok"]  # too large and binary: not read
+    assert graph.imports_of("app.broken") == []
+    # a file that does not parse keeps no digest: its check parses it again (and says why it cannot)
+    assert graph.imports_read_from("app.broken", "app/broken.py", hash("import os\ndef f(:\n")) is None
+    assert graph.imports_read_from("app.ok", "app/ok.py", hash("import os\n")) is not None
+
+
+def test_a_spawned_workers_checker_gets_the_graph(tmp_path):
+    rels = write(tmp_path, {"app/a.py": "import app.b\n", "app/b.py": ""})
+    context = import_context(tmp_path, rels, ProjectConfig())
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("r:\n  - id: A\n    name: a\n    imports:\n      layers: [app.a, app.b]\n")
+    spec = pickle.loads(pickle.dumps(CheckerSpec((str(rules),), None, context)))  # as a spawned worker gets it
+    checker = spec.build()
+    assert isinstance(checker, Checker) and checker.imports.graph.modules() == ["app.a", "app.b"]
+    assert Checker(RuleSet()).imports.graph.modules() == []
