@@ -20,6 +20,7 @@ the broken contracts of both are compared.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import resource
 import statistics
@@ -102,13 +103,15 @@ def open_workspace(root: Path):
     from lspclient import Connection
 
     conn = Connection([sys.executable, "-m", "archrules_lsp"], str(root))
-    progress = {"begun": 0, "ended": 0, "last_end": 0.0}
+    progress: dict = {"begun": 0, "ended": 0, "begin_at": 0.0, "end_at": 0.0, "latest": {}}
 
     def track(msg: dict) -> None:
+        if msg.get("method") == "textDocument/publishDiagnostics":
+            progress["latest"][msg["params"]["uri"]] = msg["params"]["diagnostics"]
         value = (msg.get("params") or {}).get("value") if msg.get("method") == "$/progress" else None
         if isinstance(value, dict) and value.get("kind") in ("begin", "end"):
             progress["begun" if value["kind"] == "begin" else "ended"] += 1
-            progress["last_end"] = time.perf_counter()
+            progress[f"{value['kind']}_at"] = time.perf_counter()
 
     conn.on_message = track
     _, init_id = conn.request("initialize", {
@@ -122,62 +125,74 @@ def open_workspace(root: Path):
     return conn, progress
 
 
-def settle(progress: dict, first: float = 5.0, limit: float = 300.0) -> None:
-    """Wait for the workspace import graph: a progress report begun (up to `first` s)
-    and every one ended (up to `limit` s)."""
+def settle(conn, progress: dict, first: float = 5.0, limit: float = 300.0) -> None:
+    """Wait for the workspace import graph (built when the first file is opened): its
+    progress begun (up to `first` s) and ended (up to `limit` s), then for the
+    publishes that follow."""
     start = time.perf_counter()
-    while not progress["begun"] and time.perf_counter() - start < first:
-        time.sleep(0.05)
-    while progress["begun"] > progress["ended"] and time.perf_counter() - start < limit:
-        time.sleep(0.05)
+    with contextlib.suppress(TimeoutError):
+        conn.wait(lambda m: progress["begun"] > 0, timeout=first)
+    with contextlib.suppress(TimeoutError):
+        conn.wait(lambda m: progress["ended"] >= progress["begun"], timeout=limit - (time.perf_counter() - start))
+    with contextlib.suppress(TimeoutError):  # the open files published again with the whole graph
+        conn.wait(lambda m: False, timeout=1.0)
 
 
-def codes_in(conn, root: Path, rel: str) -> list[str]:
-    """The rule ids the server reports when `rel` is opened."""
-    from lspclient import publish_for
-
+def open_file(conn, root: Path, rel: str) -> str:
     path = root / rel
     uri = path.as_uri()
     conn.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1,
                                                           "text": path.read_text(encoding="utf-8")}})
-    _, published = conn.wait(publish_for(uri, 1), timeout=300)
-    return sorted(str(d.get("code")) for d in published["params"]["diagnostics"])
+    return uri
+
+
+def codes(diagnostics: list[dict]) -> list[str]:
+    return sorted(str(d.get("code", d.get("message", "")[:60])) for d in diagnostics)
+
+
+def type_violation(conn, uri: str, version: int) -> dict:
+    """One more edit: an upward import typed on the first line; its publish must hold it."""
+    from lspclient import publish_for
+
+    at = {"line": 0, "character": 0}
+    t_send = conn.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
+                                                    "contentChanges": [{"range": {"start": at, "end": at},
+                                                                        "text": "import corp.api.pkg00.m000\n"}]})
+    t_pub, published = conn.wait(publish_for(uri, version), timeout=60)
+    return {"ms": round((t_pub - t_send) * 1000, 2), "codes": codes(published["params"]["diagnostics"])}
 
 
 def keystrokes(root: Path, rel: str, edits: int, probes: dict[str, str]) -> dict:
-    """didChange -> publishDiagnostics in `rel`, each edit a digit typed at the end of a
-    `return value + N` line (the file keeps parsing: its imports stay checked). `probes`
+    """didChange -> publishDiagnostics in `rel`, each edit a digit typed into the number of
+    a `return value + N` line (the file keeps parsing: its imports stay checked). `probes`
     (what -> a planted file) are opened first: does the server see those violations?"""
     from lspclient import pct, publish_for
 
     conn, progress = open_workspace(root)
-    settle(progress)
-    seen = {what: codes_in(conn, root, probe) for what, probe in probes.items()}
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    uri = path.as_uri()
-    t_open = conn.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python",
-                                                                   "version": 1, "text": text}})
+    probe_uris = {what: open_file(conn, root, probe) for what, probe in probes.items()}
+    text = (root / rel).read_text(encoding="utf-8")
+    t_open = time.perf_counter()
+    uri = open_file(conn, root, rel)
     t_first, first = conn.wait(publish_for(uri, 1), timeout=300)
-    settle(progress)
-    lines = text.split("\n")
-    targets = [i for i, line in enumerate(lines) if line.startswith("    return value + ")]
-    lengths = {i: len(lines[i]) for i in targets}
+    settle(conn, progress)
+    seen = {what: codes(progress["latest"].get(u, [])) for what, u in probe_uris.items()}
+    graph_ms = round((progress["end_at"] - progress["begin_at"]) * 1000, 1) if progress["ended"] else None
+    body_line = "    return value + "  # a "1" typed after it keeps a number (never a leading zero)
+    targets = [i for i, line in enumerate(text.split("\n")) if line.startswith(body_line)]
     latencies = []
     for n in range(edits):
-        line = targets[n % len(targets)]
-        at = {"line": line, "character": lengths[line]}
-        lengths[line] += 1
+        at = {"line": targets[n % len(targets)], "character": len(body_line)}
         t_send = conn.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": n + 2},
                                                         "contentChanges": [{"range": {"start": at, "end": at},
                                                                             "text": "1"}]})
         t_pub, _ = conn.wait(publish_for(uri, n + 2), timeout=60)
         latencies.append((t_pub - t_send) * 1000)
+    typed = type_violation(conn, uri, edits + 2)
     conn.close()
-    return {"file": rel, "lines": len(text.splitlines()), "edits": edits, "probes": seen,
+    return {"file": rel, "typed_violation": typed, "lines": len(text.splitlines()), "edits": edits, "probes": seen,
             "findings_at_open": len(first["params"]["diagnostics"]),
             "open_to_first_publish_ms": round((t_first - t_open) * 1000, 1),
-            "progress_reports": progress["begun"],
+            "graph_build_ms": graph_ms,
             "median_ms": round(statistics.median(latencies), 2), "p90_ms": round(pct(latencies, 0.9), 2),
             "max_ms": round(max(latencies), 2)}
 
