@@ -5,6 +5,7 @@ import finding, a typed import, a hop file deleted on disk, the stale `ignore` e
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest_lsp
 from lsprotocol import types as t
-from pytest_lsp import LanguageClient, client_capabilities
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from .helpers import (
     CONFIG,
@@ -278,3 +279,25 @@ async def test_without_related_information_the_chain_is_in_the_message_and_the_b
         (t.DiagnosticSeverity.Hint, frozen_direct),
     ]
     doc.close()
+
+
+@pytest_lsp.fixture(scope="module", config=ClientServerConfig(
+    server_command=CONFIG.server_command, server_env={**os.environ, "ARCHRULES_LSP_GRAPH_DELAY": "1"}))
+async def workspace(lsp_client: LanguageClient, tmp_path_factory):
+    root = lsp_client.root = fixture_copy(tmp_path_factory)
+    await start_session(lsp_client, "visual_studio_code", [root],
+                        init_options={"archrules": {"diagnosticMode": "workspace", "debounceMs": 0}})
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_workspace_mode_reports_the_chains_of_closed_files(workspace):
+    # the graph lands a second late: the scan that ran before knew no chains, the one started then does
+    items = await file_diagnostics(workspace, uri_of(workspace.root / "app/services/jobs.py"),
+                                   lambda d: INDIRECT_SERVICES in messages(d))
+    assert messages(items) == [INDIRECT_SERVICES]
+    items = await file_diagnostics(workspace, uri_of(workspace.root / "app/tasks/imports/reader.py"),
+                                   lambda d: len(d) == 1)
+    assert messages(items) == ["app.tasks.imports.reader imports app.tasks.exports.run indirectly: "
+                               "app.tasks.imports.reader -> app.core.bridge -> app.tasks.exports.run "
+                               "(app.tasks.imports and app.tasks.exports are independent)"]

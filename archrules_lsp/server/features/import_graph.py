@@ -46,6 +46,8 @@ PROGRESS_TITLE = "Building the import graph"
 EDIT_DEBOUNCE = 0.4
 # seconds: files saved or changed on disk in a burst (a checkout) are applied at once
 DISK_DEBOUNCE = 0.2
+# Seconds to wait before a built graph lands: a seam for tests (a real build of a small folder is too quick).
+_LANDING_DELAY = float(os.environ.get("ARCHRULES_LSP_GRAPH_DELAY") or 0)
 
 
 @dataclass
@@ -133,6 +135,8 @@ class ImportGraphs:
             building = loop.run_in_executor(None, lambda: import_context(folder.root, rels, config))
             token = await self._begin_progress(f"{len(rels)} files")
             built = await building
+            if _LANDING_DELAY:
+                await asyncio.sleep(_LANDING_DELAY)
             if self._graphs.get(folder.uri) is not graph:
                 return  # forgotten or replaced meanwhile
             # in place: the folder's checker holds this context (a reload meanwhile attached it too)
@@ -206,7 +210,7 @@ class ImportGraphs:
             return
         found = read_imports(rel, doc.text, graph.context.namer)
         if found is not None and found.parses:
-            graph.context.graph.set_module(found.module.name, rel, found.statements)
+            found.add_to(graph.context.graph)
 
     def on_disk_change(self, folder: Folder, path: str, deleted: bool = False) -> None:
         """A file saved, created, changed or deleted (or an open one closed): its imports as
@@ -305,7 +309,7 @@ def _read_from_disk(folder: Folder, graph: FolderGraph, changes: dict[str, bool]
 def _apply_found(graph: FolderGraph, rel: str, found: Any) -> None:
     imports = graph.context.graph
     if found is not None:
-        imports.set_module(found.module.name, rel, found.statements)
+        found.add_to(imports)
         return
     module = graph.context.namer.module_of(rel)
     if module is not None and imports.path_of(module.name) == rel:  # not a namesake (x.pyi for x.py)
