@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archrules_lsp.engine.imports.context import read_imports
 from archrules_lsp.engine.imports.modules import ModuleNamer, covers
 from archrules_lsp.engine.model import Span
+from archrules_lsp.engine.text import SourceText
 
 NAMER = ModuleNamer()
 
@@ -160,3 +163,26 @@ def test_imports_nested_in_every_kind_of_block_are_found():
             "match x:\n    case 1:\n        import app.g\nasync def g():\n    for i in y:\n        import app.h\n"
             "def h():\n    return 1\n")
     assert [c for c, _, _ in imports("app/x.py", text)] == [(f"app.{n}",) for n in "abcdefgh"]
+
+
+def test_a_line_of_unclosed_regex_literals_is_scanned_in_linear_time():
+    # each `/` after `(` may start a regex literal; `[` opens a class that never closes on the
+    # line: trying each one to the line's end would take hours on a minified file this long
+    text = "(/[" * 300_000 + '\nimport x from "./after";\n'
+    assert [c for c, _, _ in imports("web/x.js", text)] == [("web/after", "web/after/index")]
+
+
+def test_an_unterminated_string_ends_at_its_line():
+    text = 'const a = "unterminated\nconst b = \'also\nimport x from "./x";\n'
+    assert [c for c, _, _ in imports("web/y.js", text)] == [("web/x", "web/x/index")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("\"'`/\\*()[];.\n\r import from require export type x $ é")),
+               max_size=200))
+def test_any_text_scans_without_error_and_spans_stay_on_their_lines(text):
+    for path in ("web/a.ts", "app/a.py"):
+        found = read_imports(path, text, NAMER)
+        lines = SourceText(text).lines
+        for s in found.statements:
+            assert 0 <= s.span.line < len(lines) and 0 <= s.span.column <= s.span.end_column <= len(lines[s.span.line])

@@ -23,6 +23,7 @@ _TOKEN = re.compile(r"""
     (?P<space>\s+)
   | (?P<comment>//[^\r\n]*|/\*(?:[^*]|\*(?!/))*(?:\*/)?)
   | (?P<string>"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\\\r\n]|\\.)*')
+  | (?P<quote>["'])
   | (?P<template>`(?:[^`\\]|\\.)*`?)
   | (?P<word>[\w$]+)
   | (?P<slash>/)
@@ -54,14 +55,17 @@ def _tokens(text: str) -> Iterator[tuple[str, str, int]]:
     """(kind, text, offset) of every significant token; comments and spaces left out."""
     pos, size = 0, len(text)
     previous = ""  # the last significant token, to tell a regex literal from a division
-    while pos < size:
-        if text[pos] == "/" and _regex_allowed(previous):
+    no_regex_before = 0  # after a failed attempt, none until the next line: each attempt may read
+    while pos < size:    # to the line's end, and a line of `(/[` repeated would be quadratic
+        if text[pos] == "/" and pos >= no_regex_before and _regex_allowed(previous):
             m = _REGEX.match(text, pos)
             if m is not None:
                 pos = m.end()
                 previous = "regex"
                 yield "regex", m.group(), m.start()
                 continue
+            line_end = text.find("\n", pos)
+            no_regex_before = size if line_end < 0 else line_end
         m = _TOKEN.match(text, pos)
         assert m is not None  # every character starts some token
         pos = m.end()
