@@ -92,20 +92,12 @@ class ImportGraphs:
         checker.use_imports(graph.context)
 
     def forget(self, folder: Folder) -> None:
+        self._stale_shown.pop(folder.uri, None)
         graph = self._graphs.pop(folder.uri, None)
         if graph is not None:
             for task in (graph.task, graph.flush):
-                if task is not None:
+                if task is not None and task is not asyncio.current_task():
                     task.cancel()
-
-    def cancel_all(self) -> None:
-        for graph in self._graphs.values():
-            for task in (graph.task, graph.flush):
-                if task is not None:
-                    task.cancel()
-        for task in self._edits.values():
-            task.cancel()
-        self._edits.clear()
 
     def watch_globs(self, folder: Folder) -> list[str]:
         """File-watcher globs for the modules of a folder with a graph (workspace mode watches
@@ -156,6 +148,8 @@ class ImportGraphs:
             pass
         except Exception:  # noqa: BLE001 - without the graph, direct imports are still checked
             log.exception("building the import graph of %s failed", folder.name)
+            if self._graphs.get(folder.uri) is graph:
+                self.forget(folder)  # the next rules load tries again
         finally:
             if token is not None:
                 session.server.work_done_progress.end(token, t.WorkDoneProgressEnd(
