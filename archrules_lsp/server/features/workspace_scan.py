@@ -70,6 +70,7 @@ class RenderedFile(NamedTuple):
 _STAND_INS = tuple(-1_000_000_001 - i for i in range(8))
 _STAND_IN = re.compile("|".join(str(n) for n in _STAND_INS))
 _TEMPLATES_KEPT = 4096  # distinct (rule, severity, message) per worker before the cache starts over
+_UNKNOWN = object()  # a template not made yet
 
 
 class DiagnosticRenderer:
@@ -84,7 +85,7 @@ class DiagnosticRenderer:
         self.rules = {r.id: r for r in folder.ruleset.rules} if folder.ruleset is not None else {}
         self.links = dict(folder.rule_links)
         self.features = features
-        self._templates: dict[tuple, str | None] = {}  # str.format templates; None: no template
+        self._templates: dict[tuple, Any] = {}  # str.format templates; None: no template
 
     def __call__(self, rel: str, outcome: Any, text: str | None) -> RenderedFile:
         return self.render(path_to_uri(os.path.join(self.root, rel)), getattr(outcome, "findings", ()), text)
@@ -102,29 +103,29 @@ class DiagnosticRenderer:
         if finding.related:  # an import chain's hops differ from finding to finding
             return json.dumps(self._diagnostic(finding, lines))
         key = (finding.rule_id, finding.severity, finding.message)
-        if key in self._templates:
-            template = self._templates[key]
-        else:
+        template = self._templates.get(key, _UNKNOWN)
+        if template is _UNKNOWN:
             if len(self._templates) >= _TEMPLATES_KEPT:
                 self._templates.clear()
             template = self._templates[key] = _template(self._diagnostic(finding, lines))
         if template is None:
             return json.dumps(self._diagnostic(finding, lines))
         span = finding.span
-        return template.format(*_position(split, lines, span.line, span.column),
-                               *_position(split, lines, span.end_line, span.end_column),
-                               span.line, span.column, span.end_line, span.end_column)
+        line, column, end_line, end_column = span.line, span.column, span.end_line, span.end_column
+        if 0 <= line <= end_line < len(split) and min(column, end_column) >= 0 \
+                and split[line].isascii() and split[end_line].isascii():
+            # in every encoding an ASCII line's columns are its code units
+            return template.format(line, min(column, len(split[line])), end_line,
+                                   min(end_column, len(split[end_line])), line, column, end_line, end_column)
+        return template.format(*_position(lines, line, column), *_position(lines, end_line, end_column),
+                               line, column, end_line, end_column)
 
     def _diagnostic(self, finding: Finding, lines: Lines) -> dict:
         return finding_diagnostic(finding, self.rules.get(finding.rule_id), lines, self.features,
                                   self.links.get(finding.rule_id), self.root)
 
 
-def _position(split: list[str], lines: Lines, line: int, column: int) -> tuple[int, int]:
-    """`lines.position(line, column)` as (line, character), without building an lsprotocol
-    Position where the line is ASCII (in every encoding a column is then a code unit)."""
-    if 0 <= line < len(split) and split[line].isascii():
-        return line, max(0, min(column, len(split[line])))
+def _position(lines: Lines, line: int, column: int) -> tuple[int, int]:
     position = lines.position(line, column)
     return position.line, position.character
 
