@@ -31,7 +31,7 @@ class Report:
     direct: set[Direct] = field(default_factory=set)
     indirect: set[Indirect] = field(default_factory=set)
     stale_ignores: set[str] = field(default_factory=set)  # "importer -> imported" matching no import
-    chains: dict[Indirect, list[str]] = field(default_factory=dict)  # each indirect one as printed
+    chains: dict[Indirect, list[str]] = field(default_factory=dict)  # each indirect one: [importer, ..., imported]
 
 
 def run(cmd: list[str], root: Path, pythonpath: str = "") -> subprocess.CompletedProcess:
@@ -83,12 +83,6 @@ def parse_lint_imports(text: str) -> Report:
     return report
 
 
-def printed_chain(printed: list[str]) -> list[str]:
-    """One chain as lint-imports prints it (`- a -> b (l.2)`, `b -> c (l.2)`): [a, b, c]."""
-    pairs = [line.lstrip("-& ").split(" (l.")[0].split(" -> ") for line in printed]
-    return [pairs[0][0], *(pair[-1] for pair in pairs)]
-
-
 def _is_heading(lines: list[str], number: int) -> bool:
     """A line underlined with dashes of its own length."""
     under = lines[number + 1] if number + 1 < len(lines) else ""
@@ -96,7 +90,8 @@ def _is_heading(lines: list[str], number: int) -> bool:
 
 
 def _add_route(report: Report, contract: str | None, route: list[str]) -> None:
-    """One printed route: heads (`- a`, `& b -> hop`), then the rest of the chain."""
+    """One printed route: its heads (`- a (l.1)`, `& b -> hop (l.3)`: each imports the
+    hop), then the rest of the chain (`hop -> c`); `& d` lines after it are other tails."""
     hops = [m.groups() for m in map(_HOP.match, route) if m]
     if contract is None:
         return
@@ -107,14 +102,13 @@ def _add_route(report: Report, contract: str | None, route: list[str]) -> None:
         for n in numbers.split(","):
             report.direct.add((contract, importer, imported, int(n)))
         return
-    printed = [line.strip() for line in route]
-    for importer, imported, numbers in hops:
+    last_head = next(i for i, hop in enumerate(hops) if hop[1] is not None)
+    rest = [hop[1] for hop in hops[last_head:] if hop[1] is not None]
+    for importer, _, numbers in hops[: last_head + 1]:
         for n in numbers.split(","):
             key = (contract, importer, int(n))
             report.indirect.add(key)
-            report.chains[key] = printed
-        if imported is not None:
-            break  # the last head: the lines after it are the chain's middle and tails
+            report.chains[key] = [importer, *rest]
 
 
 # ------------------------------------------------------------------ archrules

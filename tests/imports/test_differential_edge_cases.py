@@ -48,6 +48,8 @@ def test_the_same_violations_but_the_documented_chains(case: Case, reports):
     ours_starts = {(i, n) for c, i, n in ours.indirect if c == cid}
     assert ours_starts == lint_starts - case.indirect_only_lint
     assert case.indirect_only_lint <= lint_starts
+    for importer, line in ours_starts:  # the same hops
+        assert ours.chains[(cid, importer, line)] == lint.chains[(cid, importer, line)]
 
 
 def test_an_ignore_entry_naming_packages_matches_in_archrules_only(reports):
