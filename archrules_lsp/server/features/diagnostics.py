@@ -69,11 +69,12 @@ class DocResult:
 
     @property
     def diagnostics(self) -> list[dict]:
-        """The diagnostics as LSP JSON dicts (read back from `wire` when first asked: pushing
-        needs only the texts)."""
-        if self._diagnostics is None:
-            self._diagnostics = [json.loads(w) for w in self.wire]
-        return self._diagnostics
+        """The diagnostics as LSP JSON dicts, read back from `wire` when asked and not kept:
+        pushing needs only the texts, a pull client asks about a result once, and the dicts
+        would take several times the size of the document's text."""
+        if self._diagnostics is not None:
+            return self._diagnostics
+        return [json.loads(w) for w in self.wire]
 
 
 @dataclass(frozen=True)
