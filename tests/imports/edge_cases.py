@@ -118,6 +118,10 @@ CASES = [
          {"low/a.py": "from edge.multiline.high import (\n    h,\n)\n", "high/h.py": ""}, True, True,
          direct_only_lint=frozenset({("edge.multiline.low.a", "edge.multiline.high.h", 1)}),
          direct_only_ours=frozenset({("edge.multiline.low.a", "edge.multiline.high.h", 2)})),
+    # a folder without __init__.py inside the package: a module by its path for archrules;
+    # grimp reads only packages with __init__.py below the top one
+    Case(layers("namespace", "high", "low"),
+         {"low/plain/x.py": "import edge.namespace.high.h\n", "high/h.py": ""}, False, True),
     # importlib.import_module("literal") is an import for archrules; grimp does not read it
     Case(forbidden("importlib", ["src"], ["dst"]),
          {"src/m.py": "import importlib\nPLUGIN = importlib.import_module('edge.importlib.dst.t')\n", "dst/t.py": ""},
@@ -144,7 +148,8 @@ EXCLUDED_NAME_CASES = [
 
 
 def write_project(root: Path, cases: list[Case]) -> None:
-    """`root/edge/<case>/...` with an `__init__.py` in every folder, both tools' configs."""
+    """`root/edge/<case>/...` with an `__init__.py` in every folder but those named
+    `plain`, and both tools' configs."""
     files = {f"edge/{c.contract.name}/{path}": text for c in cases for path, text in c.files.items()}
     for rel, text in files.items():
         path = root / rel
@@ -153,7 +158,8 @@ def write_project(root: Path, cases: list[Case]) -> None:
     edge = root / "edge"
     for module in list(edge.rglob("*.py")):
         for folder in module.relative_to(edge).parents:
-            (edge / folder / "__init__.py").touch()
+            if folder.name != "plain":  # a namespace folder: no __init__.py
+                (edge / folder / "__init__.py").touch()
     contracts = [c.contract for c in cases]
     (root / ".architecture-rules").mkdir()
     (root / ".architecture-rules/imports.yaml").write_text(corpus_tools.archrules_yaml(contracts), encoding="utf-8")

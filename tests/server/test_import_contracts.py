@@ -235,6 +235,27 @@ async def test_an_unsaved_hop_buffer_counts_until_it_is_closed(client):
     jobs.close()
 
 
+async def test_changed_source_roots_rename_the_modules_and_rebuild_the_graph(client):
+    doc = Doc(client, client.root / "src/models/job.py", read(client, "src/models/job.py"))
+    layered = "models.job imports app.services.jobs (layer models is below app.services)"
+    await diagnostics(client, doc, lambda d: messages(d) == [layered])
+    pyproject = client.root / "pyproject.toml"
+    original = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(original.replace('source-roots = ["src"]', 'source-roots = ["."]'), encoding="utf-8")
+    watched(client, pyproject, t.FileChangeType.Changed)
+    assert await diagnostics(client, doc, lambda d: d == []) == []  # src.models.job is in no layer
+
+    def builds() -> int:
+        return sum(1 for reports in client.progress_reports.values() for r in reports
+                   if isinstance(r, t.WorkDoneProgressBegin) and r.title == "Building the import graph")
+
+    await wait_until(lambda: builds() == 2, what="the graph built again")
+    pyproject.write_text(original, encoding="utf-8")
+    watched(client, pyproject, t.FileChangeType.Changed)
+    await diagnostics(client, doc, lambda d: messages(d) == [layered])
+    doc.close()
+
+
 def plain_capabilities() -> t.ClientCapabilities:
     """VS Code's preset without relatedInformation and work-done progress."""
     caps = client_capabilities("visual_studio_code")
