@@ -275,6 +275,8 @@ def _definition(place: Place) -> dict[str, Any]:
     for key in place.keys:
         spec = dict(key.value)
         spec["description"] = key.documentation()
+        # editors that render Markdown (VS Code's YAML extension) show what our server's hover shows
+        spec["markdownDescription"] = hover_markdown(key)
         properties[key.name] = spec
     required = [key.name for key in place.keys if key.required]
     return {"type": "object", "required": required, **place.schema_extra, "additionalProperties": False,
