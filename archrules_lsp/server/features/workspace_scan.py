@@ -31,7 +31,6 @@ from ..convert import Lines, finding_diagnostic, path_to_uri
 if TYPE_CHECKING:
     from ...engine import Checker
     from ...engine.model import Finding
-    from ...project.files import FileSelector
     from ..session.capabilities import ClientFeatures
     from ..session.folders import Folder
     from ..session.session import Session
@@ -180,12 +179,14 @@ class WorkspaceScanner:
         outcome = "failed"
         try:
             await self.session.wait_ready()
-            await asyncio.sleep(0.05)  # let the first open document's check go first
             checker, selector = folder.checker, folder.selector
             if checker is None or selector is None:
                 return
+            # the folder is walked meanwhile (a new rule set restarts the scan)
+            walk = asyncio.get_running_loop().run_in_executor(None, lambda: list(selector.walk()))
+            await asyncio.sleep(0.05)  # let the first open document's check go first
             await self._begin_progress(scan)
-            found = await self._scan_files(scan, checker, selector)
+            found = await self._scan_files(scan, checker, await walk)
             cancelled = self._should_stop(scan)
             if not cancelled:
                 # files that had results before and now have none (fixed, excluded, gone)
@@ -232,12 +233,11 @@ class WorkspaceScanner:
         future = self.session.server.work_done_progress.tokens.get(scan.token) if scan.token else None
         return bool(future is not None and future.cancelled())
 
-    async def _scan_files(self, scan: Scan, checker: Checker, selector: FileSelector) -> set[str]:
+    async def _scan_files(self, scan: Scan, checker: Checker, rels: list[str]) -> set[str]:
         """Run the scan in a thread (which feeds worker processes for many files) and
         publish the files' results a batch at a time as they come; the URIs with findings."""
         folder = scan.folder
         loop = asyncio.get_running_loop()
-        rels = await loop.run_in_executor(None, lambda: list(selector.walk()))
         batches: asyncio.Queue[Any] = asyncio.Queue()
 
         def put(item: Any) -> None:  # from the scan's thread
