@@ -27,7 +27,6 @@ from .imports.context import ImportContext
 from .imports.contracts import Barrier, barriers, file_findings
 from .imports.javascript import js_imports
 from .imports.modules import PYTHON
-from .imports.python import python_imports
 from .model import (
     UNUSED_SUPPRESSION,
     AntiPattern,
@@ -202,12 +201,12 @@ class Checker:
         if known is not None:  # this very text's imports, read when the graph was built
             statements = list(known)
         elif module.language == PYTHON:
-            tree = ctx.python.tree if ctx.python is not None else None
-            if tree is None:
+            found = ctx.python_imports(module)
+            if found is None:
                 for rule, _ in plan:
                     ctx.skipped_unparsed("import contracts", rule)
                 return []
-            statements = python_imports(tree, ctx.src, module)
+            statements = found
         else:
             statements = js_imports(ctx.src, module)
         return [f for rule, around in plan

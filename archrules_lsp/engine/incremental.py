@@ -33,6 +33,9 @@ from typing import TYPE_CHECKING, Any
 
 from .checks.anti_patterns import anti_pattern
 from .checks.context import DECORATOR_REACH, FileContext, RawFinding, decorator_text, reference_pattern
+from .imports.graph import ImportStatement
+from .imports.modules import Module
+from .imports.python import python_imports
 from .model import CheckResult, Finding, Span
 from .python_source import PARSE_ERRORS, ClassInfo, PythonSource, class_infos, is_python, parse_python
 from .regex import LineRegex, within_budget
@@ -103,6 +106,8 @@ class _PythonFacts:
     classes: list[int]  # the line of each top-level `class` statement
     # every class statement as `in_class` entries see them (None: not asked for yet)
     class_infos: list[ClassInfo] | None = None
+    # the file's imports as the module they were read for (None: not asked for yet)
+    imports: tuple[Module, list[ImportStatement]] | None = None
 
 
 def _python_facts(tree: ast.Module) -> _PythonFacts:
@@ -295,7 +300,8 @@ class IncrementalCheck:
         return _PythonFacts(
             starts[:lo] + [begin + n for n in middle.starts] + [n + delta for n in starts[hi:]],
             [n for n in facts.classes if n < begin] + [begin + n for n in middle.classes]
-            + [n + delta for n in facts.classes if n >= after], infos)
+            + [n + delta for n in facts.classes if n >= after], infos,
+            _imports_after(facts.imports, tree, lines, begin, after, delta))
 
     def _update_lines(self, state: _State, first: int, old_count: int, new_count: int) -> None:
         delta = new_count - old_count
@@ -380,6 +386,15 @@ class _KnownContext(FileContext):
             return None
         return _KnownPython(self.src, self._state)
 
+    def python_imports(self, module: Module) -> list[ImportStatement] | None:
+        facts = self._state.python if self.python is not None and self.python.parses else None
+        if facts is not None and facts.imports is not None and facts.imports[0] == module:
+            return facts.imports[1]
+        found = super().python_imports(module)  # the whole file parsed (the tree sets the facts)
+        if found is not None and self._state.python is not None:
+            self._state.python.imports = (module, found)
+        return found
+
     def first_line_of(self, needle: str) -> int:
         if not self.contains(needle):
             return -1
@@ -422,6 +437,18 @@ class _KnownPython(PythonSource):
         if infos is not None and self._state.python is not None:
             self._state.python.class_infos = infos
         return infos
+
+
+def _imports_after(imports: tuple[Module, list[ImportStatement]] | None, tree: ast.Module, lines: list[str],
+                   begin: int, after: int, delta: int) -> tuple[Module, list[ImportStatement]] | None:
+    """The file's imports once the chunks from `begin` (new lines) to `after` (old lines) are
+    `tree`: theirs read again, the others kept (moved by `delta` below the edit)."""
+    if imports is None:
+        return None
+    module, kept = imports
+    moved = [s if not delta else ImportStatement(s.candidates, _moved(s.span, delta), s.type_checking)
+             for s in kept if s.span.line >= after]
+    return module, [s for s in kept if s.span.line < begin] + python_imports(tree, lines, module, begin) + moved
 
 
 def _moved(span: Span, delta: int) -> Span:

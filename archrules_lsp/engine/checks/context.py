@@ -7,6 +7,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from ..imports.graph import ImportStatement
+from ..imports.modules import Module
+from ..imports.python import python_imports
 from ..model import Fix, Note, RelatedLocation, Rule, Span
 from ..python_source import ClassInfo, PythonSource, is_python
 from ..regex import SCAN_BUDGET, LineRegex, within_budget
@@ -56,6 +59,11 @@ class FileContext:
     def first_line_of(self, needle: str) -> int:
         """0-based line of the first occurrence of `needle`, or -1."""
         return self.src.find_line(needle)
+
+    def python_imports(self, module: Module) -> list[ImportStatement] | None:
+        """The imports of this Python file, `module` (None: it does not parse)."""
+        tree = self.python.tree if self.python is not None else None
+        return None if tree is None else python_imports(tree, self.src.lines, module)
 
     def decorator_matches(self, rx: LineRegex) -> bool:
         """Does some decorator (joined over its lines) match `rx`?"""

@@ -58,4 +58,4 @@ def read_imports(path: str, text: str, namer: ModuleNamer) -> FileImports | None
         tree = parse_python(src.normalized)
     except PARSE_ERRORS:
         return FileImports(module, path, (), parses=False)
-    return FileImports(module, path, tuple(python_imports(tree, src, module)), digest=hash(text))
+    return FileImports(module, path, tuple(python_imports(tree, src.lines, module)), digest=hash(text))

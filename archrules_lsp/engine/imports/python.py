@@ -15,7 +15,6 @@ from bisect import bisect_left
 from collections.abc import Iterator
 
 from ..model import Span
-from ..text import SourceText
 from .graph import ImportStatement
 from .modules import Module
 
@@ -23,19 +22,54 @@ _STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers", "cases")
 _DYNAMIC = ("import_module", "__import__")
 
 
-def python_imports(tree: ast.Module, src: SourceText, module: Module) -> list[ImportStatement]:
-    """Every import of the file, in the order written."""
+def python_imports(tree: ast.Module, lines: list[str], module: Module, first_line: int = 0) -> list[ImportStatement]:
+    """Every import of the file, in the order written. `lines`: the document's lines; `tree`
+    may be a part of it starting at `first_line` (a chunk the incremental check parsed alone):
+    spans are the document's."""
+    count = max((getattr(node, "end_lineno", None) or node.lineno for node in tree.body), default=0)
+    at = _Place(lines, first_line, count)
     out: list[ImportStatement] = []
-    for node, type_checking in _import_statements(tree, src.lines):
+    for node, type_checking in _import_statements(tree, at.part):
         if isinstance(node, ast.Import):
             for alias in node.names:
-                out.append(ImportStatement((alias.name,), _alias_span(src, alias), type_checking))
+                out.append(ImportStatement((alias.name,), at.alias_span(alias), type_checking))
         else:
-            out.extend(_from_imports(node, src, module, type_checking))
-    if any(name in src.normalized for name in _DYNAMIC):
-        out.extend(_dynamic_imports(tree, src))
+            out.extend(_from_imports(node, at, module, type_checking))
+    if any(name in line for line in at.part for name in _DYNAMIC):
+        out.extend(_dynamic_imports(tree, at))
     out.sort(key=lambda s: (s.span.line, s.span.column))
     return out
+
+
+class _Place:
+    """Positions in a tree parsed from `count` lines of `lines` from `first` -> the document's
+    (code-point columns)."""
+
+    def __init__(self, lines: list[str], first: int, count: int):
+        self.lines = lines
+        self.first = first
+        self.part = lines[first:first + count]  # the lines the tree was parsed from
+
+    def column(self, line: int, byte_offset: int) -> int:
+        """ast's UTF-8 byte column on the document's `line` -> a code-point column."""
+        text = self.lines[line] if 0 <= line < len(self.lines) else ""
+        if text.isascii():
+            return byte_offset
+        return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "replace"))
+
+    def alias_span(self, alias: ast.alias) -> Span:
+        line = self.first + alias.lineno - 1
+        start = self.column(line, alias.col_offset)
+        return Span(line, start, line, start + len(alias.name))
+
+    def string_span(self, node: ast.Constant) -> Span:
+        line = self.first + node.lineno - 1
+        start = self.column(line, node.col_offset)
+        end_line = self.first + (node.end_lineno or node.lineno) - 1
+        end = self.column(end_line, node.end_col_offset or node.col_offset)
+        if end_line == line and end - start >= 2:
+            return Span(line, start + 1, line, end - 1)  # the name, inside its quotes
+        return Span(line, start, end_line, end)
 
 
 def _import_statements(tree: ast.Module, lines: list[str]) -> Iterator[tuple[ast.Import | ast.ImportFrom, bool]]:
@@ -72,13 +106,13 @@ def _is_type_checking(test: ast.expr) -> bool:
     return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING" and isinstance(test.value, ast.Name)
 
 
-def _from_imports(node: ast.ImportFrom, src: SourceText, module: Module,
+def _from_imports(node: ast.ImportFrom, at: _Place, module: Module,
                   type_checking: bool) -> Iterator[ImportStatement]:
     base = _absolute_base(node, module)
     if base is None:
         return
     for alias in node.names:
-        span = _alias_span(src, alias)
+        span = at.alias_span(alias)
         if alias.name == "*" or not base:
             candidates: tuple[str, ...] = (base or alias.name,)
         else:
@@ -101,7 +135,7 @@ def _absolute_base(node: ast.ImportFrom, module: Module) -> str | None:
     return ".".join(base)
 
 
-def _dynamic_imports(tree: ast.Module, src: SourceText) -> Iterator[ImportStatement]:
+def _dynamic_imports(tree: ast.Module, at: _Place) -> Iterator[ImportStatement]:
     """`importlib.import_module("x")`, `import_module("x")`, `__import__("x")` with a literal name."""
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call) or not node.args:
@@ -112,28 +146,5 @@ def _dynamic_imports(tree: ast.Module, src: SourceText) -> Iterator[ImportStatem
         if name in _DYNAMIC and isinstance(arg, ast.Constant) and isinstance(arg.value, str):
             target = arg.value.strip()
             if target and not target.startswith("."):
-                yield ImportStatement((target,), _string_span(src, arg), False)
+                yield ImportStatement((target,), at.string_span(arg), False)
 
-
-def _column(src: SourceText, line: int, byte_offset: int) -> int:
-    """ast's UTF-8 byte column -> a code-point column."""
-    text = src.lines[line] if 0 <= line < len(src.lines) else ""
-    if text.isascii():
-        return byte_offset
-    return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "replace"))
-
-
-def _alias_span(src: SourceText, alias: ast.alias) -> Span:
-    line = alias.lineno - 1
-    start = _column(src, line, alias.col_offset)
-    return Span(line, start, line, start + len(alias.name))
-
-
-def _string_span(src: SourceText, node: ast.Constant) -> Span:
-    line = node.lineno - 1
-    start = _column(src, line, node.col_offset)
-    end_line = (node.end_lineno or node.lineno) - 1
-    end = _column(src, end_line, node.end_col_offset or node.col_offset)
-    if end_line == line and end - start >= 2:
-        return Span(line, start + 1, line, end - 1)  # the name, inside its quotes
-    return Span(line, start, end_line, end)
