@@ -10,6 +10,7 @@ vanish at run time). Template literals are skipped whole, `${...}` included.
 
 from __future__ import annotations
 
+import collections
 import posixpath
 import re
 from collections.abc import Iterator
@@ -29,6 +30,8 @@ _TOKEN = re.compile(r"""
   | (?P<slash>/)
   | (?P<other>[(.;]|[^\s/"'`\w$(.;]+)
 """, re.VERBOSE | re.DOTALL)
+# Where an import form may be (a keyword then a quote): the scan stops after the last one.
+_CANDIDATE = re.compile(r"""(?:\bfrom|\bimport)\s*["']|\b(?:require|import)\s*\(\s*["']""")
 # A regex literal, tried where a `/` cannot be division (at the start of an expression).
 _REGEX = re.compile(r"/(?:[^/\\\r\n\[]|\\.|\[(?:[^\]\\\r\n]|\\.)*\])+/[A-Za-z]*")
 # After these a `/` starts a regex literal; after anything else it divides.
@@ -51,9 +54,9 @@ def js_imports(src: SourceText, module: Module) -> list[ImportStatement]:
     return out
 
 
-def _tokens(text: str) -> Iterator[tuple[str, str, int]]:
-    """(kind, text, offset) of every significant token; comments and spaces left out."""
-    pos, size = 0, len(text)
+def _tokens(text: str, size: int) -> Iterator[tuple[str, str, int]]:
+    """(kind, text, offset) of every significant token of `text[:size]`; comments and spaces left out."""
+    pos = 0
     previous = ""  # the last significant token, to tell a regex literal from a division
     no_regex_before = 0  # after a failed attempt, none until the next line: each attempt may read
     while pos < size:    # to the line's end, and a line of `(/[` repeated would be quadratic
@@ -83,11 +86,13 @@ def _regex_allowed(previous: str) -> bool:
 
 def _specifiers(text: str) -> Iterator[tuple[str, int, bool]]:
     """(specifier, its offset, type-only) for each import form, from a window of four tokens."""
-    if "import" not in text and "require" not in text and "from" not in text:
+    last = collections.deque(_CANDIDATE.finditer(text), maxlen=1)
+    if not last:  # no import form anywhere: nothing to scan
         return
+    line_end = text.find("\n", last[0].end())
     window: list[tuple[str, str, int]] = []
     type_only = False
-    for token in _tokens(text):
+    for token in _tokens(text, len(text) if line_end < 0 else line_end):  # up to the last candidate's line
         window = [*window[-3:], token]
         kind, value, offset = token
         if kind == "word" and value == "type" and len(window) > 1 and window[-2][1] in ("import", "export"):
