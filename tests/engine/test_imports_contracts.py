@@ -243,3 +243,11 @@ def test_the_first_import_starting_a_chain_reports_its_shortest_chain():
     assert [(f.span.line, f.message) for f in found] == [
         (0, "app.api.x imports app.tasks.z indirectly: app.api.x -> app.core.b -> app.util.m -> app.tasks.z "
             "(app.api must not import app.tasks)")]
+
+
+def test_another_graph_in_the_same_context_is_searched_afresh():
+    checker = checker_for(PROJECT)
+    assert len(messages(checker, "app/api/jobs.py")) == 2
+    other = checker_for({**PROJECT, "app/core/helpers.py": ""}).imports.graph  # the same version number
+    checker.imports.graph = other
+    assert len(messages(checker, "app/api/jobs.py")) == 1

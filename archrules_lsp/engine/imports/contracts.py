@@ -113,14 +113,15 @@ class ChainCache:
     one file on every keystroke while the graph stays as it is)."""
 
     def __init__(self) -> None:
+        self._graph: ImportGraph | None = None
         self._version = -1
         self._hops: dict[tuple[str, Barrier], tuple[ImportContracts, dict[str, Hop]]] = {}
 
     def chain(self, graph: ImportGraph, rule_id: str, contracts: ImportContracts, barrier: Barrier,
               start: str) -> list[Hop] | None:
-        if graph.version != self._version:
+        if graph is not self._graph or graph.version != self._version:
             self._hops.clear()
-            self._version = graph.version
+            self._graph, self._version = graph, graph.version
         key = (rule_id, barrier)
         known = self._hops.get(key)
         if known is None or not (known[0] is contracts or known[0] == contracts):  # rules reloaded
