@@ -115,13 +115,17 @@ class ImportGraph:
 
     def importers_of(self, module: str) -> list[tuple[str, ImportStatement]]:
         """Who imports `module`: (importer, statement), importers in name order."""
+        return self._reversed().get(module, [])
+
+    def _reversed(self) -> dict[str, list[tuple[str, ImportStatement]]]:
+        """Every imported name (project module or not) -> its importers; built once per version."""
         if self._importers is None:
             importers: dict[str, list[tuple[str, ImportStatement]]] = {}
             for importer in sorted(self._statements):
                 for target, statement in self.imports_of(importer):
                     importers.setdefault(target, []).append((importer, statement))
             self._importers = importers
-        return self._importers.get(module, [])
+        return self._importers
 
     def first_hops(self, reached: Callable[[str], bool], passable: Callable[[str], bool],
                    follow: Callable[[str, str, ImportStatement], bool]) -> dict[str, Hop]:
@@ -132,11 +136,9 @@ class ImportGraph:
 
         One breadth-first search backwards from the targets: linear in the graph's size, and
         then a chain from any module costs its length."""
-        self.importers_of("")  # the reversed edges, built once per version
-        assert self._importers is not None
         hops: dict[str, Hop] = {}
         # the last hop: an import of a target (a project module or an external one)
-        targets = [target for target in self._importers if reached(target)]
+        targets = [target for target in self._reversed() if reached(target)]
         frontier = self._step(targets, reached, passable, follow, hops)
         while frontier:
             frontier = self._step(frontier, frontier.__contains__, passable, follow, hops)
