@@ -17,7 +17,9 @@ file that does not parse has none either (its check says so in a note).
 from __future__ import annotations
 
 import os
+import posixpath
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .conventions import DEFAULT_MAX_FILE_SIZE, Skip
@@ -25,6 +27,7 @@ from .files import read_source
 from .scan import _can_fork, default_jobs
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..engine import Rule
     from ..engine.imports.context import FileImports, ImportContext
     from ..engine.imports.modules import ModuleNamer
     from .config import ProjectConfig
@@ -83,3 +86,34 @@ def _read_chunk(rels: Sequence[str]) -> list[FileImports]:
     found = (_read_one(root, rel, namer, size) for rel in rels)
     return [f for f in found if f is not None]
 
+
+
+# Source files of languages with imports of their own, which import contracts do not read.
+OTHER_SOURCE_SUFFIXES = frozenset({".vue", ".svelte", ".astro", ".coffee", ".elm", ".go", ".rb", ".java", ".kt",
+                                   ".rs", ".php", ".cs", ".swift", ".dart", ".scala"})
+
+
+@dataclass(frozen=True)
+class UnreadSources:
+    """Files of another language under a folder a contract names by path."""
+
+    rule: Rule
+    name: str  # the contract's module name (`web/components`)
+    count: int
+    suffixes: tuple[str, ...]
+
+
+def unread_sources(rules: Iterable[Rule], rels: Sequence[str]) -> list[UnreadSources]:
+    """For each module a contract names by path (`web/components`), the files under it in a
+    language import contracts do not read (`.vue`, `.go`, ...): a note, never a silent gap."""
+    from ..engine.imports.overview import named_modules
+
+    found: list[UnreadSources] = []
+    for rule in rules:
+        names = dict.fromkeys(n for n in named_modules(rule.imports) if "/" in n) if rule.imports else {}
+        for name in names:
+            hits = [posixpath.splitext(rel)[1] for rel in rels if rel.startswith(name + "/")]
+            others = [s for s in hits if s in OTHER_SOURCE_SUFFIXES]
+            if others:
+                found.append(UnreadSources(rule, name, len(others), tuple(sorted(set(others)))))
+    return found

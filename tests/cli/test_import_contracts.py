@@ -181,3 +181,13 @@ def test_graph_without_import_contracts_is_a_usage_error(fixture):
     proc = run(["graph", "--rule", "NOPE-1"], fixture)
     assert proc.returncode == 2
     assert "no rule with `imports:` among NOPE-1: nothing to draw" in proc.stderr
+
+
+def test_files_of_another_language_under_a_contract_folder_get_a_warning(fixture):
+    write_files(fixture, {"web/components/Row.vue": '<script>import { f } from "../api/client";</script>\n',
+                          "web/components/row.css": ".row {}\n"})
+    proc = run(["check"], fixture)
+    assert ('.architecture-rules/contracts.yaml:34:7: warning: [TS-001] "web/components" holds 1 file import '
+            "contracts do not read (.vue): only Python and JavaScript/TypeScript imports are checked"
+            ) in proc.stderr.splitlines()
+    assert findings(proc.stdout) == EXPECTED

@@ -125,6 +125,20 @@ def attach_import_graph(args: argparse.Namespace, project: Project, checker: Che
         for e in stale_ignores(checker.rules, context.graph):
             project.run_problems.append(LoadProblem(e.message, e.severity.value, e.path, e.span.line + 1,
                                                     e.span.column + 1, e.rule_id))
+        add_unread_source_notes(project, checker, everything)
+
+
+def add_unread_source_notes(project: Project, checker: Checker, rels: list[str]) -> None:
+    """A warning per folder a contract names holding files of a language it cannot read."""
+    from ...project.import_graph import unread_sources
+
+    for gap in unread_sources(checker.rules, rels):
+        loc = gap.rule.imports.location if gap.rule.imports else None
+        files = f"{gap.count} file{'' if gap.count == 1 else 's'}"
+        project.run_problems.append(LoadProblem(
+            f'"{gap.name}" holds {files} import contracts do not read ({", ".join(gap.suffixes)}): only Python '
+            "and JavaScript/TypeScript imports are checked", "warning", loc.path if loc else None,
+            loc.span.line + 1 if loc else None, loc.span.column + 1 if loc else None, gap.rule.id, about="coverage"))
 
 
 def split_ids(values: Iterable[str]) -> list[str]:
