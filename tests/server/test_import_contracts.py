@@ -256,6 +256,21 @@ async def test_changed_source_roots_rename_the_modules_and_rebuild_the_graph(cli
     doc.close()
 
 
+async def test_reload_rules_rebuilds_the_graph_for_files_changed_where_nothing_watched(client):
+    jobs = Doc(client, client.root / "app/api/jobs.py", read(client, "app/api/jobs.py"))
+    await diagnostics(client, jobs, lambda d: INDIRECT_JOBS in messages(d))
+    helpers = client.root / "app/core/helpers.py"
+    original = helpers.read_text(encoding="utf-8")
+    helpers.write_text("SCHEDULED = []\n", encoding="utf-8")  # no watched-file event: the graph cannot know
+    await client.workspace_execute_command_async(t.ExecuteCommandParams(command="archrules.reloadRules"))
+    items = await diagnostics(client, jobs, lambda d: INDIRECT_JOBS not in messages(d))
+    assert messages(items) == ["app.api.jobs imports subprocess (app.api must not import subprocess)"]
+    helpers.write_text(original, encoding="utf-8")
+    await client.workspace_execute_command_async(t.ExecuteCommandParams(command="archrules.reloadRules"))
+    await diagnostics(client, jobs, lambda d: INDIRECT_JOBS in messages(d))
+    jobs.close()
+
+
 def plain_capabilities() -> t.ClientCapabilities:
     """VS Code's preset without relatedInformation and work-done progress."""
     caps = client_capabilities("visual_studio_code")

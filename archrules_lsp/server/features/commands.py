@@ -116,6 +116,7 @@ def register(server: ArchrulesServer) -> None:
         await session.wait_ready()
         for folder in session.folders:  # files may have come or gone where nothing watched them
             session.rule_files.glob_hints.forget_walk(folder)
+            session.import_graphs.forget(folder)  # so the refresh builds the import graph again
         session.refresh(None, "reloadRules command")
         return {"ruleCount": sum(len(f.ruleset.rules) for f in session.folders if f.ruleset is not None)}
 
