@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..checks.context import RawFinding
 from ..model import ImportContracts, RelatedLocation, Rule, RuleError, Severity, Span
@@ -46,7 +45,8 @@ def barriers(contracts: ImportContracts, module: str) -> tuple[Barrier, ...]:
 
 class Cover:
     """Module names as a membership test: does one of them cover a name? Remembers its answers
-    (a project's module names are few, and asked about over and over by the searches)."""
+    for one search (which asks about the same modules over and over); made per search, so
+    nothing grows over a long editor session."""
 
     __slots__ = ("names", "_answers")
 
@@ -59,11 +59,6 @@ class Cover:
         if answer is None:
             answer = self._answers[name] = covered(self.names, name)
         return answer
-
-
-@lru_cache(maxsize=4096)
-def cover(names: tuple[str, ...]) -> Cover:
-    return Cover(names)
 
 
 def _layer_barriers(layers: tuple[str, ...], module: str) -> Iterator[Barrier]:
@@ -133,8 +128,8 @@ def _first_hops(graph: ImportGraph, contracts: ImportContracts, barrier: Barrier
     def follow(importer: str, imported: str, statement: ImportStatement) -> bool:
         return (contracts.type_checking or not statement.type_checking) and not ignored(contracts, importer, imported)
 
-    closed = cover(barrier.closed)
-    return graph.first_hops(cover(barrier.targets), lambda m: not closed(m), follow)
+    closed = Cover(barrier.closed)
+    return graph.first_hops(Cover(barrier.targets), lambda m: not closed(m), follow)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,8 +152,7 @@ def violations(contracts: ImportContracts, rule_id: str, path: str, module: str,
     edges = [(target, s) for target, s in edges if target != module and not ignored(contracts, module, target)]
     out: list[Violation] = []
     for barrier in barriers(contracts, module) if around is None else around:
-        targets = cover(barrier.targets)
-        direct = [Violation(s, target, barrier) for target, s in edges if targets(target)]
+        direct = [Violation(s, target, barrier) for target, s in edges if covered(barrier.targets, target)]
         out.extend(direct)
         if not direct and barrier.indirect:
             found = _indirect(contracts, rule_id, path, module, edges, barrier, graph, cache)
@@ -186,9 +180,8 @@ def file_findings(rule: Rule, path: str, module: str, statements: list[ImportSta
 def _indirect(contracts: ImportContracts, rule_id: str, path: str, module: str,
               edges: list[tuple[str, ImportStatement]], barrier: Barrier, graph: ImportGraph,
               cache: ChainCache) -> Violation | None:
-    closed = cover(barrier.closed)
     for target, statement in edges:
-        if closed(target) or target not in graph:
+        if covered(barrier.closed, target) or target not in graph:
             continue
         chain = cache.chain(graph, rule_id, contracts, barrier, target)
         if chain is not None:
