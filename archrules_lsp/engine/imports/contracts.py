@@ -102,6 +102,9 @@ def ignored(contracts: ImportContracts, importer: str, imported: str) -> bool:
     return any(covers(i.importer, importer) and covers(i.imported, imported) for i in contracts.ignore)
 
 
+_MAX_SEARCHES = 512  # kept per graph version: far more barriers than any rule set has
+
+
 class ChainCache:
     """Every module's shortest chain to each barrier's targets, per graph version (one
     backward search per barrier: many files reach the same modules, and an editor re-checks
@@ -120,6 +123,8 @@ class ChainCache:
         key = (rule_id, barrier)
         known = self._hops.get(key)
         if known is None or not (known[0] is contracts or known[0] == contracts):  # rules reloaded
+            if len(self._hops) >= _MAX_SEARCHES:  # rules edited over and over: the old ones' go
+                self._hops.clear()
             known = self._hops[key] = (contracts, _first_hops(graph, contracts, barrier))
         return chain_from(start, known[1])
 
