@@ -106,7 +106,7 @@ class UnreadSources:
 def unread_sources(rules: Iterable[Rule], rels: Sequence[str]) -> list[UnreadSources]:
     """For each module a contract names by path (`web/components`), the files under it in a
     language import contracts do not read (`.vue`, `.go`, ...): a note, never a silent gap."""
-    from ..engine.imports.overview import named_modules
+    from ..engine.imports.contracts import named_modules
 
     found: list[UnreadSources] = []
     for rule in rules:

@@ -191,3 +191,12 @@ def test_files_of_another_language_under_a_contract_folder_get_a_warning(fixture
             "contracts do not read (.vue): only Python and JavaScript/TypeScript imports are checked"
             ) in proc.stderr.splitlines()
     assert findings(proc.stdout) == EXPECTED
+
+
+def test_a_contract_module_of_the_project_that_names_no_module_gets_a_warning(fixture):
+    rules = fixture / ".architecture-rules" / "contracts.yaml"
+    rules.write_text(rules.read_text().replace("allowed: [app.api.v1.billing]", "allowed: [app.api.v1.biling]"))
+    proc = run(["check"], fixture)
+    assert ('.architecture-rules/contracts.yaml:27:7: warning: [ARCH-004] "app.api.v1.biling" names no module of '
+            "the project: the contract checks nothing there (a typo?)") in proc.stderr.splitlines()
+    assert "subprocess" not in proc.stderr  # outside the project: any name may be meant

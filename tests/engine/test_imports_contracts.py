@@ -251,3 +251,21 @@ def test_another_graph_in_the_same_context_is_searched_afresh():
     other = checker_for({**PROJECT, "app/core/helpers.py": ""}).imports.graph  # the same version number
     checker.imports.graph = other
     assert len(messages(checker, "app/api/jobs.py")) == 1
+
+
+def test_contract_names_of_the_project_that_name_no_module_are_warned_about():
+    from archrules_lsp.engine.imports.contracts import unmatched_names
+
+    rules = """
+    r:
+      - id: N-1
+        name: names
+        imports:
+          forbidden: {from: [app.api, app.apii, web/compnents], to: [subprocess, requests.adapters, web]}
+    """
+    checker = checker_for({**PROJECT, "web/x.ts": ""}, textwrap.dedent(rules))
+    found = unmatched_names(checker.rules, checker.imports.graph)
+    assert [(e.rule_id, e.severity.value, e.message) for e in found] == [
+        ("N-1", "warning", '"app.apii" names no module of the project: the contract checks nothing there (a typo?)'),
+        ("N-1", "warning", '"web/compnents" names no module of the project: the contract checks nothing there '
+                           "(a typo?)")]

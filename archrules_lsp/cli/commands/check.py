@@ -112,7 +112,7 @@ def attach_import_graph(args: argparse.Namespace, project: Project, checker: Che
     """The import graph for the contracts' indirect chains: of the whole project, even when
     only some files are checked (a chain runs through files not named). A whole-project run
     also warns about `ignore` entries that match no import (`stale`; a partial run cannot tell)."""
-    from ...engine.imports.contracts import stale_ignores
+    from ...engine.imports.contracts import stale_ignores, unmatched_names
     from ...project.files import FileSelector
     from ...project.import_graph import import_context
 
@@ -122,7 +122,7 @@ def attach_import_graph(args: argparse.Namespace, project: Project, checker: Che
                              max_file_size=args.max_file_size, jobs=args.jobs or 0)
     checker.use_imports(context)
     if whole and stale:
-        for e in stale_ignores(checker.rules, context.graph):
+        for e in [*stale_ignores(checker.rules, context.graph), *unmatched_names(checker.rules, context.graph)]:
             project.run_problems.append(LoadProblem(e.message, e.severity.value, e.path, e.span.line + 1,
                                                     e.span.column + 1, e.rule_id))
         add_unread_source_notes(project, checker, everything)

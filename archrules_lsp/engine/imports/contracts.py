@@ -195,6 +195,37 @@ def _indirect(contracts: ImportContracts, rule_id: str, path: str, module: str,
     return None
 
 
+def named_modules(contracts: ImportContracts) -> list[str]:
+    """Every module name the contracts write, in order (repeats included)."""
+    return [*contracts.layers, *contracts.forbidden_from, *contracts.forbidden_to, *contracts.independent,
+            *contracts.protected, *contracts.protected_allowed]
+
+
+def unmatched_names(rules: tuple[Rule, ...] | list[Rule], graph: ImportGraph) -> list[RuleError]:
+    """A warning per module name of the project a contract writes that names no module of the
+    graph: a typo (`app.servces`) would make its contract check nothing, silently. A name is the
+    project's when its first part is a project module's (`app` of `app.api`); the others are
+    outside it (`subprocess`) and may name anything."""
+    known: set[str] = set()
+    for module in graph.modules():
+        sep = "/" if "/" in module else "."
+        parts = module.split(sep)
+        known.update(sep.join(parts[:i]) for i in range(1, len(parts) + 1))
+    out = []
+    for rule in rules:
+        contracts = rule.imports
+        if contracts is None:
+            continue
+        for name in dict.fromkeys(named_modules(contracts)):
+            top = name.split("/" if "/" in name else ".")[0]
+            if top in known and name not in known:
+                where = contracts.location
+                out.append(RuleError(where.path if where else "", where.span if where else Span.point(0),
+                                     f"\"{name}\" names no module of the project: the contract checks nothing "
+                                     "there (a typo?)", rule.id, Severity.WARNING))
+    return out
+
+
 def stale_ignores(rules: tuple[Rule, ...] | list[Rule], graph: ImportGraph) -> list[RuleError]:
     """A warning at each `ignore` entry of `rules` that matches no import the graph holds
     (type-only imports included: an exception written for one is not stale)."""

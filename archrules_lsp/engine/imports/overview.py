@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..model import ImportContracts, Rule
-from .contracts import ChainCache, violations
+from ..model import Rule
+from .contracts import ChainCache, named_modules, violations
 from .graph import ImportGraph
 from .modules import longest_cover
 
@@ -35,11 +35,6 @@ class Edge:
 class Overview:
     nodes: list[str]
     edges: list[Edge]
-
-
-def named_modules(contracts: ImportContracts) -> list[str]:
-    return [*contracts.layers, *contracts.forbidden_from, *contracts.forbidden_to, *contracts.independent,
-            *contracts.protected, *contracts.protected_allowed]
 
 
 def overview(rules: Iterable[Rule], graph: ImportGraph) -> Overview:
