@@ -3,10 +3,12 @@ where the two tools agree, and the documented differences asserted as such."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from .conftest import tools
-from .edge_cases import CASES, EXCLUDED_NAME_CASES, TYPE_CHECKING_CASES, Case, write_project
+from .edge_cases import CASES, EXCLUDED_NAME_CASES, TYPE_CHECKING_CASES, Case, layers, write_project
 
 
 def run_both(root, cases: list[Case]):
@@ -68,3 +70,16 @@ def test_packages_named_like_skipped_folders_are_modules_too(tmp_path):
     lint, ours = run_both(tmp_path / "project", EXCLUDED_NAME_CASES)
     assert lint.broken == {"SKIPPED_NAMES"}
     assert (ours.direct, ours.indirect) == (lint.direct, lint.indirect)
+
+
+def test_a_contract_naming_no_module_is_refused_there_and_warned_about_here(tmp_path):
+    case = Case(layers("typo", "high", "middle", "low"), {"low/a.py": "", "high/h.py": ""}, False, False)
+    root = tmp_path / "project"
+    root.mkdir()
+    write_project(root, [case])
+    lint = tools.run([str(tools.BIN / "lint-imports"), "--no-cache", "--no-logo"], root)
+    assert lint.returncode == 1 and "Missing layer 'edge.typo.middle'" in lint.stdout + lint.stderr
+    ours = tools.run([str(tools.BIN / "archrules"), "check", "--format", "json"], root)
+    assert ours.returncode == 0
+    assert [e["message"] for e in json.loads(ours.stdout)["errors"]] == [
+        '"edge.typo.middle" names no module of the project: the contract checks nothing there (a typo?)']
