@@ -269,3 +269,23 @@ def test_contract_names_of_the_project_that_name_no_module_are_warned_about():
         ("N-1", "warning", '"app.apii" names no module of the project: the contract checks nothing there (a typo?)'),
         ("N-1", "warning", '"web/compnents" names no module of the project: the contract checks nothing there '
                            "(a typo?)")]
+
+
+def test_a_module_removed_while_a_chain_search_runs_has_no_edges():
+    """The server changes the graph on its event loop while a check thread searches it."""
+    from archrules_lsp.engine.imports.graph import ImportGraph, ImportStatement
+
+    graph = ImportGraph()
+    span = Span(0, 7, 0, 8)
+    for importer in ("x", "y"):
+        graph.set_module(importer, f"{importer}.py", [ImportStatement(("c",), span)])
+    graph.set_module("c", "c.py", [])
+
+    def follow(importer: str, imported: str, statement: ImportStatement) -> bool:
+        for other in ("x", "y"):  # the other importer goes away mid-search
+            if other != importer and other in graph:
+                graph.remove_module(other)
+        return True
+
+    hops = graph.first_hops(lambda m: m == "c", lambda m: True, follow)
+    assert len(hops) == 1 and next(iter(hops.values())).imported == "c"

@@ -119,13 +119,16 @@ class ImportGraph:
 
     def _reversed(self) -> dict[str, list[tuple[str, ImportStatement]]]:
         """Every imported name (project module or not) -> its importers; built once per version."""
-        if self._importers is None:
-            importers: dict[str, list[tuple[str, ImportStatement]]] = {}
+        # The server changes the graph on its event loop while a check in a thread may be reading
+        # it: every read here works on a local reference, and a module gone meanwhile has no edges.
+        importers = self._importers
+        if importers is None:
+            importers = {}
             for importer in sorted(self._statements):
                 for target, statement in self.imports_of(importer):
                     importers.setdefault(target, []).append((importer, statement))
             self._importers = importers
-        return self._importers
+        return importers
 
     def first_hops(self, reached: Callable[[str], bool], passable: Callable[[str], bool],
                    follow: Callable[[str, str, ImportStatement], bool]) -> dict[str, Hop]:
@@ -160,7 +163,10 @@ class ImportGraph:
 
     def _first_edge(self, module: str, into: Callable[[str], bool],
                     follow: Callable[[str, str, ImportStatement], bool]) -> Hop | None:
-        path = self._statements[module][0]
+        entry = self._statements.get(module)
+        if entry is None:  # removed while the search ran (see _reversed)
+            return None
+        path = entry[0]
         for target, statement in self.imports_of(module):
             if target != module and into(target) and follow(module, target, statement):
                 return Hop(module, target, path, statement.span)
