@@ -44,6 +44,8 @@ DEFAULT_EXCLUDED_DIRS = frozenset(
     }
 )
 DEFAULT_EXCLUDED_SUFFIXES = (".egg-info",)
+# Build output, unless the folder is a Python package of the project (`app/build/__init__.py`)
+BUILD_OUTPUT_DIRS = frozenset({"build", "dist", "_build"})
 
 
 def _compile(patterns: Iterable[str]):
@@ -109,7 +111,9 @@ class FileSelector:
             return found
 
     def _dir_excluded(self, rel: str, name: str) -> bool:
-        if name in DEFAULT_EXCLUDED_DIRS or name.endswith(DEFAULT_EXCLUDED_SUFFIXES) or rel == FIXTURE_FOLDER:
+        if name in BUILD_OUTPUT_DIRS and os.path.isfile(os.path.join(self.root, rel, "__init__.py")):
+            pass  # a package named like build output: its modules are the project's
+        elif name in DEFAULT_EXCLUDED_DIRS or name.endswith(DEFAULT_EXCLUDED_SUFFIXES) or rel == FIXTURE_FOLDER:
             return True
         if self._is_venv(rel):
             return True

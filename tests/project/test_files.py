@@ -100,6 +100,15 @@ def test_default_folders_are_excluded(tmp_path):
     assert not sel.is_excluded("app/x.py")
 
 
+def test_packages_named_build_or_dist_are_not_build_output(tmp_path):
+    make(tmp_path, {"build/lib/app/x.py": "", "dist/y.py": "", "app/build/__init__.py": "", "app/build/step.py": "",
+                    "app/dist/__init__.py": "", "_build/__init__.py": "", "_build/z.py": ""})
+    assert walk(tmp_path) == ["_build/__init__.py", "_build/z.py", "app/build/__init__.py", "app/build/step.py",
+                              "app/dist/__init__.py"]
+    sel = FileSelector(tmp_path)
+    assert sel.is_excluded("build/lib/app/x.py") and not sel.is_excluded("app/build/step.py")
+
+
 def test_exclude_and_include_globs(tmp_path):
     make(tmp_path, {"app/a.py": "", "app/gen/b.py": "", "legacy/c.py": "", "web/x.min.js": "", "web/x.js": "",
                     "docs/d.md": ""})
