@@ -195,10 +195,11 @@ class Diagnostics:
         kept = record.incremental
         if kept is not None and (kept.checker is not checker or kept.path != rel):
             kept = record.incremental = None
-        if kept is None and not edits:
-            # not edited (yet): a plain check. What makes edits cheap (the incremental check,
-            # the diagnostics' templates) is built at the first edit: many open documents are
-            # only read, and that state costs several times their text
+        if kept is None and not edits and len(text) < OFF_LOOP_CHARS:
+            # a small document not edited (yet): a plain check. What makes edits cheap (the
+            # incremental check, the diagnostics' templates) costs several times the text and
+            # is built at the first edit, which a full check of a small text hardly slows;
+            # many open documents are only read
             return lambda: checker.check(rel, text)
         if kept is None:
             kept = record.incremental = IncrementalCheck(checker, rel)
