@@ -77,8 +77,18 @@ def test_json_and_sarif_carry_the_import_findings(fixture):
     assert [(f["path"], f["line"], f["rule"]) for f in doc["findings"]][:3] == [
         ("app/api/jobs.py", 2, "ARCH-002"), ("app/api/jobs.py", 4, "ARCH-002"), ("app/services/jobs.py", 1, "ARCH-001")]
     assert doc["summary"]["rule_warnings"] == 1  # the stale ignore entry
+    hops = [("app/api/jobs.py", 4, 22, "app.api.jobs imports app.core.helpers"),
+            ("app/core/helpers.py", 1, 23, "app.core.helpers imports app.tasks.scan")]
+    indirect = doc["findings"][1]
+    assert [(r["path"], r["line"], r["column"], r["message"]) for r in indirect["related"]] == hops
+    assert "related" not in doc["findings"][0]  # a direct import has no other place
     sarif = json.loads(run(["check", "--format", "sarif"], fixture).stdout)
-    assert len(sarif["runs"][0]["results"]) == len(EXPECTED)
+    results = sarif["runs"][0]["results"]
+    assert len(results) == len(EXPECTED)
+    related = results[1]["relatedLocations"]
+    assert [(r["id"], r["physicalLocation"]["artifactLocation"]["uri"], r["physicalLocation"]["region"]["startLine"],
+             r["message"]["text"]) for r in related] == [(n, p, line, m) for n, (p, line, _, m) in enumerate(hops)]
+    assert "relatedLocations" not in results[0]
 
 
 def test_type_checking_imports_are_reported_when_the_rule_says_so(fixture):

@@ -3,6 +3,8 @@
     {"path", "line", "column", "end_line", "end_column", "rule", "severity", "message",
      "suggestion", "fix": null | {"title", "safe", "edits": [{"line", "column", "end_line",
      "end_column", "new_text"}]}}
+    plus "related": [{"path", "line", "column", "end_line", "end_column", "message"}] when the
+    finding has other places (an indirect import's hops)
 
 1-based lines and columns (code points), ends exclusive. Built with the C string
 encoder and f-strings: json.dumps of a dict per finding would be most of a large
@@ -44,6 +46,10 @@ class FindingEncoder:
             fix_json = '{"title": %s, "safe": %s, "edits": [%s]}' % (  # noqa: UP031
                 _string(fix.title), "true" if fix.safe else "false", edits)
         mark = "" if baselined is None else ', "baselined": true' if baselined else ', "baselined": false'
+        if f.related:
+            mark += ', "related": [%s]' % ", ".join(  # noqa: UP031
+                '{"path": %s, "line": %d, "column": %d, "end_line": %d, "end_column": %d, "message": %s}'  # noqa: UP031
+                % (encode_path(r.path), *one_based(r.span), _string(r.message)) for r in f.related)
         return ('{"path": %s, "line": %d, "column": %d, "end_line": %d, "end_column": %d, "rule": %s, '  # noqa: UP031
                 '"severity": "%s", "message": %s, "suggestion": %s, "fix": %s%s}'
                 % (rel_json, line, col, end_line, end_col, _string(f.rule_id), f.severity.value,

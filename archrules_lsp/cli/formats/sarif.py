@@ -79,6 +79,9 @@ class SarifRenderer:
                     "artifactLocation": {"uri": uri(rel), "uriBaseId": "%SRCROOT%"},
                     "replacements": [{"deletedRegion": region(*one_based(e.span)),
                                       "insertedContent": {"text": e.new_text}} for e in fix.edits]}]}]
+            if f.related:  # an indirect import's hops
+                r["relatedLocations"] = [{"id": n, **location(h.path, region(*one_based(h.span))),
+                                          "message": {"text": h.message}} for n, h in enumerate(f.related)]
             if baselined is not None and baselined[i]:
                 r["suppressions"] = [{"kind": "external"}]  # held by the baseline file
             results.append(compact(r))
