@@ -79,12 +79,13 @@ def time_tools(root: Path, runs: int) -> dict:
 
 def graph_builds(root: Path, runs: int) -> dict:
     """The graph build alone, timed inside one fresh process per sample (graph_build.py)."""
-    out = {}
+    out: dict = {}
     for tool in ("grimp", "archrules"):
-        samples = [float(subprocess.run([sys.executable, str(HERE / "graph_build.py"), tool, str(root)],
-                                        check=True, capture_output=True, text=True).stdout) for _ in range(runs)]
-        out[tool] = round(statistics.median(samples), 3)
-    out["ratio archrules / grimp"] = round(out["archrules"] / out["grimp"], 2)
+        samples = [subprocess.run([sys.executable, str(HERE / "graph_build.py"), tool, str(root)],
+                                  check=True, capture_output=True, text=True).stdout.split() for _ in range(runs)]
+        out[tool] = {"wall_s": round(statistics.median(float(s[0]) for s in samples), 3),
+                     "cpu_s": round(statistics.median(float(s[1]) for s in samples), 3)}
+    out["archrules / grimp"] = {k: round(out["archrules"][k] / out["grimp"][k], 2) for k in ("wall_s", "cpu_s")}
     return out
 
 
