@@ -11,8 +11,8 @@ from .conftest import tools
 from .edge_cases import CASES, EXCLUDED_NAME_CASES, TYPE_CHECKING_CASES, Case, layers, write_project
 
 
-def run_both(root, cases: list[Case]):
-    root.mkdir()
+def run_both(root, cases: list[Case], exist_ok: bool = False):
+    root.mkdir(exist_ok=exist_ok)
     write_project(root, cases)
     return tools.lint_imports(root), tools.archrules(root)
 
@@ -82,3 +82,18 @@ def test_a_contract_naming_no_module_is_refused_there_and_warned_about_here(tmp_
     assert ours.returncode == 0
     assert [e["message"] for e in json.loads(ours.stdout)["errors"]] == [
         '"edge.typo.middle" names no module of the project: the contract checks nothing there (a typo?)']
+
+
+def test_a_gitignored_module_is_read_there_not_here(tmp_path):
+    """The graph holds the files a check reads: a chain through a gitignored module is
+    import-linter's finding only (docs/rule-format.md)."""
+    case = Case(layers("ignored_file", "high", "low"),
+                {"low/a.py": "import edge.ignored_file.kernel.generated\n",
+                 "kernel/generated.py": "import edge.ignored_file.high.h\n", "high/h.py": ""}, True, False)
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / ".git").mkdir()
+    (root / ".gitignore").write_text("edge/ignored_file/kernel/generated.py\n", encoding="utf-8")
+    lint, ours = run_both(root, [case], exist_ok=True)
+    assert lint.indirect == {("IGNORED_FILE", "edge.ignored_file.low.a", 1)}
+    assert not ours.broken
