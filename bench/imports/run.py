@@ -151,16 +151,29 @@ def codes(diagnostics: list[dict]) -> list[str]:
     return sorted(str(d.get("code", d.get("message", "")[:60])) for d in diagnostics)
 
 
-def type_violation(conn, uri: str, version: int) -> dict:
-    """One more edit: an upward import typed on the first line; its publish must hold it."""
+UPWARD = "import corp.api.pkg00.m000\n"
+
+
+def type_violation(conn, uri: str, version: int, times: int = 10) -> dict:
+    """An upward import pasted on the first line and taken out again, `times` times:
+    the paste's publish must hold its finding; median of the pastes."""
     from lspclient import publish_for
 
-    at = {"line": 0, "character": 0}
-    t_send = conn.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
-                                                    "contentChanges": [{"range": {"start": at, "end": at},
-                                                                        "text": "import corp.api.pkg00.m000\n"}]})
-    t_pub, published = conn.wait(publish_for(uri, version), timeout=60)
-    return {"ms": round((t_pub - t_send) * 1000, 2), "codes": codes(published["params"]["diagnostics"])}
+    start, after = {"line": 0, "character": 0}, {"line": 1, "character": 0}
+    latencies, found = [], []
+    for _ in range(times):
+        for edit in ({"range": {"start": start, "end": start}, "text": UPWARD},
+                     {"range": {"start": start, "end": after}, "text": ""}):
+            t_send = conn.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
+                                                            "contentChanges": [edit]})
+            t_pub, published = conn.wait(publish_for(uri, version), timeout=60)
+            version += 1
+            if edit["text"]:
+                latencies.append((t_pub - t_send) * 1000)
+                found.append(codes(published["params"]["diagnostics"]))
+    return {"median_ms": round(statistics.median(latencies), 2), "max_ms": round(max(latencies), 2),
+            "pastes": times, "codes": sorted({c for f in found for c in f}),
+            "every_paste_reported": all("CORP-001" in f for f in found)}
 
 
 def keystrokes(root: Path, rel: str, edits: int, probes: dict[str, str]) -> dict:
