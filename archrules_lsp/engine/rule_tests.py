@@ -37,6 +37,17 @@ def run_examples(ruleset: RuleSet) -> Iterator[ExampleOutcome]:
             yield run_example(checker, rule, example)
 
 
+def run_rule_examples(rule: Rule) -> tuple[ExampleOutcome, ...]:
+    """One rule's examples, checked with that rule alone: an example's outcome depends on
+    its own rule only (findings of other rules are never counted), so a caller may keep
+    the outcomes per rule and run again only the rules that changed."""
+    if not rule.examples:
+        return ()
+    rule = dataclasses.replace(rule, enabled=True)
+    checker = Checker(RuleSet(rules=(rule,)), CheckOptions(unused_suppressions=False, suppression_fixes=False))
+    return tuple(run_example(checker, rule, example) for example in rule.examples)
+
+
 def run_example(checker: Checker, rule: Rule, example: Example) -> ExampleOutcome:
     findings = [f for f in checker.check(example.path, example.code).findings if f.rule_id == rule.id]
     if example.valid and findings:

@@ -26,13 +26,14 @@ meaningful, and never let an error widen where a check applies):
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..globs import Glob
 from ..imports.rule_keys import build_imports
-from ..model import AntiPattern, Example, Location, PatternEntry, Rule, Severity, Span
+from ..model import AntiPattern, Example, Location, PatternEntry, Rule, RuleError, Severity, Span
 from ..regex import LineRegex
 from . import schema
 from .examples import build_examples
@@ -114,11 +115,63 @@ def _build_group(ctx: Context, group: str, key_node: Node, value: Node) -> list[
     out = []
     for item in value.value:
         ctx.spend()
-        built = build_rule(ctx, item, group)
+        built = _build_rule_reusing(ctx, item, group)
         if built is not None:
             out.append(built)
     ctx.rule_id = None
     return out
+
+
+# An edited rule file is loaded again at every pause in the typing: a rule whose lines are
+# unchanged, at the same place, is not built again (its problems are replayed).
+_BUILT_LIMIT = 4096
+_built: OrderedDict[tuple, tuple[BuiltRule | None, tuple[RuleError, ...]]] = OrderedDict()
+
+
+def _build_rule_reusing(ctx: Context, node: Node, group: str) -> BuiltRule | None:
+    key = _reuse_key(ctx, node, group)
+    if key is None:
+        return build_rule(ctx, node, group)
+    hit = _built.get(key)
+    if hit is not None:
+        _built.move_to_end(key)
+        ctx.errors.extend(hit[1])
+        return hit[0]
+    before = len(ctx.errors)
+    built = build_rule(ctx, node, group)
+    _built[key] = (built, tuple(ctx.errors[before:]))
+    if len(_built) > _BUILT_LIMIT:
+        _built.popitem(last=False)
+    return built
+
+
+def _reuse_key(ctx: Context, node: Node, group: str) -> tuple | None:
+    """What a rule's build depends on: its file, group, first line and the text of its lines;
+    None when it depends on more (an alias or merge key reaching other lines, a bad tag)."""
+    start, end = node.start_mark.index, node.end_mark.index
+    if ctx.bad_nodes or not _self_contained(node, start, end):
+        return None
+    pos = ctx.pos
+    first, _ = pos.at(start)
+    last, _ = pos.at(end)
+    lines = "\n".join(pos.line_text(n) for n in range(first, last + 1))
+    return ctx.path, group, pos.span(start, start), lines
+
+
+def _self_contained(node: Node, start: int, end: int) -> bool:
+    """Is every node under `node` written between `start` and `end`, each once (no aliases)?"""
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if id(n) in seen or not start <= n.start_mark.index <= n.end_mark.index <= end:
+            return False
+        seen.add(id(n))
+        if isinstance(n, MappingNode):
+            stack.extend(part for pair in n.value for part in pair)
+        elif isinstance(n, SequenceNode):
+            stack.extend(n.value)
+    return True
 
 
 def _first_line(ctx: Context, node: Node) -> Span:

@@ -18,7 +18,7 @@ import asyncio
 import logging
 import os
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from lsprotocol import types as t
 from pygls.uris import to_fs_path
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("archrules_lsp.server")
 
-RULE_BUFFER_DEBOUNCE = 0.15  # seconds: reload from an edited rule buffer
 
 
 class RuleFiles:
@@ -47,8 +46,8 @@ class RuleFiles:
         self.glob_hints = GlobHints(session)
         # folder uri -> rule id -> (examples passing, examples), from the last load
         self.example_tallies: dict[str, dict[str, tuple[int, int]]] = {}
-        # folder uri -> rule path -> ((its text, its rules' places), their examples' outcomes)
-        self._example_runs: dict[str, dict[str, tuple[Any, tuple[ExampleOutcome, ...]]]] = {}
+        # folder uri -> rule (by value: its text, places, examples) -> its examples' outcomes
+        self._example_runs: dict[str, dict[Rule, tuple[ExampleOutcome, ...]]] = {}
         self._problems: dict[str, dict[str, list[RuleError]]] = {}  # folder uri -> path -> problems, failing examples
         self._shown_files: dict[str, set[str]] = {}  # folder uri -> rule files published with something
         self._baseline_problems: dict[str, str | None] = {}  # folder uri -> the problem last announced
@@ -117,39 +116,34 @@ class RuleFiles:
             kept.pop(folder.uri, None)
 
     def _run_examples(self, folder: Folder) -> list[ExampleOutcome]:
-        """Every example's outcome, run again only for the rule files whose text (or kept
-        rules) changed since the last load; the tallies per rule kept for the code lens."""
-        from ...engine.model import RuleSet
-        from ...engine.rule_tests import PASSED, run_examples
+        """Every example's outcome, run again only for the rules that changed since the last
+        load (a keystroke in a rule file runs that rule's examples); the tallies per rule
+        kept for the code lens."""
+        from ...engine.rule_tests import PASSED, run_rule_examples
 
         rules = folder.ruleset.rules if folder.ruleset is not None else ()
-        by_file: dict[str, list[Rule]] = {}
-        for rule in rules:
-            by_file.setdefault(rule.location.path if rule.location else "", []).append(rule)
         previous = self._example_runs.get(folder.uri, {})
-        runs = {}
-        for path, file_rules in by_file.items():
-            key = (self._text_or_none(path), tuple((r.id, r.location) for r in file_rules))
-            hit = previous.get(path)
-            if hit is None or hit[0] != key or key[0] is None:
-                hit = (key, tuple(run_examples(RuleSet(rules=tuple(file_rules)))))
-                if hit[1]:
-                    log.info("%s: ran the %d example(s) of %s", folder.name, len(hit[1]), os.path.basename(path))
-            runs[path] = hit
+        runs: dict[Rule, tuple[ExampleOutcome, ...]] = {}
+        ran: dict[str, int] = {}  # rule file -> examples run
+        for rule in rules:
+            if not rule.examples:
+                continue
+            outcomes = previous.get(rule)
+            if outcomes is None:
+                outcomes = run_rule_examples(rule)
+                path = rule.location.path if rule.location else ""
+                ran[path] = ran.get(path, 0) + len(outcomes)
+            runs[rule] = outcomes
+        for path, count in ran.items():
+            log.info("%s: ran the %d example(s) of %s", folder.name, count, os.path.basename(path))
         self._example_runs[folder.uri] = runs
-        outcomes = [o for _, run in runs.values() for o in run]
+        every = [o for run in runs.values() for o in run]
         tallies: dict[str, tuple[int, int]] = {}
-        for o in outcomes:
+        for o in every:
             passed, total = tallies.get(o.rule.id, (0, 0))
             tallies[o.rule.id] = (passed + (o.outcome == PASSED), total + 1)
         self.example_tallies[folder.uri] = tallies
-        return outcomes
-
-    def _text_or_none(self, path: str) -> str | None:
-        try:
-            return self.read_text(path) if path else None
-        except OSError:
-            return None
+        return every
 
     def _announce_baseline_problem(self, folder: Folder) -> None:
         """Once per new problem: the baseline file cannot be used (its findings show as new)."""
@@ -211,7 +205,11 @@ class RuleFiles:
         session.diagnostics.publish_file(uri, [rule_error_diagnostic(e, lines) for e in errors],
                                          from_buffer=True)
 
-    def schedule_reload(self, folder: Folder, reason: str, delay: float = RULE_BUFFER_DEBOUNCE) -> None:
+    def schedule_reload(self, folder: Folder, reason: str, delay: float | None = None) -> None:
+        """Reload the folder's rules after `delay` seconds (None: the folder's `debounceMs`, as
+        for a source document: typing in a rule file reloads once the typing pauses)."""
+        if delay is None:
+            delay = folder.settings.debounce_ms / 1000.0
         old = self._tasks.pop(folder.uri, None)
         if old is not None:
             old.cancel()
@@ -277,7 +275,7 @@ class RuleFiles:
             # the buffer is what the loader reads now; on open it equals the disk
             # unless the editor restored unsaved text, so reload on open too
             self.schedule_reload(folder, f"{os.path.basename(doc.path)} {event}",
-                                 0 if event == "open" else RULE_BUFFER_DEBOUNCE)
+                                 0 if event == "open" else None)
         return True
 
     def on_save(self, path: str) -> None:
