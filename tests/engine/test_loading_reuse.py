@@ -8,8 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archrules_lsp.engine.loading import load_rule_text
-from archrules_lsp.engine.loading import loader
+from archrules_lsp.engine.loading import load_rule_text, loader
 from archrules_lsp.engine.loading import rules as rule_building
 
 SHIPPED = (Path(__file__).resolve().parents[2] / "rules" / "background-tasks.yaml").read_text(encoding="utf-8")

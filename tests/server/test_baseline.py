@@ -14,7 +14,18 @@ import pytest_lsp
 from lsprotocol import types as t
 from pytest_lsp import LanguageClient
 
-from .helpers import CONFIG, PRESETS, RULES, Doc, command_of, diagnostics, start_session, uri_of, write_tree
+from .helpers import (
+    CONFIG,
+    PRESETS,
+    RULES,
+    Doc,
+    command_of,
+    diagnostics,
+    file_diagnostics,
+    start_session,
+    uri_of,
+    write_tree,
+)
 
 ARCHRULES = Path(sys.executable).parent / "archrules"
 FROZEN = "print('old')\n"
@@ -116,3 +127,27 @@ async def test_write_and_update_commands_and_reload_on_change(client):  # (last:
     doc.replace(SOURCE + " ")
     await diagnostics(client, doc, lambda d: len(d) == 2 and all(x.severity == t.DiagnosticSeverity.Warning for x in d))
     doc.close()
+
+
+@pytest_lsp.fixture(scope="module", config=CONFIG)
+async def workspace(lsp_client: LanguageClient, tmp_path_factory):
+    """Workspace mode: closed files are checked by the scan's workers, with the baseline too."""
+    tmp_path = tmp_path_factory.mktemp("baseline-workspace")
+    write_tree(tmp_path, {".architecture-rules/demo.yaml": RULES, "app/a.py": FROZEN})
+    (tmp_path / ".git").mkdir()
+    frozen = subprocess.run([str(ARCHRULES), "baseline"], cwd=tmp_path, capture_output=True, text=True)
+    assert frozen.returncode == 0, frozen.stderr
+    (tmp_path / "app/a.py").write_text(SOURCE)
+    lsp_client.root = tmp_path
+    await start_session(lsp_client, "visual_studio_code", [tmp_path],
+                        init_options={"debounceMs": 0, "diagnosticMode": "workspace"},
+                        configuration={"archrules": {"debounceMs": 0, "diagnosticMode": "workspace"}})
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_closed_files_of_the_workspace_scan_show_frozen_findings_as_hints(workspace):
+    items = await file_diagnostics(workspace, uri_of(workspace.root / "app/a.py"), lambda d: len(d) == 2)
+    shown = by_line(items)
+    assert shown[0][1:] == (t.DiagnosticSeverity.Hint, "(baselined) Use the logger, not print")
+    assert shown[1][1] == t.DiagnosticSeverity.Warning and not shown[1][2].startswith("(baselined)")

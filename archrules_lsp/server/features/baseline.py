@@ -7,23 +7,46 @@ file is reloaded when it changes (rule_files.py watches and handles didSave)."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as t
 from pygls.exceptions import JsonRpcInvalidParams
 
-from ...project.baseline import BaselineError, Entry, finding_entries, write_baseline
+from ...project.baseline import Baseline, BaselineError, Entry, finding_entries, write_baseline
 from ..convert import span_json
 
 if TYPE_CHECKING:
-    from ...engine.model import Finding
+    from ...engine.model import Finding, Span
     from ..app import ArchrulesServer
     from ..session.folders import Folder
     from ..session.session import Session
     from .diagnostics import DocResult
 
 log = logging.getLogger("archrules_lsp.server")
+
+def baseline_view(baseline: Baseline | None, mode: str, rel: str | None, text: str,
+                  findings: Sequence[Finding]) -> tuple[Sequence[Finding], frozenset[tuple[str, Span]]]:
+    """The findings as the editor shows them after the baseline and the `baseline` setting
+    (hint: as hints marked "(baselined)"; hide: left out; show: as they are), and which of
+    them the baseline holds. One place for open documents and the workspace scan's files."""
+    if baseline is None or rel is None or not findings:
+        return findings, frozenset()
+    split = baseline.split(rel, text, findings)
+    if not split.baselined:
+        return findings, frozenset()
+    held = frozenset((f.rule_id, f.span) for f in split.baselined)
+    if mode == "show":
+        return findings, held
+    if mode == "hide":
+        return split.new, held
+    from ...engine.model import Severity
+
+    return [dataclasses.replace(f, severity=Severity.HINT, message=f"(baselined) {f.message}")
+            if (f.rule_id, f.span) in held else f for f in findings], held
+
 
 ADD_TO_BASELINE = "archrules.addToBaseline"
 WRITE_BASELINE = "archrules.writeBaseline"

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as t
@@ -99,7 +98,7 @@ class CodeLenses:
             return []
         out: dict[str, t.CodeLens] = {}
         for folder in folders:
-            counts = Counter(rule_id for rule_id, _, _ in session.diagnostics.finding_locations(folder))
+            counts = session.diagnostics.finding_counts(folder)
             tallies = session.rule_files.example_tallies.get(folder.uri, {})
             active = {r.id for r in folder.checker.rules} if folder.checker is not None else set()
             for rule in _rules_in(folder, path):

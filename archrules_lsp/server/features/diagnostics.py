@@ -18,12 +18,12 @@ left in it is dropped, so nothing grows with the number of edits or files seen.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
 import logging
 import re
 import threading
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -34,6 +34,7 @@ from lsprotocol import types as t
 
 from ..convert import Lines, finding_diagnostic, note_diagnostic, notice_diagnostic, path_to_uri, rule_error_diagnostic
 from ..documents import Document, canonical_uri
+from .baseline import baseline_view
 
 if TYPE_CHECKING:
     from ...engine.incremental import IncrementalCheck
@@ -498,7 +499,8 @@ class Diagnostics:
             self.publish_file(uri, [], folder)
             return
         check = folder.check(path, text)
-        self.publish_rendered(DiagnosticRenderer(folder, self.session.client).render(uri, check.findings, text), folder)
+        renderer = DiagnosticRenderer(folder, self.session.client)
+        self.publish_rendered(renderer.render(uri, check.findings, text, folder.relative(path)), folder)
 
     def forget_rule_file(self, uri: str) -> None:
         """A rule file was closed: its errors come from the file on disk again."""
@@ -513,28 +515,33 @@ class Diagnostics:
         """(rule id, uri, LSP range JSON) of each finding held for `folder`: the open documents'
         last results and the closed files' diagnostics from disk (workspace scan). Findings the
         baseline holds are left out unless the `baseline` setting is `show`. Read-only; the
-        code lens counts and lists them (code_lens.py)."""
-        from ...engine.model import Span
-
+        code lens lists them (code_lens.py)."""
         show_baselined = folder.settings.baseline == "show"
         for uri, record in list(self.records.items()):
             result = record.result
-            diagnostics: Iterable[dict]
             if result is not None and result.folder is folder:
-                diagnostics, held = map(json.loads, result.wire), result.baselined
+                diagnostics: Iterable[dict] = map(json.loads, result.wire)
+                held = result.baselined
             elif record.disk is not None and record.disk_folder is folder:
                 diagnostics, held = record.disk.diagnostics(), frozenset()
             else:
                 continue
-            for diagnostic in diagnostics:
-                data = diagnostic.get("data")
-                if not isinstance(data, dict) or "ruleId" not in data:
-                    continue  # a note, a notice, a rule-file problem
-                rule_id = data["ruleId"]
-                if not show_baselined and ((rule_id, Span(*data["span"])) in held
-                                           or str(diagnostic.get("message", "")).startswith("(baselined) ")):
-                    continue
+            for rule_id, diagnostic in _findings_shown(diagnostics, held, show_baselined):
                 yield rule_id, uri, diagnostic["range"]
+
+    def finding_counts(self, folder: Folder) -> Counter[str]:
+        """Findings per rule id held for `folder`, as `finding_locations` lists them, without
+        unpacking the closed files' diagnostics (the code lens asks on every redraw)."""
+        show_baselined = folder.settings.baseline == "show"
+        counts: Counter[str] = Counter()
+        for record in list(self.records.values()):
+            result = record.result
+            if result is not None and result.folder is folder:
+                shown = _findings_shown(map(json.loads, result.wire), result.baselined, show_baselined)
+                counts.update(rule_id for rule_id, _ in shown)
+            elif record.disk is not None and record.disk_folder is folder:
+                counts.update(dict(record.disk.rule_counts))  # baselined ones left out when rendered
+        return counts
 
     def disk_uris(self, folder: Folder) -> list[str]:
         return [uri for uri, r in self.records.items() if r.disk is not None and r.disk_folder is folder]
@@ -600,28 +607,28 @@ _LINE, _END_LINE = -1_000_000_001, -1_000_000_002
 _STAND_INS = re.compile(f"({_LINE}|{_END_LINE})")
 
 
+def _findings_shown(diagnostics: Iterable[dict], held: frozenset[tuple[str, Span]],
+                    show_baselined: bool) -> Iterator[tuple[str, dict]]:
+    """(rule id, diagnostic) of the diagnostics that are findings (not notes, notices or
+    rule-file problems), the baseline's left out unless `show_baselined`."""
+    from ...engine.model import Span
+
+    for diagnostic in diagnostics:
+        data = diagnostic.get("data")
+        if not isinstance(data, dict) or "ruleId" not in data:
+            continue
+        rule_id = data["ruleId"]
+        if not show_baselined and ((rule_id, Span(*data["span"])) in held
+                                   or str(diagnostic.get("message", "")).startswith("(baselined) ")):
+            continue
+        yield rule_id, diagnostic
+
+
 def _baseline_view(doc: Document, pending: _Pending,
                    findings: tuple[Finding, ...]) -> tuple[Sequence[Finding], frozenset[tuple[str, Span]]]:
-    """The findings as the editor shows them, after the folder's baseline and the
-    `baseline` setting (hint: as hints marked "(baselined)"; hide: left out; show: as
-    they are), and which of them the baseline holds."""
     folder = pending.folder
-    rel = folder.relative(pending.path)
-    if folder.baseline is None or rel is None or not findings:
-        return findings, frozenset()
-    split = folder.baseline.split(rel, doc.text, findings)
-    if not split.baselined:
-        return findings, frozenset()
-    held = frozenset((f.rule_id, f.span) for f in split.baselined)
-    mode = folder.settings.baseline
-    if mode == "show":
-        return findings, held
-    if mode == "hide":
-        return split.new, held
-    from ...engine.model import Severity
-
-    return [dataclasses.replace(f, severity=Severity.HINT, message=f"(baselined) {f.message}")
-            if (f.rule_id, f.span) in held else f for f in findings], held
+    return baseline_view(folder.baseline, folder.settings.baseline, folder.relative(pending.path), doc.text,
+                         findings)
 
 
 def _template(diagnostic: dict) -> tuple[str, ...] | None:

@@ -27,6 +27,7 @@ from lsprotocol import types as t
 
 from ...engine.text import split_lines
 from ..convert import Lines, finding_diagnostic, path_to_uri
+from .baseline import baseline_view
 
 if TYPE_CHECKING:
     from ...engine import Checker
@@ -84,18 +85,23 @@ class DiagnosticRenderer:
         self.rules = {r.id: r for r in folder.ruleset.rules} if folder.ruleset is not None else {}
         self.links = dict(folder.rule_links)
         self.features = features
+        self.baseline = folder.baseline
+        self.baseline_mode = folder.settings.baseline
         self._templates: dict[tuple, Any] = {}  # str.format templates; None: no template
 
     def __call__(self, rel: str, outcome: Any, text: str | None) -> RenderedFile:
-        return self.render(path_to_uri(os.path.join(self.root, rel)), getattr(outcome, "findings", ()), text)
+        return self.render(path_to_uri(os.path.join(self.root, rel)), getattr(outcome, "findings", ()), text, rel)
 
-    def render(self, uri: str, findings: tuple[Finding, ...], text: str | None) -> RenderedFile:
+    def render(self, uri: str, findings: tuple[Finding, ...], text: str | None, rel: str | None = None) -> RenderedFile:
+        """`rel`: the root-relative path, for the baseline (shown as an open document's would be)."""
         if not findings:
             return RenderedFile(uri, "", (), b"")
+        shown, held = baseline_view(self.baseline, self.baseline_mode, rel, text or "", findings)
         split = split_lines(text or "")
         lines = Lines(split, self.features.position_encoding)
-        items_json = ",".join([self._diagnostic_json(f, split, lines) for f in findings])
-        counts = Counter(f.rule_id for f in findings)
+        items_json = ",".join([self._diagnostic_json(f, split, lines) for f in shown])
+        counted = shown if self.baseline_mode == "show" else [f for f in shown if (f.rule_id, f.span) not in held]
+        counts = Counter(f.rule_id for f in counted)
         return RenderedFile(uri, items_json, tuple(counts.items()), zlib.compress(items_json.encode(), 1))
 
     def _diagnostic_json(self, finding: Finding, split: list[str], lines: Lines) -> str:
