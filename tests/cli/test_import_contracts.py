@@ -196,11 +196,14 @@ def test_graph_without_import_contracts_is_a_usage_error(fixture):
 def test_files_of_another_language_under_a_contract_folder_get_a_warning(fixture):
     write_files(fixture, {"web/components/Row.vue": '<script>import { f } from "../api/client";</script>\n',
                           "web/components/row.css": ".row {}\n"})
+    warning = ('.architecture-rules/contracts.yaml:34:7: warning: [TS-001] "web/components" holds 1 file import '
+               "contracts do not read (.vue): only Python and JavaScript/TypeScript imports are checked")
     proc = run(["check"], fixture)
-    assert ('.architecture-rules/contracts.yaml:34:7: warning: [TS-001] "web/components" holds 1 file import '
-            "contracts do not read (.vue): only Python and JavaScript/TypeScript imports are checked"
-            ) in proc.stderr.splitlines()
+    assert warning in proc.stderr.splitlines()
     assert findings(proc.stdout) == EXPECTED
+    proc = run(["validate"], fixture)  # before any check: validate says so too
+    assert warning in proc.stderr.splitlines() + proc.stdout.splitlines()
+    assert proc.returncode == 0
 
 
 def test_a_contract_module_of_the_project_that_names_no_module_gets_a_warning(fixture):

@@ -38,6 +38,7 @@ from ..report import FixProblem, Format, RunState
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...engine import Checker, CheckOptions
+    from ...engine.model import Rule
     from ...project.baseline import Baseline, Entry
     from ...project.files import FileSelector
 
@@ -125,14 +126,15 @@ def attach_import_graph(args: argparse.Namespace, project: Project, checker: Che
         for e in [*stale_ignores(checker.rules, context.graph), *unmatched_names(checker.rules, context.graph)]:
             project.run_problems.append(LoadProblem(e.message, e.severity.value, e.path, e.span.line + 1,
                                                     e.span.column + 1, e.rule_id))
-        add_unread_source_notes(project, checker, everything)
+        add_unread_source_notes(project, checker.rules, everything)
 
 
-def add_unread_source_notes(project: Project, checker: Checker, rels: list[str]) -> None:
-    """A warning per folder a contract names holding files of a language it cannot read."""
+def add_unread_source_notes(project: Project, rules: Iterable[Rule], rels: list[str]) -> None:
+    """A warning per folder a contract names holding files of a language it cannot read
+    (check and validate)."""
     from ...project.import_graph import unread_sources
 
-    for gap in unread_sources(checker.rules, rels):
+    for gap in unread_sources(rules, rels):
         loc = gap.rule.imports.location if gap.rule.imports else None
         files = f"{gap.count} file{'' if gap.count == 1 else 's'}"
         project.run_problems.append(LoadProblem(

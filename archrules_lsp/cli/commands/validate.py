@@ -1,7 +1,8 @@
 """`archrules validate`: load the rule files and report their problems; check no code.
 
 Also matches the active rules' `file:` globs against the files `check` would check: a
-glob matching no file is a warning, rules matching no file at all an error.
+glob matching no file is a warning, rules matching no file at all an error; and warns
+when a folder an import contract names holds files of a language contracts cannot read.
 Exit 0 when clean (warnings allowed), 2 with any error."""
 
 from __future__ import annotations
@@ -63,10 +64,14 @@ def _count(n: int, noun: str) -> str:
 
 def check_coverage(project: Project) -> None:
     """The rules active under [tool.archrules] against the files `check` would check:
-    a warning per glob matching no file, an error when no rule applies to any."""
+    a warning per glob matching no file, an error when no rule applies to any, a warning
+    per folder an import contract names that holds files of a language it cannot read."""
     from ...project.files import FileSelector
+    from .check import add_unread_source_notes
 
     options, unmatched = config_options(project)
     add_selection_problems(project, unmatched, [])
     rules = [r for r in project.ruleset.rules if r.enabled and options.is_active(r.id)]
-    add_coverage_problems(project, rules, list(FileSelector(project.root, project.config, project.rule_paths).walk()))
+    rels = list(FileSelector(project.root, project.config, project.rule_paths).walk())
+    add_coverage_problems(project, rules, rels)
+    add_unread_source_notes(project, rules, rels)
