@@ -28,10 +28,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import count
+from operator import attrgetter
 from typing import TYPE_CHECKING, cast
 
 from lsprotocol import types as t
 
+from ...engine.model import Severity
 from ..convert import Lines, finding_diagnostic, note_diagnostic, notice_diagnostic, path_to_uri, rule_error_diagnostic
 from ..documents import Document, canonical_uri
 from .baseline import baseline_view
@@ -260,7 +262,12 @@ class Diagnostics:
         result = pending.result
         result.findings = check.findings
         shown, result.baselined = _baseline_view(doc, pending, check.findings)
-        self._convert_cached(doc, pending.folder, result, previous, shown)
+        cap = pending.folder.settings.max_diagnostics_per_file
+        published = most_severe(shown, cap)
+        if len(published) < len(shown):
+            rel = pending.folder.relative(pending.path) or pending.path
+            result.wire.append(json.dumps(too_many_findings_diagnostic(len(shown), cap, rel)))
+        self._convert_cached(doc, pending.folder, result, previous, published)
         if check.notes:
             lines = Lines(cast("Sequence[str]", doc.line_view()), self.session.client.position_encoding)
             result.wire += [json.dumps(note_diagnostic(n, lines)) for n in check.notes]
@@ -530,15 +537,17 @@ class Diagnostics:
                 yield rule_id, uri, diagnostic["range"]
 
     def finding_counts(self, folder: Folder) -> Counter[str]:
-        """Findings per rule id held for `folder`, as `finding_locations` lists them, without
-        unpacking the closed files' diagnostics (the code lens asks on every redraw)."""
+        """Findings per rule id held for `folder`, without unpacking the closed files'
+        diagnostics (the code lens asks on every redraw): all of them, where `finding_locations`
+        lists those published (at most `maxDiagnosticsPerFile` per file)."""
         show_baselined = folder.settings.baseline == "show"
         counts: Counter[str] = Counter()
         for record in list(self.records.values()):
             result = record.result
             if result is not None and result.folder is folder:
-                shown = _findings_shown(map(json.loads, result.wire), result.baselined, show_baselined)
-                counts.update(rule_id for rule_id, _ in shown)
+                # the engine's findings, also those past maxDiagnosticsPerFile
+                held = () if show_baselined else result.baselined
+                counts.update(f.rule_id for f in result.findings if (f.rule_id, f.span) not in held)
             elif record.disk is not None and record.disk_folder is folder:
                 counts.update(dict(record.disk.rule_counts))  # baselined ones left out when rendered
         return counts
@@ -602,9 +611,58 @@ class Diagnostics:
         return t.WorkspaceDiagnosticReport(items=items)
 
 
+TOO_MANY_FINDINGS = "too-many-findings"  # the code of the notice on a file over the cap
+_MOST_SEVERE_FIRST = sorted(Severity, key=lambda s: -s.rank)
+
 # stand-ins for a diagnostic's line numbers while its JSON becomes a template
 _LINE, _END_LINE = -1_000_000_001, -1_000_000_002
 _STAND_INS = re.compile(f"({_LINE}|{_END_LINE})")
+
+
+def most_severe(findings: Sequence[Finding], cap: int) -> Sequence[Finding]:
+    """The `cap` most severe of the findings (error > warning > info > hint; of one severity,
+    the first ones), in the order given (the engine's: by position); all of them when there
+    are no more than `cap` (0: no limit). Linear, and no finding is converted: a huge file's
+    keystroke costs what the shown ones cost, not what all its findings would."""
+    if not cap or len(findings) <= cap:
+        return findings
+    severities = list(map(attrgetter("severity"), findings))
+    # every finding of the severities in `whole`, then the first `room` of severity `cut`
+    whole: list[Severity] = []
+    room = cap
+    for cut in _MOST_SEVERE_FIRST:
+        found = severities.count(cut)
+        if found >= room:
+            break
+        room -= found
+        whole.append(cut)
+    out: list[Finding] = []
+    for finding, severity in zip(findings, severities, strict=True):
+        if severity is cut:
+            if not room:
+                continue
+            room -= 1
+        elif severity not in whole:
+            continue
+        out.append(finding)
+        if len(out) == cap:
+            break
+    return out
+
+
+def too_many_findings_diagnostic(total: int, cap: int, rel: str) -> dict:
+    """What a file with more findings than `maxDiagnosticsPerFile` shows at its top: no rule
+    id in `data`, so no code action or finding count takes it for a finding."""
+    import shlex
+
+    from .glob_hints import printable
+
+    diagnostic = notice_diagnostic(
+        f"archrules: {total:,} findings in this file; showing the first {cap:,} by severity "
+        f"(setting archrules.maxDiagnosticsPerFile); `archrules check {printable(shlex.quote(rel))}` "
+        "lists them all")
+    diagnostic["code"] = TOO_MANY_FINDINGS
+    return diagnostic
 
 
 def _findings_shown(diagnostics: Iterable[dict], held: frozenset[tuple[str, Span]],

@@ -28,6 +28,7 @@ from lsprotocol import types as t
 from ...engine.text import split_lines
 from ..convert import Lines, finding_diagnostic, path_to_uri
 from .baseline import baseline_view
+from .diagnostics import most_severe, too_many_findings_diagnostic
 
 if TYPE_CHECKING:
     from ...engine import Checker
@@ -87,6 +88,7 @@ class DiagnosticRenderer:
         self.features = features
         self.baseline = folder.baseline
         self.baseline_mode = folder.settings.baseline
+        self.cap = folder.settings.max_diagnostics_per_file
         self._templates: dict[tuple, Any] = {}  # str.format templates; None: no template
 
     def __call__(self, rel: str, outcome: Any, text: str | None) -> RenderedFile:
@@ -99,7 +101,12 @@ class DiagnosticRenderer:
         shown, held = baseline_view(self.baseline, self.baseline_mode, rel, text or "", findings)
         split = split_lines(text or "")
         lines = Lines(split, self.features.position_encoding)
-        items_json = ",".join([self._diagnostic_json(f, split, lines) for f in shown])
+        published = most_severe(shown, self.cap)
+        items = [self._diagnostic_json(f, split, lines) for f in published]
+        if len(published) < len(shown):
+            items.insert(0, json.dumps(too_many_findings_diagnostic(len(shown), self.cap, rel or uri)))
+        items_json = ",".join(items)
+        # the code lens counts every finding, also those past the cap
         counted = shown if self.baseline_mode == "show" else [f for f in shown if (f.rule_id, f.span) not in held]
         counts = Counter(f.rule_id for f in counted)
         return RenderedFile(uri, items_json, tuple(counts.items()), zlib.compress(items_json.encode(), 1))

@@ -41,6 +41,7 @@ DEFAULTS: dict[str, Any] = {
     "logLevel": "info",
     "maxFileSize": DEFAULT_MAX_FILE_SIZE,
     "baseline": "hint",
+    "maxDiagnosticsPerFile": 1000,
 }
 
 DiagnosticMode = Literal["openFilesOnly", "workspace"]
@@ -69,6 +70,8 @@ class Settings:
     log_level: LogLevel = _default("logLevel")
     max_file_size: int = _default("maxFileSize")
     baseline: BaselineMode = _default("baseline")
+    # findings published per file, the most severe first (0: no limit); see features/diagnostics.py
+    max_diagnostics_per_file: int = _default("maxDiagnosticsPerFile")
 
     @property
     def workspace_mode(self) -> bool:

@@ -75,6 +75,7 @@ return {
       logLevel = 'info',
       maxFileSize = 1000000,
       baseline = 'hint',
+      maxDiagnosticsPerFile = 1000,
     },
   },
 }

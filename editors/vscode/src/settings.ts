@@ -23,6 +23,7 @@ export interface ServerSettings {
   logLevel: "error" | "warning" | "info" | "debug";
   maxFileSize: number;
   baseline: "hint" | "hide" | "show";
+  maxDiagnosticsPerFile: number;
 }
 
 /** The server's settings, in the order package.json lists them. */
@@ -39,6 +40,7 @@ export const SERVER_SETTING_KEYS: readonly (keyof ServerSettings)[] = [
   "logLevel",
   "maxFileSize",
   "baseline",
+  "maxDiagnosticsPerFile",
 ];
 
 /** Settings only the extension reads (never sent to the server). */
@@ -96,7 +98,7 @@ export function serverSettings(source: SettingsSource): Partial<ServerSettings> 
     }
     out.severityOverrides = clean;
   }
-  for (const key of ["debounceMs", "maxFileSize"] as const) {
+  for (const key of ["debounceMs", "maxFileSize", "maxDiagnosticsPerFile"] as const) {
     const v = source.get<unknown>(key);
     if (typeof v === "number" && Number.isInteger(v) && v >= 0) out[key] = v;
   }
