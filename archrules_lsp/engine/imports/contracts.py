@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from ..checks.context import RawFinding
 from ..model import ImportContracts, RelatedLocation, Rule, RuleError, Severity, Span
 from .graph import Hop, ImportGraph, ImportStatement, chain_from
-from .modules import covered, covers, longest_cover
+from .modules import Cover, ancestors, covered, covers, longest_cover
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,27 +38,33 @@ class Barrier:
 
 
 def barriers(contracts: ImportContracts, module: str) -> tuple[Barrier, ...]:
-    """Every barrier `contracts` put around `module` as an importer (empty: it is free)."""
-    return (*_layer_barriers(contracts.layers, module), *_forbidden_barriers(contracts, module),
+    """Every barrier `contracts` put around `module` as an importer (empty: it is free).
+
+    They depend only on which of the contracts' names cover `module`: computed once per such
+    set (a Checker asks for every module of the project under every rule)."""
+    names, known = _shape(contracts)
+    covering = ancestors(module) & names
+    found = known.get(covering)
+    if found is None:
+        found = known[covering] = (
+            *_layer_barriers(contracts.layers, module), *_forbidden_barriers(contracts, module),
             *_independent_barriers(contracts.independent, module), *_protected_barriers(contracts, module))
+    return found
 
 
-class Cover:
-    """Module names as a membership test: does one of them cover a name? Remembers its answers
-    for one search (which asks about the same modules over and over); made per search, so
-    nothing grows over a long editor session."""
+_SHAPES_KEPT = 256
+_shapes: dict[int, tuple[ImportContracts, frozenset[str], dict[frozenset[str], tuple[Barrier, ...]]]] = {}
 
-    __slots__ = ("names", "_answers")
 
-    def __init__(self, names: tuple[str, ...]):
-        self.names = names
-        self._answers: dict[str, bool] = {}
-
-    def __call__(self, name: str) -> bool:
-        answer = self._answers.get(name)
-        if answer is None:
-            answer = self._answers[name] = covered(self.names, name)
-        return answer
+def _shape(contracts: ImportContracts) -> tuple[frozenset[str], dict[frozenset[str], tuple[Barrier, ...]]]:
+    """Every module name `contracts` write, and their barriers by the names covering a module
+    (kept per contracts object, by identity: hashing one means hashing all its fields)."""
+    kept = _shapes.get(id(contracts))
+    if kept is None or kept[0] is not contracts:
+        if len(_shapes) >= _SHAPES_KEPT:  # rules reloaded over and over
+            _shapes.clear()
+        kept = _shapes[id(contracts)] = (contracts, frozenset(named_modules(contracts)), {})
+    return kept[1], kept[2]
 
 
 def _layer_barriers(layers: tuple[str, ...], module: str) -> Iterator[Barrier]:
@@ -131,7 +137,8 @@ class ChainCache:
 
 def _first_hops(graph: ImportGraph, contracts: ImportContracts, barrier: Barrier) -> dict[str, Hop]:
     def follow(importer: str, imported: str, statement: ImportStatement) -> bool:
-        return (contracts.type_checking or not statement.type_checking) and not ignored(contracts, importer, imported)
+        return ((contracts.type_checking or not statement.type_checking)
+                and not (contracts.ignore and ignored(contracts, importer, imported)))
 
     closed = Cover(barrier.closed)
     return graph.first_hops(Cover(barrier.targets), lambda m: not closed(m), follow)
@@ -154,7 +161,8 @@ def violations(contracts: ImportContracts, rule_id: str, path: str, module: str,
     one, and per barrier with none, the first import starting a chain (its shortest). `around`: the
     module's barriers when known already (`barriers(contracts, module)`)."""
     edges = [(graph.resolve(s), s) for s in statements if contracts.type_checking or not s.type_checking]
-    edges = [(target, s) for target, s in edges if target != module and not ignored(contracts, module, target)]
+    edges = [(target, s) for target, s in edges
+             if target != module and not (contracts.ignore and ignored(contracts, module, target))]
     out: list[Violation] = []
     for barrier in barriers(contracts, module) if around is None else around:
         direct = [Violation(s, target, barrier) for target, s in edges if covered(barrier.targets, target)]

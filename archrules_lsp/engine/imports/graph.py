@@ -14,10 +14,11 @@ change bumps `version`, so callers can cache what they derived from the graph.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..model import Span
+from .modules import Cover, ancestors
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,7 @@ class ImportGraph:
         self._statements: dict[str, tuple[str, tuple[ImportStatement, ...]]] = {}  # module -> (path, imports)
         self._resolved: dict[str, list[Edge]] = {}
         self._importers: dict[str, list[tuple[str, ImportStatement]]] | None = None  # reversed edges
+        self._under: dict[str, list[str]] | None = None  # a name -> the imported names it covers
         self._digests: dict[str, int] = {}  # module -> hash of the text its imports were read from
         self.version = 0
 
@@ -80,14 +82,14 @@ class ImportGraph:
             self._resolved.clear()  # a new module can change how others' `from x import y` resolve
         else:
             self._resolved.pop(module, None)
-        self._importers = None
+        self._importers = self._under = None
         self.version += 1
 
     def remove_module(self, module: str) -> None:
         self._digests.pop(module, None)
         if self._statements.pop(module, None) is not None:
             self._resolved.clear()
-            self._importers = None
+            self._importers = self._under = None
             self.version += 1
 
     def imports_read_from(self, module: str, path: str, digest: int) -> tuple[ImportStatement, ...] | None:
@@ -130,9 +132,20 @@ class ImportGraph:
             self._importers = importers
         return importers
 
-    def first_hops(self, reached: Callable[[str], bool], passable: Callable[[str], bool],
+    def imported_under(self, names: Iterable[str]) -> set[str]:
+        """The imported names (project modules or not) that one of `names` covers."""
+        under = self._under
+        if under is None:  # built once per version, like the reversed edges
+            under = {}
+            for imported in self._reversed():
+                for name in ancestors(imported):
+                    under.setdefault(name, []).append(imported)
+            self._under = under
+        return {imported for name in names for imported in under.get(name, ())}
+
+    def first_hops(self, reached: Cover | Callable[[str], bool], passable: Callable[[str], bool],
                    follow: Callable[[str, str, ImportStatement], bool]) -> dict[str, Hop]:
-        """For every module with a chain of imports to a module `reached` accepts (through modules
+        """For every module with a chain of imports to a module `reached` covers (through modules
         `passable` accepts, along imports `follow(importer, imported, statement)` accepts): the
         first hop of its shortest chain; among equally short ones, each module's import
         written first. Follow the hops from a module to read its chain (`chain_from`).
@@ -141,7 +154,8 @@ class ImportGraph:
         then a chain from any module costs its length."""
         hops: dict[str, Hop] = {}
         # the last hop: an import of a target (a project module or an external one)
-        targets = [target for target in self._reversed() if reached(target)]
+        targets = self.imported_under(reached.names) if isinstance(reached, Cover) else \
+            [target for target in self._reversed() if reached(target)]
         frontier = self._step(targets, reached, passable, follow, hops)
         while frontier:
             frontier = self._step(frontier, frontier.__contains__, passable, follow, hops)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 JS_SUFFIXES = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
@@ -39,15 +40,41 @@ def covers(prefix: str, name: str) -> bool:
     return name[len(prefix)] == ("/" if "/" in name else ".")
 
 
+@lru_cache(maxsize=16384)
+def ancestors(name: str) -> frozenset[str]:
+    """Every name covering `name` (itself included): `covers(p, name)` is `p in ancestors(name)`.
+    Cached: contracts ask about the same few thousand names over and over."""
+    sep = "/" if "/" in name else "."
+    found = {name}
+    at = name.find(sep)
+    while at >= 0:
+        found.add(name[:at])
+        at = name.find(sep, at + 1)
+    return frozenset(found)
+
+
 def covered(prefixes: Iterable[str], name: str) -> bool:
-    return any(covers(p, name) for p in prefixes)
+    return not ancestors(name).isdisjoint(prefixes)
+
+
+class Cover:
+    """Module names as a membership test: does one of them cover a name?"""
+
+    __slots__ = ("names",)
+
+    def __init__(self, names: Iterable[str]):
+        self.names = frozenset(names)
+
+    def __call__(self, name: str) -> bool:
+        return not ancestors(name).isdisjoint(self.names)
 
 
 def longest_cover(prefixes: Iterable[str], name: str) -> str | None:
     """The most specific of `prefixes` covering `name` (None: none does)."""
     best = None
+    above = ancestors(name)
     for p in prefixes:
-        if covers(p, name) and (best is None or len(p) > len(best)):
+        if p in above and (best is None or len(p) > len(best)):
             best = p
     return best
 
