@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from .checks.anti_patterns import anti_pattern
 from .checks.context import FileContext, RawFinding
@@ -23,10 +24,6 @@ from .checks.presence import (
 )
 from .fixes import ignore_file_fix, ignore_line_fix, python_breaking_fixes
 from .globs import Glob
-from .imports.context import ImportContext
-from .imports.contracts import Barrier, barriers, file_findings
-from .imports.javascript import js_imports
-from .imports.modules import PYTHON
 from .model import (
     UNUSED_SUPPRESSION,
     AntiPattern,
@@ -43,6 +40,10 @@ from .python_source import PythonSource
 from .regex import RegexSet
 from .suppressions import ALL, Suppression, SuppressionIndex, find_suppressions
 from .text import SourceText
+
+if TYPE_CHECKING:  # import contracts are imported when a rule has them (CLI start-up)
+    from .imports.context import ImportContext
+    from .imports.contracts import Barrier
 
 OFF = "off"
 _PLAN_CACHE_SIZE = 8192
@@ -111,7 +112,7 @@ class Checker:
         self.ruleset = ruleset
         self.options = options
         # import contracts: the module names and the other files' imports (engine/imports/context.py)
-        self.imports = imports if imports is not None else ImportContext()
+        self._imports = imports
         self.rules: tuple[Rule, ...] = tuple(r for r in ruleset.rules if r.enabled and options.is_active(r.id))
         self._severity = {r.id: options.severity_of(r) for r in self.rules}
         self._known_ids = {r.id for r in ruleset.rules}
@@ -165,9 +166,18 @@ class Checker:
         entries, antis = self._plan(path)
         return bool(entries or antis or self._import_plan(path))
 
+    @property
+    def imports(self) -> ImportContext:
+        """The import contracts' context; an empty one (direct imports only) unless one was given."""
+        if self._imports is None:
+            from .imports.context import ImportContext
+
+            self._imports = ImportContext()
+        return self._imports
+
     def use_imports(self, imports: ImportContext) -> None:
         """Check import contracts with another context (a graph built after the Checker, other source roots)."""
-        self.imports = imports
+        self._imports = imports
         self._import_plans.clear()
 
     @property
@@ -180,6 +190,8 @@ class Checker:
             return ()
         plan = self._import_plans.get(path)
         if plan is None:
+            from .imports.contracts import barriers
+
             module = self.imports.namer.module_of(path)
             around = [] if module is None else [
                 (r, barriers(r.imports, module.name)) for r in self._import_rules if r.imports is not None]
@@ -196,6 +208,10 @@ class Checker:
         module = self.imports.namer.module_of(ctx.path) if plan else None
         if module is None:
             return []
+        from .imports.contracts import file_findings
+        from .imports.javascript import js_imports
+        from .imports.modules import PYTHON
+
         graph, chains = self.imports.graph, self.imports.chains
         known = graph.imports_read_from(module.name, ctx.path, hash(ctx.src.text))
         if known is not None:  # this very text's imports, read when the graph was built

@@ -27,7 +27,6 @@ the CLI and (later) the language server.
 from __future__ import annotations
 
 import contextlib
-import json
 import operator
 import os
 import re
@@ -171,6 +170,8 @@ class Baseline:
 
 def dumps(entries: Iterable[Entry]) -> str:
     """The file's text: deterministic (sorted, fixed key order), one entry per line."""
+    import json  # only with a baseline (CLI start-up)
+
     rows = [json.dumps(dict(zip(_FIELDS, e, strict=True)), ensure_ascii=False) for e in sorted(set(entries))]
     body = ",\n".join(f"    {r}" for r in rows)
     findings = f"[\n{body}\n  ]" if rows else "[]"
@@ -199,6 +200,8 @@ def loads(text: str) -> list[Entry]:
 
 
 def _loads(text: str) -> list[Entry]:
+    import json  # only with a baseline (CLI start-up)
+
     try:
         data = json.loads(text)
     except ValueError as e:

@@ -6,14 +6,16 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
 
-from ..imports.graph import ImportStatement
-from ..imports.modules import Module
-from ..imports.python import python_imports
 from ..model import Fix, Note, RelatedLocation, Rule, Span
 from ..python_source import ClassInfo, PythonSource, is_python
 from ..regex import SCAN_BUDGET, LineRegex, within_budget
 from ..text import SourceText
+
+if TYPE_CHECKING:  # import contracts are loaded only when a rule has them (CLI start-up)
+    from ..imports.graph import ImportStatement
+    from ..imports.modules import Module
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,8 @@ class FileContext:
 
     def python_imports(self, module: Module) -> list[ImportStatement] | None:
         """The imports of this Python file, `module` (None: it does not parse)."""
+        from ..imports.python import python_imports
+
         tree = self.python.tree if self.python is not None else None
         return None if tree is None else python_imports(tree, self.src.lines, module)
 

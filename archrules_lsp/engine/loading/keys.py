@@ -14,7 +14,6 @@ Pure: no I/O.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -311,6 +310,8 @@ def schema_document() -> dict[str, Any]:
 
 def schema_json() -> str:
     """The schema file's text, exactly as checked in."""
+    import json  # not needed to load rules (CLI start-up)
+
     return json.dumps(schema_document(), indent=2, ensure_ascii=False) + "\n"
 
 

@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..globs import Glob
-from ..imports.rule_keys import build_imports
 from ..model import AntiPattern, Example, Location, PatternEntry, Rule, RuleError, Severity, Span
 from ..regex import LineRegex
 from . import schema
@@ -260,6 +259,8 @@ def _read_rule_keys(ctx: Context, pairs: list[tuple[str, Node, Node]]) -> _RuleP
         elif key == "examples":
             parts.examples = build_examples(ctx, _read_list(ctx, key, value, "`- path: ...`"))
         elif key == "imports":
+            from ..imports.rule_keys import build_imports  # only when a rule has contracts (CLI start-up)
+
             contracts = build_imports(ctx, key_node, value)
             if contracts is not None:
                 parts.fields["imports"] = contracts

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-
 from . import keys
 
 # Derived from the one declaration of every key (keys.py).
@@ -42,6 +40,8 @@ def unknown_key_message(key: str, where: str) -> str:
     """'unknown rule key `severtiy`: did you mean `severity`?', or where the key belongs."""
     allowed = KEYS_OF[where]
     msg = f"unknown {where} key `{key}` (ignored)"
+    import difflib  # only for a misspelt key (CLI start-up)
+
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     if not close:
         # Case and separator slips (`Must-Contain`) are near misses too.
