@@ -40,6 +40,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from lspclient import Connection, pct, publish_for
@@ -114,6 +115,7 @@ class Server:
     name: str
     cmd: list[str]
     env: dict[str, str] = field(default_factory=dict)  # added to the environment it runs in
+    settings: dict[str, Any] = field(default_factory=dict)  # archrules: more initializationOptions
 
     def setup(self, ws: Path, rules: Path) -> None:
         raise NotImplementedError
@@ -135,7 +137,7 @@ class Archrules(Server):
         options = {"logLevel": "warning", "diagnosticMode": mode, "maxFileSize": MAX_FILE_SIZE}
         if debounce_ms is not None:  # None: the server's default
             options["debounceMs"] = debounce_ms
-        return {"archrules": options}
+        return {"archrules": {**options, **self.settings}}
 
     def wait_ready(self, conn: Connection) -> None:
         conn.wait(lambda m: m.get("method") == "archrules/status", what="archrules/status")
@@ -261,7 +263,7 @@ def run_keystrokes(args, work: Path, servers: dict[str, Server], env: dict) -> l
             result = {"error": str(e)}
         finally:
             shutil.rmtree(ws, ignore_errors=True)
-        row = {**cell, "bytes": len(text.encode()), **result, "load": load}
+        row = {**cell, "bytes": len(text.encode()), **servers[cell["server"]].settings, **result, "load": load}
         rows.append(row)
         print(json.dumps(row), flush=True)
     return rows
@@ -423,8 +425,9 @@ def markdown(results: dict) -> str:
             other = anchor.get((c["lines"], c["key"], c["rules"], c["debounce"]))
             ratio = (f"{c['median_ms'] / other['median_ms']:.2f}" if other and c["server"] == "archrules" else "")
             debounce = "default (150)" if c["debounce"] is None else c["debounce"]
+            cap = f", maxDiagnosticsPerFile {c['maxDiagnosticsPerFile']}" if "maxDiagnosticsPerFile" in c else ""
             out.append(f"| {c['server']} | {c['lines']:,} | {c['key']} | {c['rules']:,} | {debounce} "
-                       f"| {c['findings']:,} ({c.get('notices', 0)}) | {c['edits']} "
+                       f"| {c['findings']:,} ({c.get('notices', 0)}){cap} | {c['edits']} "
                        f"| {c['median_ms']:.1f} / {c['p90_ms']:.1f} | {ratio} | {c['load']} |")
     for name, rows in results.get("memory", {}).items():
         base = rows[0]["rss_mb"]
@@ -486,6 +489,8 @@ def main(argv=None) -> int:
     ap.add_argument("--no-plot", action="store_true")
     ap.add_argument("--png", type=Path, default=HERE / "keystroke-vs-size.png")
     ap.add_argument("--report", type=Path, help="print the tables of a saved result file and stop")
+    ap.add_argument("--max-diagnostics", type=int, metavar="N",
+                    help="archrules' maxDiagnosticsPerFile setting (not sent by default: the server's default)")
     args = ap.parse_args(argv)
     if args.report:
         print(markdown(json.loads(args.report.read_text())))
@@ -496,6 +501,8 @@ def main(argv=None) -> int:
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: with .pyc files (see README)
     archrules = Archrules("archrules", [str(Path(sys.executable).with_name("archrules-lsp"))])
+    if args.max_diagnostics is not None:
+        archrules.settings["maxDiagnosticsPerFile"] = args.max_diagnostics
     before = earlier_server(work, args.before) if args.before else None
     servers: dict[str, Server] = {"archrules": archrules}
     astgrep_exe = work / "venv" / "bin" / "ast-grep"

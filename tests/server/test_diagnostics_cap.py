@@ -8,7 +8,18 @@ import pytest_lsp
 from lsprotocol import types as t
 from pytest_lsp import LanguageClient
 
-from .helpers import CONFIG, PRESETS, RULES, Doc, diagnostics, file_diagnostics, start_session, uri_of, wait_until, write_tree
+from .helpers import (
+    CONFIG,
+    PRESETS,
+    RULES,
+    Doc,
+    diagnostics,
+    file_diagnostics,
+    start_session,
+    uri_of,
+    wait_until,
+    write_tree,
+)
 from .test_code_lens import titles_when
 
 # warnings (AR-002) first, the errors (AR-001) at the end: the cap keeps the errors
