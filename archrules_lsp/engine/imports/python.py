@@ -26,29 +26,33 @@ def python_imports(tree: ast.Module, lines: list[str], module: Module, first_lin
     """Every import of the file, in the order written. `lines`: the document's lines; `tree`
     may be a part of it starting at `first_line` (a chunk the incremental check parsed alone):
     spans are the document's."""
-    count = max((getattr(node, "end_lineno", None) or node.lineno for node in tree.body), default=0)
-    at = _Place(lines, first_line, count)
+    body = tree.body
+    count = (body[-1].end_lineno or body[-1].lineno) if body else 0  # statements come in order
+    part = lines[first_line:first_line + count]  # the lines the tree was parsed from
+    marked = [i for i, line in enumerate(part, 1) if "import" in line]  # 1-based, as ast counts
+    if not marked:  # every form needs the word, dynamic ones too
+        return []
+    at = _Place(lines, first_line)
     out: list[ImportStatement] = []
-    for node, type_checking in _import_statements(tree, at.part):
+    for node, type_checking in _import_statements(tree, marked):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 out.append(ImportStatement((alias.name,), at.alias_span(alias), type_checking))
         else:
             out.extend(_from_imports(node, at, module, type_checking))
-    if any(name in line for line in at.part for name in _DYNAMIC):
+    if any(name in part[i - 1] for i in marked for name in _DYNAMIC):
         out.extend(_dynamic_imports(tree, at))
-    out.sort(key=lambda s: (s.span.line, s.span.column))
+    out.sort(key=lambda s: (s.span.line, s.span.column))  # the walk takes a `try`'s parts out of order
     return out
 
 
 class _Place:
-    """Positions in a tree parsed from `count` lines of `lines` from `first` -> the document's
+    """Positions in a tree parsed from the lines of `lines` from `first` on -> the document's
     (code-point columns)."""
 
-    def __init__(self, lines: list[str], first: int, count: int):
+    def __init__(self, lines: list[str], first: int):
         self.lines = lines
         self.first = first
-        self.part = lines[first:first + count]  # the lines the tree was parsed from
 
     def column(self, line: int, byte_offset: int) -> int:
         """ast's UTF-8 byte column on the document's `line` -> a code-point column."""
@@ -72,11 +76,11 @@ class _Place:
         return Span(line, start, end_line, end)
 
 
-def _import_statements(tree: ast.Module, lines: list[str]) -> Iterator[tuple[ast.Import | ast.ImportFrom, bool]]:
+def _import_statements(tree: ast.Module, marked: list[int]) -> Iterator[tuple[ast.Import | ast.ImportFrom, bool]]:
     """Every import statement (nested ones too), with whether it sits under `if TYPE_CHECKING:`.
     Statements only (an import is never inside an expression), and only those whose lines
-    hold the word `import` (every import statement's do): most of a file is never visited."""
-    marked = [i + 1 for i, line in enumerate(lines) if "import" in line]  # 1-based, as ast counts
+    hold the word `import` (`marked`, 1-based; every import statement's do): most of a file
+    is never visited."""
     stack: list[tuple[ast.AST, bool]] = [(tree, False)]
     while stack:
         node, checking = stack.pop()
