@@ -40,8 +40,12 @@ _worker_args: tuple[str, ModuleNamer | None, int] = ("", None, DEFAULT_MAX_FILE_
 
 
 def import_context(root: str | os.PathLike, rels: Iterable[str], config: ProjectConfig, *,
-                   max_file_size: int | None = None, jobs: int = 0) -> ImportContext:
-    """An ImportContext whose graph holds the imports of every file of `rels` that is a module."""
+                   max_file_size: int | None = None, jobs: int = 0,
+                   keep_texts: dict[str, str] | None = None) -> ImportContext:
+    """An ImportContext whose graph holds the imports of every file of `rels` that is a module.
+
+    `keep_texts`: filled with the texts read (path -> text, up to KEPT_TEXT_CHARS in all), for a
+    scan that checks the same files (`scan(..., texts=)`): each file is then read once."""
     from ..engine.imports.context import ImportContext
     from ..engine.imports.modules import ModuleNamer
 
@@ -49,24 +53,31 @@ def import_context(root: str | os.PathLike, rels: Iterable[str], config: Project
     modules = [rel for rel in rels if namer.module_of(rel) is not None]
     context = ImportContext(namer=namer)
     size = max_file_size or config.max_file_size
-    for found in _read_all(os.path.abspath(root), modules, namer, size, jobs):
+    for found in _read_all(os.path.abspath(root), modules, namer, size, jobs, keep_texts):
         found.add_to(context.graph)
     return context
 
 
-def _read_one(root: str, rel: str, namer: ModuleNamer, max_file_size: int) -> FileImports | None:
+KEPT_TEXT_CHARS = 64 << 20  # a larger project's files are read again by its check
+
+
+def _read_one(root: str, rel: str, namer: ModuleNamer, max_file_size: int) -> tuple[FileImports | None, str | None]:
     from ..engine.imports.context import read_imports
 
     text = read_source(os.path.join(root, rel), max_file_size, root)
-    return None if isinstance(text, Skip) else read_imports(rel, text, namer)
+    return (None, None) if isinstance(text, Skip) else (read_imports(rel, text, namer), text)
 
 
 def _read_all(root: str, rels: list[str], namer: ModuleNamer, max_file_size: int,
-              jobs: int) -> Iterator[FileImports]:
+              jobs: int, keep_texts: dict[str, str] | None = None) -> Iterator[FileImports]:
     jobs = default_jobs() if jobs < 1 else jobs
     if jobs < POOL_FROM_JOBS or len(rels) < IN_PROCESS_BELOW or not _can_fork():
+        room = KEPT_TEXT_CHARS if keep_texts is not None else 0
         for rel in rels:
-            found = _read_one(root, rel, namer, max_file_size)
+            found, text = _read_one(root, rel, namer, max_file_size)
+            if keep_texts is not None and text is not None and len(text) <= room:
+                keep_texts[rel] = text
+                room -= len(text)
             if found is not None:
                 yield found
         return
@@ -83,7 +94,7 @@ def _read_all(root: str, rels: list[str], namer: ModuleNamer, max_file_size: int
 def _read_chunk(rels: Sequence[str]) -> list[FileImports]:
     root, namer, size = _worker_args
     assert namer is not None
-    found = (_read_one(root, rel, namer, size) for rel in rels)
+    found = (_read_one(root, rel, namer, size)[0] for rel in rels)
     return [f for f in found if f is not None]
 
 

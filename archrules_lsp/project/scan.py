@@ -93,6 +93,20 @@ def _check_one(checker: Checker, root: str, rel: str, max_file_size: int) -> tup
     return checker.check(rel, text), text
 
 
+class _ReadBefore:
+    """`_check_one` for files whose text was read already (the import graph's): each is taken
+    from `texts` (and dropped there) instead of being read again."""
+
+    def __init__(self, texts: dict[str, str]):
+        self.texts = texts
+
+    def __call__(self, checker: Checker, root: str, rel: str, max_file_size: int) -> tuple[Outcome, str | None]:
+        text = self.texts.pop(rel, None)
+        if text is None:
+            return _check_one(checker, root, rel, max_file_size)
+        return checker.check(rel, text), text
+
+
 def _fix_one(checker: Checker, root: str, rel: str, max_file_size: int) -> tuple[FixOutcome, str | None]:
     outcome = fix_file(checker, root, rel, max_file_size)
     return outcome, outcome.text
@@ -309,6 +323,8 @@ def _run(root, rels, checker, one_file, jobs, max_file_size, should_stop, transf
         ctx: multiprocessing.context.BaseContext = multiprocessing.get_context("fork")
     else:  # pragma: no cover - Windows / macOS
         ctx = multiprocessing.get_context("spawn")
+        if isinstance(one_file, _ReadBefore):  # the texts would be pickled to every worker
+            one_file = _check_one
     import gc
 
     # what the workers inherit (compiled rules, a baseline's entries) is never garbage to
@@ -341,6 +357,7 @@ def scan(
     should_stop: Callable[[], bool] | None = None,
     transform: Transform | None = None,
     spec: CheckerSpec | None = None,
+    texts: dict[str, str] | None = None,
 ) -> Iterator[tuple[str, Any]]:  # Outcome, or what `transform` made of it
     """Check `rels` (root-relative posix paths); yield (rel, CheckResult | Skip) in their order.
 
@@ -355,8 +372,12 @@ def scan(
     cost more to pickle than to compute, so shrink them there (a module-level function:
     it must be picklable where workers are spawned). A transform with a true
     `needs_text` attribute is called as `transform(rel, outcome, text)`, `text` being
-    what was checked (None for a Skip): a baseline's keys need the finding's line."""
-    return _run(root, rels, checker, _check_one, jobs, max_file_size, should_stop, transform, spec)
+    what was checked (None for a Skip): a baseline's keys need the finding's line.
+
+    `texts` (rel -> text): files read already (the import graph's, `import_context(keep_texts=)`),
+    checked from that text instead of being read again; each is dropped from `texts` once used."""
+    one_file = _ReadBefore(texts) if texts else _check_one
+    return _run(root, rels, checker, one_file, jobs, max_file_size, should_stop, transform, spec)
 
 
 def scan_and_fix(

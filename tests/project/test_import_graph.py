@@ -48,3 +48,22 @@ def test_a_spawned_workers_checker_gets_the_graph(tmp_path):
     checker = spec.build()
     assert isinstance(checker, Checker) and checker.imports.graph.modules() == ["app.a", "app.b"]
     assert Checker(RuleSet()).imports.graph.modules() == []
+
+
+def test_the_check_reads_each_file_once_taking_the_graphs_texts(tmp_path):
+    # the graph and the check see the same text, even when the file changes in between
+    rels = write(tmp_path, {"app/a.py": "import app.b\n", "app/b.py": "", "app/big.py": "import app.a\n" * 20})
+    texts: dict[str, str] = {}
+    context = import_context(tmp_path, rels, ProjectConfig(), max_file_size=100, keep_texts=texts)
+    assert texts == {"app/a.py": "import app.b\n", "app/b.py": ""}  # too large: not read, not kept
+    (tmp_path / "app/a.py").write_text("import app.api\n")
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("r:\n  - id: A\n    name: a\n    imports:\n      layers: [app.b, app.a]\n")
+    from archrules_lsp.engine import load_rule_files
+    from archrules_lsp.project.scan import scan
+
+    checker = Checker(load_rule_files([str(rules)]))
+    checker.use_imports(context)
+    found = dict(scan(tmp_path, ["app/a.py"], checker, jobs=1, texts=texts))
+    assert [f.message for f in found["app/a.py"].findings] == ["app.a imports app.b (layer app.a is below app.b)"]
+    assert "app/a.py" not in texts  # dropped once checked

@@ -59,8 +59,7 @@ def run(args: argparse.Namespace) -> int:
         rels = collect_paths(args, selector, project.root)
         if not args.paths:  # named files say nothing about the rest of the project
             add_coverage_problems(project, checker.rules, rels)
-        if checker.has_import_contracts:
-            attach_import_graph(args, project, checker, rels)
+        texts = attach_import_graph(args, project, checker, rels) if checker.has_import_contracts else None
         baseline, baseline_path = baselines.for_check(args, project)
         at_ref = None
         if args.new_since is not None:
@@ -77,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     if fmt.load_problems_on_stderr:
         print_load_problems(project, stderr_paint)
     show = baseline is not None and (args.show_baselined or fmt.shows_baselined)
-    run_scan(args, project, checker, options, rels, state, fmt, BaselineUse(baseline, at_ref, show))
+    run_scan(args, project, checker, options, rels, state, fmt, BaselineUse(baseline, at_ref, show), texts)
     report_after_scan(args, state, fmt, stderr_paint)
     stale = fixed_entries(args, project, checker, baseline, state) if args.strict_baseline else []
     report_fixed_entries(stale, stderr_paint)
@@ -109,24 +108,29 @@ def report_fixed_entries(fixed: list[Entry], paint: Painter) -> None:
 
 
 def attach_import_graph(args: argparse.Namespace, project: Project, checker: Checker, rels: list[str],
-                        stale: bool = True) -> None:
+                        stale: bool = True) -> dict[str, str] | None:
     """The import graph for the contracts' indirect chains: of the whole project, even when
     only some files are checked (a chain runs through files not named). A whole-project run
-    also warns about `ignore` entries that match no import (`stale`; a partial run cannot tell)."""
+    also warns about `ignore` entries that match no import (`stale`; a partial run cannot tell).
+
+    Returns the texts the graph was read from when they are the files to check (a whole-project
+    run that does not fix): the scan checks them without reading them again."""
     from ...engine.imports.contracts import stale_ignores, unmatched_names
     from ...project.files import FileSelector
     from ...project.import_graph import import_context
 
     whole = not args.paths and getattr(args, "new_since", None) is None
     everything = rels if whole else list(FileSelector(project.root, project.config, project.rule_paths).walk())
+    texts: dict[str, str] | None = {} if whole and not getattr(args, "fix", False) else None
     context = import_context(project.root, everything, project.config,
-                             max_file_size=args.max_file_size, jobs=args.jobs or 0)
+                             max_file_size=args.max_file_size, jobs=args.jobs or 0, keep_texts=texts)
     checker.use_imports(context)
     if whole and stale:
         for e in [*stale_ignores(checker.rules, context.graph), *unmatched_names(checker.rules, context.graph)]:
             project.run_problems.append(LoadProblem(e.message, e.severity.value, e.path, e.span.line + 1,
                                                     e.span.column + 1, e.rule_id))
         add_unread_source_notes(project, checker.rules, everything)
+    return texts
 
 
 def add_unread_source_notes(project: Project, rules: Iterable[Rule], rels: list[str]) -> None:
@@ -197,21 +201,28 @@ def collect_paths(args: argparse.Namespace, selector: FileSelector, root: Path) 
 
 
 def run_scan(args: argparse.Namespace, project: Project, checker: Checker, options: CheckOptions,
-             rels: list[str], state: RunState, fmt: Format, use: BaselineUse = NO_BASELINE) -> None:
-    """Check (or fix) the files, feeding each file's report to the format and the counters."""
+             rels: list[str], state: RunState, fmt: Format, use: BaselineUse = NO_BASELINE,
+             texts: dict[str, str] | None = None) -> None:
+    """Check (or fix) the files, feeding each file's report to the format and the counters.
+    `texts`: files read already for the import graph (see attach_import_graph)."""
     from ...project.scan import CheckerSpec, scan, scan_and_fix
     from ..file_report import ReportTransform
 
     _survive_undecodable_names()
     if checker.has_import_contracts and not len(checker.imports.graph):  # `baseline` comes here directly
-        attach_import_graph(args, project, checker, rels, stale=False)
+        texts = attach_import_graph(args, project, checker, rels, stale=False)
     imports = checker.imports if checker.has_import_contracts else None
     spec = CheckerSpec(tuple(str(p) for p in project.rule_paths), options, imports)  # for spawned workers only
-    run = scan_and_fix if args.fix else scan
     fmt.begin()
-    for rel, report in run(project.root, rels, checker, jobs=args.jobs,
-                           max_file_size=args.max_file_size or project.config.max_file_size,
-                           transform=ReportTransform(fmt.renderer(), use), spec=spec):
+    size = args.max_file_size or project.config.max_file_size
+    transform = ReportTransform(fmt.renderer(), use)
+    if args.fix:
+        reports = scan_and_fix(project.root, rels, checker, jobs=args.jobs, max_file_size=size,
+                               transform=transform, spec=spec)
+    else:
+        reports = scan(project.root, rels, checker, jobs=args.jobs, max_file_size=size, transform=transform,
+                       spec=spec, texts=texts)
+    for rel, report in reports:
         if use.baseline is not None:
             state.visited.add(rel)
         if not isinstance(report, FileReport):  # a SkipReport
