@@ -289,3 +289,15 @@ def test_a_module_removed_while_a_chain_search_runs_has_no_edges():
 
     hops = graph.first_hops(lambda m: m == "c", lambda m: True, follow)
     assert len(hops) == 1 and next(iter(hops.values())).imported == "c"
+
+
+def test_searching_every_chain_first_finds_what_a_check_searches_for_itself(monkeypatch):
+    # a CLI run searches all chains before its workers fork, so they inherit them
+    from archrules_lsp.engine.imports import contracts
+
+    lazy = {path: messages(checker_for(PROJECT), path) for path in PROJECT}
+    checker = checker_for(PROJECT)
+    checker.imports.chains.search_all(checker.imports.graph, checker.rules)
+    monkeypatch.setattr(contracts, "_first_hops", lambda *a: (_ for _ in ()).throw(AssertionError("searched")))
+    assert {path: messages(checker, path) for path in PROJECT} == lazy
+    assert any("indirectly" in m for found in lazy.values() for _, _, m in found)

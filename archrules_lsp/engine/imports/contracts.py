@@ -20,7 +20,7 @@ starts one, the shortest from there.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..checks.context import RawFinding
@@ -123,6 +123,21 @@ class ChainCache:
 
     def chain(self, graph: ImportGraph, rule_id: str, contracts: ImportContracts, barrier: Barrier,
               start: str) -> list[Hop] | None:
+        return chain_from(start, self._search(graph, rule_id, contracts, barrier))
+
+    def search_all(self, graph: ImportGraph, rules: Iterable[Rule]) -> None:
+        """Every search a check of the graph's modules under `rules` can need, now (before
+        worker processes fork: they inherit the answers instead of each searching again)."""
+        for rule in rules:
+            if rule.imports is None:
+                continue
+            around = {barrier for module in graph.modules() for barrier in barriers(rule.imports, module)}
+            for barrier in around:
+                if barrier.indirect:
+                    self._search(graph, rule.id, rule.imports, barrier)
+
+    def _search(self, graph: ImportGraph, rule_id: str, contracts: ImportContracts,
+                barrier: Barrier) -> dict[str, Hop]:
         if graph is not self._graph or graph.version != self._version:
             self._hops.clear()
             self._graph, self._version = graph, graph.version
@@ -132,7 +147,7 @@ class ChainCache:
             if len(self._hops) >= _MAX_SEARCHES:  # rules edited over and over: the old ones' go
                 self._hops.clear()
             known = self._hops[key] = (contracts, _first_hops(graph, contracts, barrier))
-        return chain_from(start, known[1])
+        return known[1]
 
 
 def _first_hops(graph: ImportGraph, contracts: ImportContracts, barrier: Barrier) -> dict[str, Hop]:

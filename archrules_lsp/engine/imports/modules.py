@@ -13,7 +13,7 @@ A name covers itself and everything below it: `app.api` covers `app.api.v1.jobs`
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -86,6 +86,9 @@ def strip_js_suffix(path: str) -> str:
     return path
 
 
+_NAMES_KNOWN = 1 << 16
+
+
 @dataclass(frozen=True)
 class ModuleNamer:
     """Root-relative paths -> module names. `source_roots`: folders whose Python files are
@@ -93,9 +96,20 @@ class ModuleNamer:
     root wins; a Python file under none is named from the root."""
 
     source_roots: tuple[str, ...] = DEFAULT_SOURCE_ROOTS
+    # answers so far: a check asks about each file several times (graph, plan, findings)
+    _known: dict[str, Module | None] = field(default_factory=dict, compare=False, repr=False)
 
     def module_of(self, path: str) -> Module | None:
         """The module a file is, or None for a file of another language."""
+        known = self._known
+        if path in known:
+            return known[path]
+        if len(known) >= _NAMES_KNOWN:  # a long editor session: paths come and go
+            known.clear()
+        found = known[path] = self._module_of(path)
+        return found
+
+    def _module_of(self, path: str) -> Module | None:
         if path.endswith(PYTHON_SUFFIXES):
             return self._python_module(path)
         if path.endswith(JS_SUFFIXES):
