@@ -4,8 +4,10 @@
 - `archrules: ignore` without ids suppresses every rule there;
 - `archrules: ignore-file[BG-022]` anywhere suppresses the rule in the whole file (without ids: all rules).
 
-They count only inside a comment: some comment opener (`#`, `//`, `/*`, `<!--`, `--`, `;`, `%`)
-must stand before them on the line, so a string mentioning the syntax is not a suppression.
+They count only where they start a comment: right after a comment opener (`#`, `//`, `/*`,
+`<!--`, `--`, `;`, `%`, or the `*` of a block comment's line), spaces allowed, also after
+another comment on the line (a `noqa` comment, then a second opener and the directive). A
+string, or a comment mentioning the syntax in its prose, is not one.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from .text import SourceText
 
 # ids: anything but "]" and ","; a bare `archrules: ignore` ends at a word boundary
 DIRECTIVE = re.compile(r"archrules:\s*(ignore-file|ignore)\b(?:[ \t]*\[([^\]\n]*)\])?")
-_COMMENT_OPENER = re.compile(r"#|//|/\*|<!--|--|;|%|\*")
+_COMMENT_OPENERS = ("#", "//", "/*", "<!--", "--", ";", "%", "*")
 ALL = "*"
 
 
@@ -44,7 +46,7 @@ def find_suppressions(src: SourceText) -> list[Suppression]:
         if "archrules:" not in line:
             continue
         for m in DIRECTIVE.finditer(line):
-            if not _COMMENT_OPENER.search(line, 0, m.start()):
+            if not line[:m.start()].rstrip().endswith(_COMMENT_OPENERS):
                 continue
             raw = m.group(2)
             ids: list[str] = []
