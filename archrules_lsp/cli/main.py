@@ -8,6 +8,7 @@ only by `archrules lsp`.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Sequence
 
@@ -190,6 +191,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args_list[0] not in _COMMANDS and _is_path(args_list[0]):
         args_list.insert(0, "check")  # `archrules app/`: check is the default command
     args = parser.parse_args(args_list)
+    if args.command in ("check", "baseline"):
+        # Start-up (imports, rule loading) makes many objects and frees few: collections then,
+        # and of those objects later, are wasted work. build_checker freezes them and turns
+        # collections back on (with the final collection at exit: ~13 ms of a small check).
+        gc.disable()
     try:
         if args.command == "check":
             from .commands.check import run
@@ -231,6 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OSError:
             pass
         return _exit(EXIT_FINDINGS)
+    finally:
+        gc.enable()  # whatever ended the command (main is also called in-process)
 
 
 _COMMANDS = ("check", "baseline", "rules", "explain", "validate", "test", "init", "docs", "graph", "lsp")

@@ -34,3 +34,23 @@ def test_check_does_not_import_multiprocessing_for_a_small_run(tmp_path):
             "sys.exit(3 if 'multiprocessing' in sys.modules else 0)\n")
     proc = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_a_check_without_contracts_or_baseline_imports_only_what_it_needs(tmp_path):
+    """Start-up cost (issue 9): no wcmatch for the usual globs, no import-contract modules without
+    `imports:` rules, no json without a baseline, no difflib without a misspelt key."""
+    root = make_project(tmp_path)
+    code = textwrap.dedent("""
+        import sys
+        from archrules_lsp.cli.main import main
+        try:
+            main(["check", "-q"])
+        except SystemExit as e:
+            print("EXIT:", e.code, file=sys.stderr)
+        loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("wcmatch", "json", "difflib")
+                        or m.startswith("archrules_lsp.engine.imports"))
+        print("LOADED:", loaded, file=sys.stderr)
+        sys.exit(3 if loaded else 0)
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
