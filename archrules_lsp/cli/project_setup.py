@@ -42,6 +42,8 @@ class LoadProblem:
 
 @dataclass
 class Project:
+    """A project as a command sees it: root, configuration, rule files, loaded rules, problems found."""
+
     root: Path
     config: ProjectConfig
     config_problems: list[str]

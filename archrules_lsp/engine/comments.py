@@ -8,6 +8,8 @@ from functools import lru_cache
 
 @dataclass(frozen=True, slots=True)
 class CommentStyle:
+    """How a file type writes a comment: a line opener, or an opener and a closer."""
+
     open: str
     close: str = ""  # empty for line comments
 

@@ -97,8 +97,10 @@ def _in_scope(path: str, scope: _Scope) -> bool:
     return glob.matches(path) and not excluded(path, exclude)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False, repr=False)  # fewer generated methods: start-up time
 class _Scoped:
+    """An anti-pattern with the files it checks and its place in the Checker's RegexSet."""
+
     rule: Rule
     anti: AntiPattern
     # (scopes, the item's own exclusions); scopes None: every checked file

@@ -133,6 +133,8 @@ class ImportContracts:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
+    """One architecture rule as loaded from a rule file."""
+
     id: str
     name: str
     description: str = ""
@@ -171,6 +173,8 @@ class RuleError:
 
 @dataclass(frozen=True, slots=True)
 class TextEdit:
+    """Replace the text at `span` with `new_text`."""
+
     span: Span
     new_text: str
 
@@ -183,6 +187,8 @@ class FixKind(str, enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class Fix:
+    """A titled set of edits that resolves a finding."""
+
     title: str
     edits: tuple[TextEdit, ...]
     kind: FixKind = FixKind.RULE
@@ -200,6 +206,8 @@ class RelatedLocation:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """A rule violation in a checked file."""
+
     rule_id: str
     severity: Severity
     message: str
@@ -231,6 +239,8 @@ class Note:
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:
+    """What `Checker.check` found in one file."""
+
     findings: tuple[Finding, ...]
     notes: tuple[Note, ...] = field(default=())
 

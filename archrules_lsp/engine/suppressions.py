@@ -26,6 +26,8 @@ ALL = "*"
 
 @dataclass(slots=True)
 class Suppression:
+    """One `archrules: ignore` comment: the rules it names, where, and which it suppressed."""
+
     line: int
     file_wide: bool
     ids: tuple[str, ...]  # (ALL,) when no ids are given

@@ -30,6 +30,8 @@ from .conventions import DEFAULT_MAX_FILE_SIZE, SizeError, parse_size, severity_
 
 @dataclass(frozen=True)
 class ProjectConfig:
+    """`[tool.archrules]` of pyproject.toml, defaults filled in."""
+
     rules: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()

@@ -37,6 +37,8 @@ class DiscoveryWarning:
 
 @dataclass(frozen=True)
 class RuleDiscovery:
+    """The rule files found for a project, and what was noticed while looking."""
+
     paths: list[Path] = field(default_factory=list)  # the rule files to load, in order
     warnings: list[DiscoveryWarning] = field(default_factory=list)
 

@@ -20,6 +20,8 @@ if TYPE_CHECKING:  # import contracts are loaded only when a rule has them (CLI 
 
 @dataclass(frozen=True, slots=True)
 class RawFinding:
+    """A check's finding before severity, suppressions and fixes are settled (evaluate.py)."""
+
     rule: Rule
     span: Span
     message: str

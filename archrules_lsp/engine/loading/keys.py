@@ -55,6 +55,8 @@ SHARED_DEFINITIONS: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class Key:
+    """One rule-file key: its value's schema, docs and example."""
+
     name: str
     type: str  # the value's type in words (the docs' `type` column)
     value: dict[str, Any]  # JSON schema of the value
@@ -69,6 +71,8 @@ class Key:
 
 @dataclass(frozen=True)
 class Place:
+    """Where keys are written (a rule, a `patterns` entry...), with the keys it accepts."""
+
     definition: str  # its name in the schema's `definitions`
     label: str  # how loader messages name it ("unknown `patterns` entry key ...")
     marker: str  # docs/rule-format.md: <!-- keys:MARKER:start -->

@@ -58,6 +58,8 @@ _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 @dataclass(frozen=True)
 class BuiltRule:
+    """A loaded rule and where its id is written."""
+
     rule: Rule
     id_span: Span  # where duplicate-id errors point
 
@@ -181,7 +183,7 @@ def _first_line(ctx: Context, node: Node) -> Span:
 # ---------------------------------------------------------------- rule
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # fewer generated methods: start-up time
 class _RuleParts:
     """What a rule mapping's keys gave, before the rule is put together."""
 
