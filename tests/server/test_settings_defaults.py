@@ -42,7 +42,8 @@ def test_nested_flat_and_later_layers_win():
     ("enable", "yes"), ("rules", "a.yaml"), ("include", [1]), ("diagnosticMode", "all"),
     ("severityOverrides", {"A": "loud"}), ("severityOverrides", ["A"]), ("debounceMs", -1),
     ("debounceMs", True), ("logLevel", "trace"), ("maxFileSize", "lots"), ("maxFileSize", 10**30),
-    ("maxFileSize", 1e400), ("maxFileSize", -1), ("maxFileSize", True),
+    ("maxFileSize", 1e400), ("maxFileSize", -1), ("maxFileSize", True), ("maxDiagnosticsPerFile", -1),
+    ("maxDiagnosticsPerFile", "x"), ("baseline", "freeze"),
 ])
 def test_bad_values_warn_and_use_the_default(caplog, key, value):
     s = build_settings({key: value})
