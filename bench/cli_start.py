@@ -2,7 +2,8 @@
 """`archrules check` start-up on a one-file project, against anchors timed in the same run.
 
 The project (made in a temporary folder): `a.py` holding `x = 1` and a copy of
-`examples/background-tasks/.architecture-rules/`. Anchors: `python -c pass`,
+`examples/background-tasks/.architecture-rules/`; a second copy is a git work tree with a
+`.gitignore` (most projects are: reading it imports pathspec). Anchors: `python -c pass`,
 `python -c 'import yaml'` (the goal, issue 9: `archrules check .` <= 2x it) and, when it
 is installed, `ruff --version`. The commands take turns, one run each per round, so a
 change in the host's load hits them all alike; each figure is the median of the runs'
@@ -35,9 +36,13 @@ BIN = Path(sys.executable).parent
 GOAL_RATIO = 2.0  # archrules check . / python -c 'import yaml'
 
 
-def make_project(folder: Path) -> None:
+def make_project(folder: Path, gitignore: bool = False) -> None:
+    folder.mkdir()
     (folder / "a.py").write_text("x = 1\n")
     shutil.copytree(REPO / "examples" / "background-tasks" / ".architecture-rules", folder / ".architecture-rules")
+    if gitignore:
+        (folder / ".git").mkdir()
+        (folder / ".gitignore").write_text("__pycache__/\n*.pyc\n")
 
 
 def export_commit(ref: str, folder: Path) -> Path:
@@ -51,22 +56,28 @@ def export_commit(ref: str, folder: Path) -> Path:
     return folder / "code"
 
 
-def commands(before: Path | None) -> dict[str, tuple[list[str], dict[str, str]]]:
-    """name -> (argv, environment). .pyc files are written and used, as an installed package has
+Command = tuple[list[str], dict[str, str], Path]  # argv, environment, folder
+
+
+def commands(before: Path | None, project: Path, git_project: Path) -> dict[str, Command]:
+    """name -> (argv, environment, folder). .pyc files are written and used, as an installed package has
     them (this workplace sets PYTHONDONTWRITEBYTECODE=1; without .pyc every run compiles)."""
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     table = {
-        "python -c pass": ([sys.executable, "-c", "pass"], env),
-        "python -c 'import yaml'": ([sys.executable, "-c", "import yaml"], env),
+        "python -c pass": ([sys.executable, "-c", "pass"], env, project),
+        "python -c 'import yaml'": ([sys.executable, "-c", "import yaml"], env, project),
     }
     ruff = shutil.which("ruff", path=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
     if ruff:
-        table["ruff --version"] = ([ruff, "--version"], env)
-    table["archrules check ."] = ([str(BIN / "archrules"), "check", "."], env)
+        table["ruff --version"] = ([ruff, "--version"], env, project)
+    check = [str(BIN / "archrules"), "check", "."]
+    table["archrules check ."] = (check, env, project)
+    table["archrules check . (.gitignore)"] = (check, env, git_project)
     if before is not None:
-        table["archrules check . (before)"] = ([str(BIN / "archrules"), "check", "."],
-                                               {**env, "PYTHONPATH": str(before)})
+        before_env = {**env, "PYTHONPATH": str(before)}
+        table["archrules check . (before)"] = (check, before_env, project)
+        table["archrules check . (.gitignore, before)"] = (check, before_env, git_project)
     return table
 
 
@@ -87,13 +98,13 @@ def load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def measure(table: dict, cwd: Path, runs: int) -> dict[str, dict[str, float]]:
-    for argv, env in table.values():  # warm-up: page cache, .pyc files
-        run_once(argv, env, cwd)
+def measure(table: dict[str, Command], runs: int) -> dict[str, dict[str, float]]:
+    for command in table.values():  # warm-up: page cache, .pyc files
+        run_once(*command)
     samples: dict[str, list[tuple[float, float]]] = {name: [] for name in table}
     for _ in range(runs):
-        for name, (argv, env) in table.items():
-            samples[name].append(run_once(argv, env, cwd))
+        for name, command in table.items():
+            samples[name].append(run_once(*command))
     return {name: {"wall_ms": statistics.median(w for w, _ in got), "cpu_ms": statistics.median(c for _, c in got),
                    "n": len(got)} for name, got in samples.items()}
 
@@ -120,12 +131,12 @@ def main(argv: list[str] | None = None) -> int:
     commit = subprocess.run(["git", "-C", str(REPO), "describe", "--always", "--dirty"],
                             capture_output=True, text=True).stdout.strip()
     with tempfile.TemporaryDirectory(prefix="archrules-cli-start-") as tmp:
-        project = Path(tmp) / "project"
-        project.mkdir()
+        project, git_project = Path(tmp) / "project", Path(tmp) / "git-project"
         make_project(project)
+        make_project(git_project, gitignore=True)
         before = export_commit(args.before, Path(tmp)) if args.before else None
         load_before = load()
-        results = measure(commands(before), project, args.runs)
+        results = measure(commands(before, project, git_project), args.runs)
         loads = (load_before, load())
     print(report(results, loads, commit))
     if args.json:

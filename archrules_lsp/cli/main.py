@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from collections.abc import Sequence
 
@@ -19,7 +20,34 @@ FORMATS = ("text", "json", "jsonl", "sarif", "github", "gitlab", "junit", "rdjso
 FAIL_ON = ("error", "warning", "info")  # the engine's severities that can fail a run (hints never do)
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, as wide as argparse makes it, without importing shutil for that:
+    a parser makes one per option, and shutil (with its compression modules) costs ~2 ms."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None):
+        super().__init__(prog, indent_increment, max_help_position, _columns() - 2 if width is None else width)
+
+
+def _columns() -> int:
+    """shutil.get_terminal_size().columns: $COLUMNS, else the terminal's width, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0 and sys.__stdout__ is not None:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str):  # argparse exits 2 as well; keep its message short
         from .console import printable
 
@@ -229,8 +257,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write("archrules: error: the current folder no longer exists\n")
         return _exit(EXIT_USAGE)
     except BrokenPipeError:  # `archrules check | head`
-        import os
-
         try:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
@@ -245,8 +271,6 @@ _COMMANDS = ("check", "baseline", "rules", "explain", "validate", "test", "init"
 
 
 def _is_path(arg: str) -> bool:
-    import os
-
     return os.path.lexists(arg)
 
 
