@@ -67,3 +67,22 @@ def test_the_check_reads_each_file_once_taking_the_graphs_texts(tmp_path):
     found = dict(scan(tmp_path, ["app/a.py"], checker, jobs=1, texts=texts))
     assert [f.message for f in found["app/a.py"].findings] == ["app.a imports app.b (layer app.a is below app.b)"]
     assert "app/a.py" not in texts  # dropped once checked
+
+
+def test_a_graph_read_by_workers_is_the_graph_read_in_process(tmp_path):
+    files = {f"app/m{i:04}.py": f"import app.m{(i + 1) % 1200:04}\nfrom . import m{(i * 7) % 1200:04} as x\n"
+             for i in range(1200)}
+    files["app/__init__.py"] = "try:\n    import json\nexcept ImportError:\n    pass\n"
+    files["app/broken.py"] = "import os\ndef f(:\n"
+    files["web/x.ts"] = 'import { a } from "./y";\n'
+    rels = write(tmp_path, files)
+    texts: dict[str, dict[str, str]] = {"in-process": {}, "workers": {}}
+    here = import_context(tmp_path, rels, ProjectConfig(), jobs=1, keep_texts=texts["in-process"]).graph
+    pooled = import_context(tmp_path, rels, ProjectConfig(), jobs=2, keep_texts=texts["workers"]).graph
+    assert pooled.modules() == here.modules() and len(here) == len(files)
+    for module in here.modules():
+        path = here.path_of(module)
+        assert pooled.path_of(module) == path and pooled.imports_of(module) == here.imports_of(module)
+        digest = hash(files[path])
+        assert pooled.imports_read_from(module, path, digest) == here.imports_read_from(module, path, digest)
+    assert texts["workers"] == texts["in-process"] == files

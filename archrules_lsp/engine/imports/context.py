@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..model import Span
 from ..python_source import PARSE_ERRORS, parse_python
 from ..text import SourceText
 from .contracts import ChainCache
@@ -42,6 +43,20 @@ class FileImports:
 
     def add_to(self, graph: ImportGraph) -> None:
         graph.set_module(self.module.name, self.path, self.statements, self.digest)
+
+    def pack(self) -> tuple:
+        """Plain tuples, quick to pickle (from a worker process); `unpack` makes it again."""
+        return (self.path, self.parses, self.digest,
+                tuple((s.candidates, s.span.line, s.span.column, s.span.end_line, s.span.end_column,
+                       s.type_checking) for s in self.statements))
+
+    @staticmethod
+    def unpack(namer: ModuleNamer, packed: tuple) -> FileImports:
+        path, parses, digest, statements = packed
+        module = namer.module_of(path)
+        assert module is not None  # packed from a module's imports
+        return FileImports(module, path, tuple(ImportStatement(c, Span(l, col, el, ec), tc)
+                                               for c, l, col, el, ec, tc in statements), parses, digest)
 
 
 def read_imports(path: str, text: str, namer: ModuleNamer) -> FileImports | None:

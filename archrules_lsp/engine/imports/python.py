@@ -18,7 +18,8 @@ from ..model import Span
 from .graph import ImportStatement
 from .modules import Module
 
-_STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers", "cases")
+# a compound statement's statement lists, the last written first (`try`: body, handlers, else, finally)
+_STATEMENT_LISTS_LAST_FIRST = ("cases", "finalbody", "orelse", "handlers", "body")
 _DYNAMIC = ("import_module", "__import__")
 
 
@@ -35,14 +36,14 @@ def python_imports(tree: ast.Module, lines: list[str], module: Module, first_lin
     at = _Place(lines, first_line)
     out: list[ImportStatement] = []
     for node, type_checking in _import_statements(tree, marked):
-        if isinstance(node, ast.Import):
+        if type(node) is ast.Import:
             for alias in node.names:
                 out.append(ImportStatement((alias.name,), at.alias_span(alias), type_checking))
         else:
-            out.extend(_from_imports(node, at, module, type_checking))
+            _add_from_imports(out, node, at, module, type_checking)
     if any(name in part[i - 1] for i in marked for name in _DYNAMIC):
         out.extend(_dynamic_imports(tree, at))
-    out.sort(key=lambda s: (s.span.line, s.span.column))  # the walk takes a `try`'s parts out of order
+        out.sort(key=lambda s: (s.span.line, s.span.column))
     return out
 
 
@@ -76,32 +77,37 @@ class _Place:
         return Span(line, start, end_line, end)
 
 
-def _import_statements(tree: ast.Module, marked: list[int]) -> Iterator[tuple[ast.Import | ast.ImportFrom, bool]]:
-    """Every import statement (nested ones too), with whether it sits under `if TYPE_CHECKING:`.
-    Statements only (an import is never inside an expression), and only those whose lines
-    hold the word `import` (`marked`, 1-based; every import statement's do): most of a file
-    is never visited."""
+def _import_statements(tree: ast.Module, marked: list[int]) -> list[tuple[ast.Import | ast.ImportFrom, bool]]:
+    """Every import statement (nested ones too), in the order written, with whether it sits
+    under `if TYPE_CHECKING:`. Statements only (an import is never inside an expression), and
+    only those whose lines hold the word `import` (`marked`, 1-based; every import statement's
+    do): most of a file is never visited."""
+    found = []
+    last = marked[-1]
     stack: list[tuple[ast.AST, bool]] = [(tree, False)]
     while stack:
         node, checking = stack.pop()
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            yield node, checking
+        kind = type(node)
+        if kind is ast.Import or kind is ast.ImportFrom:
+            found.append((node, checking))
             continue
-        guarded = isinstance(node, ast.If) and _is_type_checking(node.test)
-        for field in _STATEMENT_LISTS:
+        guarded = kind is ast.If and _is_type_checking(node.test)  # type: ignore[attr-defined]
+        for field in _STATEMENT_LISTS_LAST_FIRST:  # popped in the order written
             children = getattr(node, field, None)
             if not children:
                 continue
             inner = checking or (guarded and field == "body")
-            stack.extend((child, inner) for child in reversed(children) if _holds_a_mark(child, marked))
-
-
-def _holds_a_mark(node: ast.AST, marked: list[int]) -> bool:
-    first = getattr(node, "lineno", None)
-    if first is None:  # a match case: no position of its own
-        return True
-    i = bisect_left(marked, first)
-    return i < len(marked) and marked[i] <= (getattr(node, "end_lineno", None) or first)
+            for child in reversed(children):
+                first = getattr(child, "lineno", None)
+                if first is None:  # a match case: no position of its own
+                    stack.append((child, inner))
+                    continue
+                if first > last:
+                    continue
+                i = bisect_left(marked, first)
+                if i < len(marked) and marked[i] <= child.end_lineno:  # type: ignore[attr-defined]
+                    stack.append((child, inner))
+    return found
 
 
 def _is_type_checking(test: ast.expr) -> bool:
@@ -110,8 +116,8 @@ def _is_type_checking(test: ast.expr) -> bool:
     return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING" and isinstance(test.value, ast.Name)
 
 
-def _from_imports(node: ast.ImportFrom, at: _Place, module: Module,
-                  type_checking: bool) -> Iterator[ImportStatement]:
+def _add_from_imports(out: list[ImportStatement], node: ast.ImportFrom, at: _Place, module: Module,
+                      type_checking: bool) -> None:
     base = _absolute_base(node, module)
     if base is None:
         return
@@ -121,7 +127,7 @@ def _from_imports(node: ast.ImportFrom, at: _Place, module: Module,
             candidates: tuple[str, ...] = (base or alias.name,)
         else:
             candidates = (f"{base}.{alias.name}", base)  # a submodule, or a name defined in `base`
-        yield ImportStatement(candidates, span, type_checking)
+        out.append(ImportStatement(candidates, span, type_checking))
 
 
 def _absolute_base(node: ast.ImportFrom, module: Module) -> str | None:
