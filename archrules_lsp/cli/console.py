@@ -13,6 +13,7 @@ ANSI codes by hand: a terminal library would cost more start-up time than it sav
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -54,8 +55,8 @@ class Painter:
 # C0 and C1 controls and DEL; Unicode line and paragraph separators; bidirectional
 # overrides and isolates (they reorder what a terminal shows); lone surrogates (the
 # bytes of a file name that is not UTF-8)
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_UNSAFE_BUT_LINE_BREAKS = re.compile(
+_UNSAFE = "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+_UNSAFE_BUT_LINE_BREAKS = (
     "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -74,8 +75,14 @@ def printable(text: str, keep_line_breaks: bool = False) -> str:
     """`text` with every control character shown as an escape (`\\x1b`, `\\n`, `\\u202e`),
     and a byte that is not UTF-8 as `\\xff`. `keep_line_breaks` leaves `\\n` and `\\r`
     for a caller that encodes them itself (GitHub workflow commands)."""
-    pattern = _UNSAFE_BUT_LINE_BREAKS if keep_line_breaks else _UNSAFE
+    pattern = _unsafe(keep_line_breaks)
     return pattern.sub(_escape, text) if pattern.search(text) else text
+
+
+@functools.cache
+def _unsafe(keep_line_breaks: bool) -> re.Pattern[str]:
+    """Compiled when first needed: a clean run prints nothing to escape (start-up time)."""
+    return re.compile(_UNSAFE_BUT_LINE_BREAKS if keep_line_breaks else _UNSAFE)
 
 
 def display_path(path: str, cwd: str | None = None) -> str:

@@ -19,10 +19,11 @@ from .python_source import PARSE_ERRORS, PythonSource, parse_python
 from .suppressions import Suppression
 from .text import LINE_BREAK, SourceText, line_starts, split_lines
 
-# "Add: x = 1", "Use BackgroundTasks: ...": a short capitalised prose label before the code
-_LABEL = re.compile(r"^[A-Z][A-Za-z ]{0,40}:\s+(?=\S)")
-_BULLET = re.compile(r"^(?:[-*+\u2022]|\d{1,2}[.)])\s+")
-_BACKTICKS = re.compile(r"`([^`]+)`")
+# "Add: x = 1", "Use BackgroundTasks: ...": a short capitalised prose label before the code.
+# Pattern texts: `re` compiles (and caches) them when a fix is first made, not at import.
+_LABEL = r"^[A-Z][A-Za-z ]{0,40}:\s+(?=\S)"
+_BULLET = r"^(?:[-*+\u2022]|\d{1,2}[.)])\s+"
+_BACKTICKS = r"`([^`]+)`"
 
 
 def suggested_line(suggestion: str, needle: str, python: bool) -> str | None:
@@ -36,9 +37,10 @@ def suggested_line(suggestion: str, needle: str, python: bool) -> str | None:
             continue
         # `code` in backticks first ("Add `x = 1` to the model"), then the line without
         # its label and list bullet ("- Add: x = 1"), then the line as written
-        candidates = [c.strip() for c in _BACKTICKS.findall(line) if needle in c]
-        unlabelled = _LABEL.sub("", _BULLET.sub("", line, count=1), count=1)
-        candidates += [c for c in (unlabelled, _BULLET.sub("", line, count=1), line) if needle in c]
+        candidates = [c.strip() for c in re.findall(_BACKTICKS, line) if needle in c]
+        unbulleted = re.sub(_BULLET, "", line, count=1)
+        unlabelled = re.sub(_LABEL, "", unbulleted, count=1)
+        candidates += [c for c in (unlabelled, unbulleted, line) if needle in c]
         for code in candidates:
             if not python or _is_statement(code):
                 return code
