@@ -72,7 +72,7 @@ def import_context(root: str | os.PathLike, rels: Iterable[str], config: Project
 
 
 KEPT_TEXT_CHARS = 64 << 20  # a larger project's files are read again by its check
-OWN_SHARE = 0.9  # of a worker's: this process also unpacks the workers' results
+OWN_SHARE = 0.75  # of a worker's: this process also unpacks the workers' results
 
 
 def _read_one(root: str, rel: str, namer: ModuleNamer, max_file_size: int) -> tuple[FileImports | None, str | None]:
@@ -106,7 +106,7 @@ def _read_all(root: str, rels: list[str], namer: ModuleNamer, max_file_size: int
         return
     import multiprocessing
 
-    from ..engine.imports.context import FileImports
+    from ..engine.imports.context import FileImports, read_imports  # noqa: F401  (before the fork: once)
 
     global _worker_args
     _worker_args = (root, namer, max_file_size)  # inherited by the forked workers

@@ -2,7 +2,8 @@
 """One import-graph build of a project, in this process, timed: grimp's (what
 lint-imports builds before checking) or archrules' (`project.import_graph`).
 
-    python bench/imports/graph_build.py grimp|archrules ROOT [PACKAGE]   # prints wall and CPU seconds
+    python bench/imports/graph_build.py grimp|archrules|archrules-in-process ROOT [PACKAGE]
+    # prints wall and CPU seconds; archrules: its default jobs (one per core), archrules-in-process: -j 1
 
 run.py starts it once per sample, so every build starts cold (no module cache).
 """
@@ -31,14 +32,14 @@ def grimp_build(root: Path, package: str) -> int:
     return len(graph.modules)
 
 
-def archrules_build(root: Path) -> int:
+def archrules_build(root: Path, jobs: int = 0) -> int:
     from archrules_lsp.project.config import read_project_config
     from archrules_lsp.project.files import FileSelector
     from archrules_lsp.project.import_graph import import_context
 
     config, _ = read_project_config(root)
     rels = list(FileSelector(root, config, []).walk())  # the files a check of the whole project reads
-    return len(import_context(root, rels, config).graph)
+    return len(import_context(root, rels, config, jobs=jobs).graph)
 
 
 if __name__ == "__main__":
@@ -49,7 +50,7 @@ if __name__ == "__main__":
         import archrules_lsp.project.import_graph  # noqa: F401
     wall, cpu = time.perf_counter(), cpu_seconds()
     modules = grimp_build(root, sys.argv[3] if len(sys.argv) > 3 else "corp") if tool == "grimp" \
-        else archrules_build(root)
+        else archrules_build(root, 1 if tool == "archrules-in-process" else 0)
     wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
     assert modules > 1
     print(f"{wall:.4f} {cpu:.4f}")

@@ -1,19 +1,23 @@
 #!/usr/bin/env python3
 """Import contracts, side by side in one run on the generated corpus (make_corpus.py):
 `lint-imports` (import-linter: graph build + check) and `archrules check` with the same
-contracts, wall and CPU time, medians of --runs runs, host load from /proc/loadavg;
+contracts, wall and CPU time, medians of --runs interleaved runs (one run of each command,
+then again), host load from /proc/loadavg;
 then, unless --no-lsp, the language server's keystroke latency in the corpus's
 5,000-line module with the 20 contracts, the whole corpus as the workspace.
 
     .venv/bin/python bench/imports/run.py                       # 5,000 modules, 3 runs
     .venv/bin/python bench/imports/run.py --modules 1000 --runs 5 --no-lsp
     .venv/bin/python bench/imports/run.py --json results.json
+    git archive REV archrules_lsp | tar -x -C /tmp/before    # an older archrules, timed beside:
+    .venv/bin/python bench/imports/run.py --runs 7 --before /tmp/before
 
 Each tool runs twice per configuration: all 20 contracts, and the layers contract
 alone (`--contract CORP-001` / `--select CORP-001`: the graph is built whole either way).
 lint-imports runs cold (`--no-cache`) and warm (its cache filled by a first run);
-archrules has no cache. The graph build alone is timed too, inside one process
-(graph_build.py: grimp's build, as lint-imports does it, and archrules'). Before timing,
+archrules has no cache; `archrules check` runs with its default jobs (one per core) and
+with `-j 1` (all in this process). The graph build alone is timed too, inside one process
+(graph_build.py: grimp's build, as lint-imports does it, and archrules', default and -j 1). Before timing,
 what both find is compared: exit status 1 when they differ otherwise than documented
 (docs/rule-format.md: here, only by the `importlib.import_module` plants of CORP-007).
 """
@@ -23,11 +27,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import resource
 import statistics
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -43,11 +49,12 @@ def load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def timed(cmd: list[str], cwd: Path) -> tuple[float, float]:
+def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float]:
     """(wall seconds, CPU seconds of the process and its children) for one run."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                          env=None if env is None else {**os.environ, **env})
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):
@@ -55,37 +62,58 @@ def timed(cmd: list[str], cwd: Path) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def medians(cmd: list[str], cwd: Path, runs: int) -> dict:
-    samples = [timed(cmd, cwd) for _ in range(runs)]
-    return {"wall_s": round(statistics.median(s[0] for s in samples), 3),
-            "cpu_s": round(statistics.median(s[1] for s in samples), 3), "runs": runs}
+def interleaved(runs: int, sample: dict) -> dict:
+    """Median wall and CPU of each of `sample` (name -> a function timing one run), the runs
+    interleaved (one of each, then again): a change of load on the host hits all alike."""
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in sample}
+    for _ in range(runs):
+        for name, one in sample.items():
+            samples[name].append(one())
+    return {name: {"wall_s": round(statistics.median(s[0] for s in got), 3),
+                   "cpu_s": round(statistics.median(s[1] for s in got), 3), "runs": runs}
+            for name, got in samples.items()}
 
 
 def commands(root: Path, layers_only: bool) -> dict[str, list[str]]:
     lint = [str(BIN / "lint-imports"), "--no-logo"] + (["--contract", "CORP-001"] if layers_only else [])
     ours = [str(BIN / "archrules"), "check", "--format", "json", "--exit-zero", "--quiet"]
+    ours += ["--select", "CORP-001"] if layers_only else []
     return {"lint-imports (cold, --no-cache)": [*lint, "--no-cache"],
             "lint-imports (warm cache)": [*lint, "--cache-dir", str(root.parent / "import-linter-cache")],
-            "archrules check": ours + (["--select", "CORP-001"] if layers_only else [])}
+            "archrules check": ours, "archrules check -j 1": [*ours, "-j", "1"]}
 
 
-def time_tools(root: Path, runs: int) -> dict:
-    out: dict = {}
+def time_tools(root: Path, runs: int, before: Path | None) -> dict:
+    """Both configurations, every command of both interleaved. `before`: an archrules source
+    tree (`git archive REV archrules_lsp | tar -x -C DIR`) timed beside, through PYTHONPATH."""
+    sample = {}
     for label, layers_only in (("20 contracts", False), ("layers contract only", True)):
         cmds = commands(root, layers_only)
         subprocess.run(cmds["lint-imports (warm cache)"], cwd=root, capture_output=True)  # fills the cache
-        out[label] = {name: medians(cmd, root, runs) for name, cmd in cmds.items()}
+        for name, cmd in cmds.items():
+            sample[(label, name)] = partial(timed, cmd, root)
+        if before is not None:
+            sample[(label, "archrules check (before)")] = partial(
+                timed, cmds["archrules check"], root, {"PYTHONPATH": str(before)})
+    out: dict = {}
+    for (label, name), medians in interleaved(runs, sample).items():
+        out.setdefault(label, {})[name] = medians
     return out
 
 
-def graph_builds(root: Path, runs: int) -> dict:
+def graph_builds(root: Path, runs: int, before: Path | None) -> dict:
     """The graph build alone, timed inside one fresh process per sample (graph_build.py)."""
-    out: dict = {}
-    for tool in ("grimp", "archrules"):
-        samples = [subprocess.run([sys.executable, str(HERE / "graph_build.py"), tool, str(root)],
-                                  check=True, capture_output=True, text=True).stdout.split() for _ in range(runs)]
-        out[tool] = {"wall_s": round(statistics.median(float(s[0]) for s in samples), 3),
-                     "cpu_s": round(statistics.median(float(s[1]) for s in samples), 3)}
+    def build(tool: str, env: dict | None = None) -> tuple[float, float]:
+        done = subprocess.run([sys.executable, str(HERE / "graph_build.py"), tool, str(root)], check=True,
+                              capture_output=True, text=True, env=None if env is None else {**os.environ, **env})
+        wall, cpu = done.stdout.split()
+        return float(wall), float(cpu)
+
+    sample = {"grimp": partial(build, "grimp"), "archrules": partial(build, "archrules"),
+              "archrules -j 1": partial(build, "archrules-in-process")}
+    if before is not None:
+        sample["archrules (before)"] = partial(build, "archrules", {"PYTHONPATH": str(before)})
+    out = interleaved(runs, sample)
     out["archrules / grimp"] = {k: round(out["archrules"][k] / out["grimp"][k], 2) for k in ("wall_s", "cpu_s")}
     return out
 
@@ -249,14 +277,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=WORK, help=f"where the corpus goes (default {WORK})")
     ap.add_argument("--no-lsp", action="store_true", help="skip the keystroke measure")
     ap.add_argument("--json", type=Path, help="also write the results here")
+    ap.add_argument("--before", type=Path, help="an archrules_lsp source tree's parent folder, timed beside "
+                    "(git archive REV archrules_lsp | tar -x -C DIR)")
     args = ap.parse_args(argv)
     root = args.work / f"corpus-{args.modules}"
     subprocess.run([sys.executable, str(HERE / "make_corpus.py"), "--out", str(root), "--modules",
                     str(args.modules), "--big-lines", "5000"], check=True)
     manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
     result: dict = {"modules": manifest["modules"], "load_before": load(), "agreement": agreement(root)}
-    result["timings"] = time_tools(root, args.runs)
-    result["graph_build_s"] = graph_builds(root, args.runs)
+    result["timings"] = time_tools(root, args.runs, args.before)
+    result["graph_build_s"] = graph_builds(root, args.runs, args.before)
     if not args.no_lsp:
         result["keystrokes"] = keystrokes(root, manifest["big_module"], args.edits, probes(manifest))
     result["load_after"] = load()
