@@ -8,11 +8,11 @@ Python or JavaScript/TypeScript are not read. The graph keeps each file's text d
 so the check of the same text takes its imports from the graph instead of parsing again.
 
 With many files (IN_PROCESS_BELOW) and `jobs` > 1 (0: one per core), this process reads a
-share of the files itself while jobs - 1 forked workers read the rest and send back their
-imports as plain tuples (`FileImports.pack`: dataclasses cost several times more to pickle).
-On the 5,000-module bench corpus with 2 cores: 0.33 s instead of 0.45 s in-process, for
-0.12 s more CPU (bench/README.md, Import contracts). The parse is most of it: a file's
-imports count only if the whole file parses, so every file is parsed.
+share of the files itself while jobs - 1 forked helper processes read the rest and send
+back their imports as plain tuples (`FileImports.pack`: dataclasses cost several times more
+to pickle). On the 5,000-module bench corpus with 2 cores: ~0.34 s instead of ~0.48 s
+in-process, for ~0.08 s more CPU (bench/README.md, Import contracts). The parse is most of
+it: a file's imports count only if the whole file parses, so every file is parsed.
 Files that cannot be read (too large, binary, unreadable) have no imports; a Python
 file that does not parse has none either (its check says so in a note).
 """
@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .conventions import DEFAULT_MAX_FILE_SIZE, Skip
+from .conventions import Skip
 from .files import read_source
 from .scan import _can_fork, default_jobs
 
@@ -37,11 +37,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .config import ProjectConfig
 
 IN_PROCESS_BELOW = 1000  # files; a pool costs more than parsing fewer
-POOL_FROM_JOBS = 2  # jobs: this process and jobs - 1 workers
+POOL_FROM_JOBS = 2  # jobs: this process and jobs - 1 helper processes
 CHUNK_SIZE = 64
-
-_worker_args: tuple[str, ModuleNamer | None, int] = ("", None, DEFAULT_MAX_FILE_SIZE)
-
 
 def import_context(root: str | os.PathLike, rels: Iterable[str], config: ProjectConfig, *,
                    max_file_size: int | None = None, jobs: int = 0,
@@ -72,7 +69,7 @@ def import_context(root: str | os.PathLike, rels: Iterable[str], config: Project
 
 
 KEPT_TEXT_CHARS = 64 << 20  # a larger project's files are read again by its check
-OWN_SHARE = 0.75  # of a worker's: this process also unpacks the workers' results
+OWN_SHARE = 0.8  # of a helper's: this process also unpacks the helpers' results
 
 
 def _read_one(root: str, rel: str, namer: ModuleNamer, max_file_size: int) -> tuple[FileImports | None, str | None]:
@@ -99,26 +96,24 @@ def _read_all(root: str, rels: list[str], namer: ModuleNamer, max_file_size: int
               jobs: int, keep_texts: dict[str, str] | None = None) -> Iterator[FileImports]:
     jobs = default_jobs() if jobs < 1 else jobs
     keeper = _TextKeeper(keep_texts)
-    pooled = jobs >= POOL_FROM_JOBS and len(rels) >= IN_PROCESS_BELOW and _can_fork()
-    own = int(len(rels) * OWN_SHARE / jobs) if pooled else len(rels)  # the files this process reads
-    if not pooled:
+    if jobs < POOL_FROM_JOBS or len(rels) < IN_PROCESS_BELOW or not _can_fork():
         yield from _read_here(root, rels, namer, max_file_size, keeper)
         return
-    import multiprocessing
+    from ..engine.imports.context import read_imports  # noqa: F401  (imported before the fork: once)
 
-    from ..engine.imports.context import FileImports, read_imports  # noqa: F401  (before the fork: once)
-
-    global _worker_args
-    _worker_args = (root, namer, max_file_size)  # inherited by the forked workers
-    chunks = [rels[i:i + CHUNK_SIZE] for i in range(own, len(rels), CHUNK_SIZE)]
-    with multiprocessing.get_context("fork").Pool(min(jobs - 1, len(chunks))) as pool:
-        theirs = pool.imap(_read_chunk, chunks)  # under way while this process reads its share
-        yield from _read_here(root, rels[:own], namer, max_file_size, keeper)
-        for found_in_chunk in theirs:
-            for rel, packed, text in found_in_chunk:
-                keeper.keep(rel, text)
-                if packed is not None:
-                    yield FileImports.unpack(namer, packed)
+    own = int(len(rels) * OWN_SHARE / jobs)  # this process's share: the first files
+    helpers = [_Helper(root, rels[own + i::jobs - 1], namer, max_file_size, keeper.room // jobs)
+               for i in range(jobs - 1)]
+    try:
+        for start in range(0, own, CHUNK_SIZE):
+            yield from _read_here(root, rels[start:min(start + CHUNK_SIZE, own)], namer, max_file_size, keeper)
+            for helper in helpers:  # take what is ready: a helper seldom waits on a full pipe
+                yield from helper.received(keeper, wait=False)
+        for helper in helpers:
+            yield from helper.received(keeper, wait=True)
+    finally:
+        for helper in helpers:
+            helper.stop()
 
 
 def _read_here(root: str, rels: list[str], namer: ModuleNamer, max_file_size: int,
@@ -130,16 +125,67 @@ def _read_here(root: str, rels: list[str], namer: ModuleNamer, max_file_size: in
             yield found
 
 
-def _read_chunk(rels: Sequence[str]) -> list[tuple[str, tuple | None, str | None]]:
-    """In a worker: each file's imports packed in plain tuples (dataclasses cost several times
-    more to pickle and unpickle), with its text (a copy of a string costs next to nothing)."""
-    root, namer, size = _worker_args
-    assert namer is not None
-    out = []
+class _Helper:
+    """A forked process reading a share of the files, sending each file's imports back as plain
+    tuples (`FileImports.pack`: dataclasses cost several times more to pickle), with its text,
+    CHUNK_SIZE files a message. No pool: its threads and queues cost more CPU than the work they
+    spread. Should the helper die, this process reads what it did not send."""
+
+    def __init__(self, root: str, rels: list[str], namer: ModuleNamer, max_file_size: int, text_room: int):
+        import multiprocessing
+
+        self.root, self.rels, self.namer, self.max_file_size = root, rels, namer, max_file_size
+        self.done = 0  # files received
+        self.finished = False
+        ctx = multiprocessing.get_context("fork")
+        self.conn, sending = ctx.Pipe(duplex=False)
+        self.process = ctx.Process(target=_send_share, args=(sending, root, rels, namer, max_file_size, text_room),
+                                   daemon=True)
+        self.process.start()
+        sending.close()
+
+    def received(self, keeper: _TextKeeper, wait: bool) -> Iterator[FileImports]:
+        from ..engine.imports.context import FileImports
+
+        while not self.finished and (wait or self.conn.poll()):
+            try:
+                chunk = self.conn.recv()
+            except (EOFError, OSError):  # the helper died: read the rest here
+                self.finished = True
+                yield from _read_here(self.root, self.rels[self.done:], self.namer, self.max_file_size, keeper)
+                return
+            if chunk is None:
+                self.finished = True
+                return
+            self.done += len(chunk)
+            for rel, packed, text in chunk:
+                keeper.keep(rel, text)
+                if packed is not None:
+                    yield FileImports.unpack(self.namer, packed)
+
+    def stop(self) -> None:
+        self.conn.close()
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+
+
+def _send_share(conn, root: str, rels: list[str], namer: ModuleNamer, max_file_size: int, text_room: int) -> None:
+    """In a helper process: every file of `rels`, CHUNK_SIZE a message, then None."""
+    chunk: list[tuple[str, tuple | None, str | None]] = []
     for rel in rels:
-        found, text = _read_one(root, rel, namer, size)
-        out.append((rel, None if found is None else found.pack(), text))
-    return out
+        found, text = _read_one(root, rel, namer, max_file_size)
+        if text is not None and len(text) <= text_room:
+            text_room -= len(text)
+        else:
+            text = None  # beyond what this process keeps anyway
+        chunk.append((rel, None if found is None else found.pack(), text))
+        if len(chunk) >= CHUNK_SIZE:
+            conn.send(chunk)
+            chunk = []
+    conn.send(chunk)
+    conn.send(None)
+    conn.close()
 
 
 # Source files of languages with imports of their own, which import contracts do not read.

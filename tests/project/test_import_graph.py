@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 
 from archrules_lsp.engine import Checker, RuleSet
+from archrules_lsp.project import import_graph
 from archrules_lsp.project.config import ProjectConfig
 from archrules_lsp.project.import_graph import import_context
 from archrules_lsp.project.scan import CheckerSpec
@@ -69,20 +71,48 @@ def test_the_check_reads_each_file_once_taking_the_graphs_texts(tmp_path):
     assert "app/a.py" not in texts  # dropped once checked
 
 
-def test_a_graph_read_by_workers_is_the_graph_read_in_process(tmp_path):
+def project_of_1200_modules(tmp_path) -> tuple[dict[str, str], list[str]]:
     files = {f"app/m{i:04}.py": f"import app.m{(i + 1) % 1200:04}\nfrom . import m{(i * 7) % 1200:04} as x\n"
              for i in range(1200)}
     files["app/__init__.py"] = "try:\n    import json\nexcept ImportError:\n    pass\n"
     files["app/broken.py"] = "import os\ndef f(:\n"
     files["web/x.ts"] = 'import { a } from "./y";\n'
-    rels = write(tmp_path, files)
-    texts: dict[str, dict[str, str]] = {"in-process": {}, "workers": {}}
-    here = import_context(tmp_path, rels, ProjectConfig(), jobs=1, keep_texts=texts["in-process"]).graph
-    pooled = import_context(tmp_path, rels, ProjectConfig(), jobs=2, keep_texts=texts["workers"]).graph
+    return files, write(tmp_path, files)
+
+
+def assert_same_graphs(files, here, pooled):
     assert pooled.modules() == here.modules() and len(here) == len(files)
     for module in here.modules():
         path = here.path_of(module)
         assert pooled.path_of(module) == path and pooled.imports_of(module) == here.imports_of(module)
         digest = hash(files[path])
         assert pooled.imports_read_from(module, path, digest) == here.imports_read_from(module, path, digest)
+
+
+def test_a_graph_read_by_helper_processes_is_the_graph_read_in_process(tmp_path):
+    files, rels = project_of_1200_modules(tmp_path)
+    texts: dict[str, dict[str, str]] = {"in-process": {}, "workers": {}}
+    here = import_context(tmp_path, rels, ProjectConfig(), jobs=1, keep_texts=texts["in-process"]).graph
+    pooled = import_context(tmp_path, rels, ProjectConfig(), jobs=3, keep_texts=texts["workers"]).graph
+    assert_same_graphs(files, here, pooled)
     assert texts["workers"] == texts["in-process"] == files
+
+
+def test_the_files_of_a_helper_that_dies_are_read_in_this_process(tmp_path, monkeypatch):
+    files, rels = project_of_1200_modules(tmp_path)
+    here = import_context(tmp_path, rels, ProjectConfig(), jobs=1).graph
+    real = import_graph._send_share
+
+    class DiesAfterOneMessage:
+        def __init__(self, conn):
+            self.conn = conn
+
+        def send(self, message):
+            self.conn.send(message)
+            os._exit(3)  # a crash: the rest of the share is never sent
+
+    def dies_after_one_chunk(conn, *args):
+        real(DiesAfterOneMessage(conn), *args)
+
+    monkeypatch.setattr(import_graph, "_send_share", dies_after_one_chunk)
+    assert_same_graphs(files, here, import_context(tmp_path, rels, ProjectConfig(), jobs=2).graph)

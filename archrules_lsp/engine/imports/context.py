@@ -55,8 +55,9 @@ class FileImports:
         path, parses, digest, statements = packed
         module = namer.module_of(path)
         assert module is not None  # packed from a module's imports
-        return FileImports(module, path, tuple(ImportStatement(c, Span(l, col, el, ec), tc)
-                                               for c, l, col, el, ec, tc in statements), parses, digest)
+        return FileImports(module, path, tuple(ImportStatement(names, Span(line, col, end_line, end_col), checking)
+                                               for names, line, col, end_line, end_col, checking in statements),
+                           parses, digest)
 
 
 def read_imports(path: str, text: str, namer: ModuleNamer) -> FileImports | None:

@@ -36,7 +36,7 @@ def python_imports(tree: ast.Module, lines: list[str], module: Module, first_lin
     at = _Place(lines, first_line)
     out: list[ImportStatement] = []
     for node, type_checking in _import_statements(tree, marked):
-        if type(node) is ast.Import:
+        if isinstance(node, ast.Import):
             for alias in node.names:
                 out.append(ImportStatement((alias.name,), at.alias_span(alias), type_checking))
         else:
@@ -82,16 +82,15 @@ def _import_statements(tree: ast.Module, marked: list[int]) -> list[tuple[ast.Im
     under `if TYPE_CHECKING:`. Statements only (an import is never inside an expression), and
     only those whose lines hold the word `import` (`marked`, 1-based; every import statement's
     do): most of a file is never visited."""
-    found = []
+    found: list[tuple[ast.Import | ast.ImportFrom, bool]] = []
     last = marked[-1]
     stack: list[tuple[ast.AST, bool]] = [(tree, False)]
     while stack:
         node, checking = stack.pop()
-        kind = type(node)
-        if kind is ast.Import or kind is ast.ImportFrom:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
             found.append((node, checking))
             continue
-        guarded = kind is ast.If and _is_type_checking(node.test)  # type: ignore[attr-defined]
+        guarded = isinstance(node, ast.If) and _is_type_checking(node.test)
         for field in _STATEMENT_LISTS_LAST_FIRST:  # popped in the order written
             children = getattr(node, field, None)
             if not children:
@@ -105,7 +104,7 @@ def _import_statements(tree: ast.Module, marked: list[int]) -> list[tuple[ast.Im
                 if first > last:
                     continue
                 i = bisect_left(marked, first)
-                if i < len(marked) and marked[i] <= child.end_lineno:  # type: ignore[attr-defined]
+                if i < len(marked) and marked[i] <= child.end_lineno:
                     stack.append((child, inner))
     return found
 
