@@ -30,6 +30,7 @@ from .model import (
     CheckResult,
     Finding,
     Fix,
+    Note,
     PatternEntry,
     Rule,
     RuleSet,
@@ -44,6 +45,7 @@ from .text import SourceText
 if TYPE_CHECKING:  # import contracts are imported when a rule has them (CLI start-up)
     from .imports.context import ImportContext
     from .imports.contracts import Barrier
+    from .imports.graph import ImportGraph
 
 OFF = "off"
 _PLAN_CACHE_SIZE = 8192
@@ -227,8 +229,20 @@ class Checker:
             statements = found
         else:
             statements = js_imports(ctx.src, module)
+        self._note_unsearched_chains(ctx, plan, graph)
         return [f for rule, around in plan
                 for f in file_findings(rule, ctx.path, module.name, statements, graph, chains, around)]
+
+    @staticmethod
+    def _note_unsearched_chains(ctx: FileContext, plan: tuple, graph: ImportGraph) -> None:
+        from .imports.contracts import SEARCH_BUDGET, chains_affordable, search_count
+
+        for rule, _ in plan:
+            if not chains_affordable(rule.imports, graph):
+                ctx.notes.append(Note(
+                    f"rule {rule.id}: indirect import chains not checked (direct imports are): "
+                    f"{search_count(rule.imports):,} forbidden targets x {graph.size:,} modules and imports "
+                    f"is over the budget of {SEARCH_BUDGET:,} per rule", ctx.line_span(0), rule.id))
 
     # ------------------------------------------------------------ checking
 

@@ -301,3 +301,34 @@ def test_searching_every_chain_first_finds_what_a_check_searches_for_itself(monk
     monkeypatch.setattr(contracts, "_first_hops", lambda *a: (_ for _ in ()).throw(AssertionError("searched")))
     assert {path: messages(checker, path) for path in PROJECT} == lazy
     assert any("indirectly" in m for found in lazy.values() for _, _, m in found)
+
+
+def test_a_rule_whose_chain_searches_are_over_the_budget_keeps_its_direct_findings_with_a_note(monkeypatch):
+    """Hundreds of layers or independent modules in an untrusted rule file must not hang a
+    check: each forbidden target costs a search of the graph."""
+    from archrules_lsp.engine.imports import contracts
+
+    checker = checker_for(PROJECT)
+    searches = contracts.search_count(checker.rules[2].imports)  # ARCH-003: two independent modules
+    monkeypatch.setattr(contracts, "SEARCH_BUDGET", searches * checker.imports.graph.size - 1)
+    result = checker.check("app/tasks/imports/reader.py", PROJECT["app/tasks/imports/reader.py"])
+    assert [f.rule_id for f in result.findings] == []  # its finding was the indirect chain through app.core.bridge
+    size, budget = checker.imports.graph.size, contracts.SEARCH_BUDGET
+    assert [(n.rule_id, n.message) for n in result.notes if n.rule_id == "ARCH-003"] == [(
+        "ARCH-003", "rule ARCH-003: indirect import chains not checked (direct imports are): 2 forbidden targets x "
+        f"{size:,} modules and imports is over the budget of {budget:,} per rule")]
+    direct = checker.check("app/tasks/exports/run.py", PROJECT["app/tasks/exports/run.py"])
+    assert [f.rule_id for f in direct.findings] == ["ARCH-003"]
+
+
+def test_the_graph_size_follows_added_replaced_and_removed_modules():
+    from archrules_lsp.engine.imports.graph import ImportGraph, ImportStatement
+
+    graph, span = ImportGraph(), Span(0, 0, 0, 1)
+    graph.set_module("a", "a.py", [ImportStatement(("b",), span), ImportStatement(("c",), span)])
+    graph.set_module("b", "b.py", [ImportStatement(("c",), span)])
+    assert graph.size == 2 + 3
+    graph.set_module("a", "a.py", [ImportStatement(("c",), span)])
+    assert graph.size == 2 + 2
+    graph.remove_module("b")
+    assert graph.size == 1 + 1

@@ -108,7 +108,22 @@ def ignored(contracts: ImportContracts, importer: str, imported: str) -> bool:
     return any(covers(i.importer, importer) and covers(i.imported, imported) for i in contracts.ignore)
 
 
-_MAX_SEARCHES = 512  # kept per graph version: far more barriers than any rule set has
+_MAX_SEARCHES = 4096  # kept per graph version: more than SEARCH_BUDGET lets a rule run on a real graph
+# The chain searches of one rule, counted in modules and imports visited (a search walks the
+# graph once, one search per forbidden target): hundreds of layers or independent modules in
+# an untrusted rule file must not hang a check. A rule over it has its direct imports
+# checked and its indirect chains left out, with a note (about 4 s of searching).
+SEARCH_BUDGET = 1 << 23
+
+
+def search_count(contracts: ImportContracts) -> int:
+    """How many chain searches the contracts can need at most: one per forbidden target."""
+    return max(len(contracts.layers) - 1, 0) + len(contracts.forbidden_to) + len(contracts.independent)
+
+
+def chains_affordable(contracts: ImportContracts, graph: ImportGraph) -> bool:
+    """Can the contracts' indirect chains be searched within SEARCH_BUDGET on this graph?"""
+    return search_count(contracts) * graph.size <= SEARCH_BUDGET
 
 
 class ChainCache:
@@ -119,7 +134,7 @@ class ChainCache:
     def __init__(self) -> None:
         self._graph: ImportGraph | None = None
         self._version = -1
-        self._hops: dict[tuple[str, Barrier], tuple[ImportContracts, dict[str, Hop]]] = {}
+        self._hops: dict[tuple, tuple[ImportContracts, dict[str, Hop]]] = {}
 
     def chain(self, graph: ImportGraph, rule_id: str, contracts: ImportContracts, barrier: Barrier,
               start: str) -> list[Hop] | None:
@@ -129,19 +144,20 @@ class ChainCache:
         """Every search a check of the graph's modules under `rules` can need, now (before
         worker processes fork: they inherit the answers instead of each searching again)."""
         for rule in rules:
-            if rule.imports is None:
+            if rule.imports is None or not chains_affordable(rule.imports, graph):
                 continue
-            around = {barrier for module in graph.modules() for barrier in barriers(rule.imports, module)}
-            for barrier in around:
-                if barrier.indirect:
-                    self._search(graph, rule.id, rule.imports, barrier)
+            # one search per (targets, closed): the barriers of a pair of layers differ only in their reason
+            around = {(b.targets, b.closed): b for module in graph.modules() for b in barriers(rule.imports, module)
+                      if b.indirect}
+            for barrier in around.values():
+                self._search(graph, rule.id, rule.imports, barrier)
 
     def _search(self, graph: ImportGraph, rule_id: str, contracts: ImportContracts,
                 barrier: Barrier) -> dict[str, Hop]:
         if graph is not self._graph or graph.version != self._version:
             self._hops.clear()
             self._graph, self._version = graph, graph.version
-        key = (rule_id, barrier)
+        key = (rule_id, barrier.targets, barrier.closed)  # the reason does not change the search
         known = self._hops.get(key)
         if known is None or not (known[0] is contracts or known[0] == contracts):  # rules reloaded
             if len(self._hops) >= _MAX_SEARCHES:  # rules edited over and over: the old ones' go
@@ -179,10 +195,11 @@ def violations(contracts: ImportContracts, rule_id: str, path: str, module: str,
     edges = [(target, s) for target, s in edges
              if target != module and not (contracts.ignore and ignored(contracts, module, target))]
     out: list[Violation] = []
+    chains = chains_affordable(contracts, graph)
     for barrier in barriers(contracts, module) if around is None else around:
         direct = [Violation(s, target, barrier) for target, s in edges if covered(barrier.targets, target)]
         out.extend(direct)
-        if not direct and barrier.indirect:
+        if not direct and barrier.indirect and chains:
             found = _indirect(contracts, rule_id, path, module, edges, barrier, graph, cache)
             if found is not None:
                 out.append(found)

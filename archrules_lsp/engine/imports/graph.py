@@ -50,6 +50,7 @@ class ImportGraph:
         self._importers: dict[str, list[tuple[str, ImportStatement]]] | None = None  # reversed edges
         self._under: dict[str, list[str]] | None = None  # a name -> the imported names it covers
         self._digests: dict[str, int] = {}  # module -> hash of the text its imports were read from
+        self._import_count = 0  # statements of all modules
         self.version = 0
 
     def __contains__(self, module: str) -> bool:
@@ -57,6 +58,11 @@ class ImportGraph:
 
     def __len__(self) -> int:
         return len(self._statements)
+
+    @property
+    def size(self) -> int:
+        """Modules and imports: what one chain search visits at most (kept up to date)."""
+        return len(self._statements) + self._import_count
 
     def modules(self) -> list[str]:
         return sorted(self._statements)
@@ -78,6 +84,7 @@ class ImportGraph:
         if old == (path, statements):
             return
         self._statements[module] = (path, statements)
+        self._import_count += len(statements) - (len(old[1]) if old is not None else 0)
         if old is None:
             self._resolved.clear()  # a new module can change how others' `from x import y` resolve
         else:
@@ -87,7 +94,9 @@ class ImportGraph:
 
     def remove_module(self, module: str) -> None:
         self._digests.pop(module, None)
-        if self._statements.pop(module, None) is not None:
+        old = self._statements.pop(module, None)
+        if old is not None:
+            self._import_count -= len(old[1])
             self._resolved.clear()
             self._importers = self._under = None
             self.version += 1
