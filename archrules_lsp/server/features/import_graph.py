@@ -124,7 +124,8 @@ class ImportGraphs:
             loop = asyncio.get_running_loop()
             rels = await loop.run_in_executor(
                 None, lambda: [rel for rel in selector.walk() if namer.module_of(rel) is not None])
-            building = loop.run_in_executor(None, lambda: import_context(folder.root, rels, config))
+            # in this thread only (jobs=1): no process forked from a thread of the server
+            building = loop.run_in_executor(None, lambda: import_context(folder.root, rels, config, jobs=1))
             token = await self._begin_progress(f"{len(rels)} files")
             built = await building
             if _LANDING_DELAY:
