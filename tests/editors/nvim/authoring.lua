@@ -11,15 +11,6 @@ local emit, fail = results.emit, results.fail
 local rule_id = assert(os.getenv('ARCHRULES_RULE_ID'))
 local ignore_file = assert(os.getenv('ARCHRULES_IGNORE_FILE'))
 
-local function attached(buf)
-  local client
-  local ok = vim.wait(15000, function()
-    client = vim.lsp.get_clients({ bufnr = buf, name = 'archrules' })[1]
-    return client ~= nil and client.initialized
-  end, 20)
-  return ok and client or nil
-end
-
 -- The 0-based line that starts with `pattern` (plain text), or nil.
 local function line_of(buf, pattern)
   for i, line in ipairs(vim.api.nvim_buf_get_lines(buf, 0, -1, false)) do
@@ -99,7 +90,7 @@ end
 local function ignore_completion()
   vim.cmd('edit ' .. vim.fn.fnameescape(ignore_file))
   local buf = vim.api.nvim_get_current_buf()
-  if not attached(buf) then
+  if not results.attached(buf) then
     return fail('ignore-completion', { error = 'no archrules client on ' .. ignore_file })
   end
   local last = vim.api.nvim_buf_line_count(buf) - 1
@@ -108,9 +99,9 @@ local function ignore_completion()
                                      filetype = vim.bo[buf].filetype })
 end
 
-local ok, err = xpcall(function()
+results.run(function()
   local buf = vim.api.nvim_get_current_buf()
-  local client = attached(buf)
+  local client = results.attached(buf)
   if not client then
     return fail('attach', { filetype = vim.bo[buf].filetype, error = 'no archrules client attached within 15 s' })
   end
@@ -118,10 +109,4 @@ local ok, err = xpcall(function()
   local id_line = key_completion(buf)
   key_hover(buf, id_line)
   ignore_completion()
-end, debug.traceback)
-
-if not ok then
-  fail('error', { error = tostring(err) })
-end
-results.close()
-vim.cmd('qall!')
+end)

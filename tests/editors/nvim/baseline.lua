@@ -60,12 +60,9 @@ local function choose_code_action(pattern)
   return menu, chosen
 end
 
-local ok, err = xpcall(function()
-  local client
-  if not vim.wait(15000, function()
-    client = vim.lsp.get_clients({ bufnr = buf, name = 'archrules' })[1]
-    return client ~= nil and client.initialized
-  end, 20) then
+results.run(function()
+  local client = results.attached(buf)
+  if not client then
     return fail('attach', { error = 'no archrules client attached within 15 s' })
   end
   emit('attach', true, { filetype = vim.bo[buf].filetype, root_dir = client.root_dir })
@@ -112,10 +109,4 @@ local ok, err = xpcall(function()
     return #errors_at(lnum) == 0
   end, 20)
   emit('cleared', cleared, { shown = shown() })
-end, debug.traceback)
-
-if not ok then
-  fail('error', { error = tostring(err) })
-end
-results.close()
-vim.cmd('qall!')
+end)

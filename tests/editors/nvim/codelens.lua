@@ -26,12 +26,9 @@ local function displayed(client)
   return out
 end
 
-local ok, err = xpcall(function()
-  local client
-  if not vim.wait(15000, function()
-    client = vim.lsp.get_clients({ bufnr = buf, name = 'archrules' })[1]
-    return client ~= nil and client.initialized
-  end, 20) then
+results.run(function()
+  local client = results.attached(buf)
+  if not client then
     return fail('attach', { error = 'no archrules client attached within 15 s' })
   end
   emit('attach', true, { filetype = vim.bo[buf].filetype, root_dir = client.root_dir })
@@ -49,10 +46,4 @@ local ok, err = xpcall(function()
              command = lens.command and lens.command.command or vim.NIL }
   end, vim.lsp.codelens.get(buf))
   emit('code-lens', settled, { shown = shown, lenses = lenses })
-end, debug.traceback)
-
-if not ok then
-  fail('error', { error = tostring(err) })
-end
-results.close()
-vim.cmd('qall!')
+end)

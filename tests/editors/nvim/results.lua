@@ -20,4 +20,24 @@ function M.close()
   out:close()
 end
 
+--- The archrules client attached to `buf`, once initialized (nil after 15 s).
+function M.attached(buf)
+  local client
+  local ok = vim.wait(15000, function()
+    client = vim.lsp.get_clients({ bufnr = buf, name = 'archrules' })[1]
+    return client ~= nil and client.initialized
+  end, 20)
+  return ok and client or nil
+end
+
+--- Run a scenario's steps: an error in them is a failed step; then Neovim quits.
+function M.run(steps)
+  local ok, err = xpcall(steps, debug.traceback)
+  if not ok then
+    M.fail('error', { error = tostring(err) })
+  end
+  M.close()
+  vim.cmd('qall!')
+end
+
 return M

@@ -23,7 +23,7 @@ local function has_severity(severity)
   end)
 end
 
-local ok, err = xpcall(function()
+results.run(function()
   if not vim.wait(20000, function()
     return has_severity(vim.diagnostic.severity.ERROR)
   end, 20) then
@@ -49,10 +49,4 @@ local ok, err = xpcall(function()
     return has_severity(vim.diagnostic.severity.WARN) and not has_severity(vim.diagnostic.severity.ERROR)
   end, 20)
   emit('warning-shown', turned, { shown = ours(), modified = vim.bo[buf].modified })
-end, debug.traceback)
-
-if not ok then
-  fail('error', { error = tostring(err) })
-end
-results.close()
-vim.cmd('qall!')
+end)

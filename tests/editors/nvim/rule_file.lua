@@ -29,12 +29,9 @@ vim.lsp.handlers['archrules/status'] = function()
   statuses = statuses + 1
 end
 
-local ok, err = xpcall(function()
-  local client
-  if not vim.wait(15000, function()
-    client = vim.lsp.get_clients({ bufnr = buf, name = 'archrules' })[1]
-    return client ~= nil and client.initialized
-  end, 20) then
+results.run(function()
+  local client = results.attached(buf)
+  if not client then
     return fail('attach', { filetype = vim.bo[buf].filetype, error = 'no archrules client attached within 15 s' })
   end
   emit('attach', true, { filetype = vim.bo[buf].filetype, root_dir = client.root_dir })
@@ -82,10 +79,4 @@ local ok, err = xpcall(function()
     pulled = pulled and pulled.result and pulled.result.items or vim.NIL,
     pull_error = pulled and pulled.err or vim.NIL,
   })
-end, debug.traceback)
-
-if not ok then
-  fail('error', { error = tostring(err) })
-end
-results.close()
-vim.cmd('qall!')
+end)

@@ -49,7 +49,7 @@ local function edit_texts(action)
   return table.concat(texts, '\n')
 end
 
-local ok, err = xpcall(function()
+results.run(function()
   -- 0. the config Neovim uses is the shipped file
   local cfg = (vim.lsp.config and vim.lsp.config.archrules) or {}
   emit('config', true, {
@@ -62,11 +62,8 @@ local ok, err = xpcall(function()
   })
 
   -- 1. attach
-  local client
-  if not vim.wait(15000, function()
-    client = vim.lsp.get_clients({ bufnr = buf, name = 'archrules' })[1]
-    return client ~= nil and client.initialized
-  end, 20) then
+  local client = results.attached(buf)
+  if not client then
     return fail('attach', { error = 'no archrules client attached within 15 s' })
   end
   emit('attach', true, {
@@ -177,10 +174,4 @@ local ok, err = xpcall(function()
   -- 7. save
   vim.cmd('write')
   emit('write', not vim.bo[buf].modified, { file = vim.api.nvim_buf_get_name(buf) })
-end, debug.traceback)
-
-if not ok then
-  fail('error', { error = tostring(err) })
-end
-results.close()
-vim.cmd('qall!')
+end)
