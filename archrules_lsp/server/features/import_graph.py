@@ -26,7 +26,6 @@ import asyncio
 import logging
 import os
 import time
-import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -157,17 +156,10 @@ class ImportGraphs:
                     message=f"{len(graph.context.graph)} modules"))
 
     async def _begin_progress(self, message: str) -> str | None:
-        session = self.session
-        if not session.client.work_done_progress:
-            return None
-        token = f"archrules-imports-{uuid.uuid4()}"
-        progress = session.server.work_done_progress
-        try:
-            await asyncio.wait_for(progress.create_async(token), 10)
-        except Exception as e:  # noqa: BLE001 - no progress, still build
-            log.debug("progress create failed: %s", e)
-            return None
-        progress.begin(token, t.WorkDoneProgressBegin(title=PROGRESS_TITLE, message=message))
+        token = await self.session.create_progress("archrules-imports")
+        if token is not None:
+            self.session.server.work_done_progress.begin(
+                token, t.WorkDoneProgressBegin(title=PROGRESS_TITLE, message=message))
         return token
 
     # ------------------------------------------------------------ updates

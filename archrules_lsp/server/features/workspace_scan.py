@@ -17,7 +17,6 @@ import os
 import re
 import threading
 import time
-import uuid
 import zlib
 from collections import Counter
 from collections.abc import Callable
@@ -219,20 +218,13 @@ class WorkspaceScanner:
                 self._scans.pop(folder.uri, None)
 
     async def _begin_progress(self, scan: Scan) -> None:
-        session = self.session
-        if not session.client.work_done_progress:
-            return
         # `token` is set only once the client has the token and `begin` follows at once:
         # a scan cancelled while `create` is pending must not send `end` for it
-        token = f"archrules-scan-{uuid.uuid4()}"
-        progress = session.server.work_done_progress
-        try:
-            await asyncio.wait_for(progress.create_async(token), 10)
-        except Exception as e:  # noqa: BLE001 - no progress, still scan
-            log.debug("progress create failed: %s", e)
+        token = await self.session.create_progress("archrules-scan")
+        if token is None:
             return
         scan.token = token
-        progress.begin(token, t.WorkDoneProgressBegin(
+        self.session.server.work_done_progress.begin(token, t.WorkDoneProgressBegin(
             title="archrules", message=f"checking {scan.folder.name}", percentage=0, cancellable=True))
 
     def _end_progress(self, scan: Scan, message: str) -> None:

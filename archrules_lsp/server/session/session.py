@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -178,6 +179,19 @@ class Session:
 
     def show_message(self, text: str, kind: t.MessageType = t.MessageType.Warning) -> None:
         self.server.window_show_message(t.ShowMessageParams(type=kind, message=text))
+
+    async def create_progress(self, prefix: str) -> str | None:
+        """A work-done progress token the client has accepted (`begin` may follow at once), or
+        None: the client has no progress, or did not accept within 10 s (the work goes on)."""
+        if not self.client.work_done_progress:
+            return None
+        token = f"{prefix}-{uuid.uuid4()}"
+        try:
+            await asyncio.wait_for(self.server.work_done_progress.create_async(token), 10)
+        except Exception as e:  # noqa: BLE001 - no progress, the work still runs
+            log.debug("progress create failed: %s", e)
+            return None
+        return token
 
     def on_document_lost(self, uri: str, detail: str) -> None:
         """A change to an open document could not be applied: its text here is unknown
