@@ -172,11 +172,13 @@ def test_explain_and_docs_describe_class_scopes_exclusions_and_contracts(tmp_pat
             'must contain "id:"') in out
     assert 'models/*.py (except "models/legacy.py"): must not match /print[(]/: no print' in out
     out = run(["explain", "ARCH-001"], root).stdout
-    assert "imports: layers app.api > app.services > models (a layer never imports one above it)" in out
-    assert 'imports: "app.api" must not import "subprocess"' in out
-    assert 'imports: "app.a", "app.b" are independent (none imports another)' in out
-    assert 'imports: "app.billing" imported only by "app.api.billing" and from inside' in out
-    assert 'imports: allowed exceptions "app.api.deps -> subprocess"' in out
+    assert ('Layers, top to bottom: "app.api", "app.services", "models". A layer never imports a layer above it, '
+            "directly or through other modules.") in out
+    assert 'Modules under "app.api" never import "subprocess", directly or through other modules.' in out
+    assert '"app.a", "app.b" are independent: none imports another, directly or through other modules.' in out
+    assert ('Modules under "app.billing" may be imported directly only by modules under "app.api.billing" and by '
+            "their own.") in out
+    assert 'Allowed exceptions (importer -> imported): "app.api.deps -> subprocess".' in out
 
     proc = run(["docs", "--out", tmp_path / "docs"], root)
     assert proc.returncode == 0, proc.stderr

@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 from ...project.config import INDEX_PAGE, rule_page_name
 from ..console import Painter, display_path, err, error, printable, wants_color
+from ..contract_words import contracts_in_words
 from ..exit_codes import EXIT_OK, EXIT_USAGE
 from ..project_setup import UsageError, load_project, print_load_problems
 
@@ -198,30 +199,7 @@ def checks_in_words(rule) -> list[str]:
                  else "the files above" if rule.patterns else "any checked file") + _except(a.exclude)
         lines.append(f"No line of {scope} may match the regex {md_code(a.regex.source)}: {md_text(a.message)}.")
     if rule.imports is not None:
-        lines.extend(_contracts_in_words(rule.imports))
-    return lines
-
-
-def _contracts_in_words(c) -> list[str]:
-    """Import contracts as sentences (a module name stands for it and everything below it)."""
-    lines = []
-    if c.layers:
-        lines.append(f"Layers, top to bottom: {_any_of(c.layers, ', ')}. A layer never imports a layer above "
-                     "it, directly or through other modules.")
-    if c.forbidden_from:
-        lines.append(f"Modules under {_any_of(c.forbidden_from, ', ')} never import {_any_of(c.forbidden_to)}, "
-                     "directly or through other modules.")
-    if c.independent:
-        lines.append(f"{_any_of(c.independent, ', ')} are independent: none imports another, directly or "
-                     "through other modules.")
-    if c.protected:
-        lines.append(f"Modules under {_any_of(c.protected, ', ')} may be imported directly only by modules under "
-                     f"{_any_of(c.protected_allowed, ', ')} and by their own.")
-    if c.ignore:
-        lines.append("Allowed exceptions (importer -> imported): "
-                     f"{', '.join(md_code(f'{i.importer} -> {i.imported}') for i in c.ignore)}.")
-    if c.type_checking:
-        lines.append("Imports under `if TYPE_CHECKING:` count too.")
+        lines.extend(contracts_in_words(rule.imports, md_code))
     return lines
 
 

@@ -115,25 +115,9 @@ def describe_checks(rule) -> list[str]:
         fix = f" (fix: {a.fix!r})" if a.fix is not None else ""
         lines.append(f"{scope}must not match /{a.regex.source}/: {a.message}{fix}")
     if rule.imports is not None:
-        lines.extend(describe_contracts(rule.imports))
-    return lines
+        from ..contract_words import contracts_in_words
 
-
-def describe_contracts(c) -> list[str]:
-    """A rule's import contracts in words, one line each (a module name covers its submodules)."""
-    lines = []
-    if c.layers:
-        lines.append(f"imports: layers {' > '.join(c.layers)} (a layer never imports one above it)")
-    if c.forbidden_from:
-        lines.append(f"imports: {_list(c.forbidden_from)} must not import {_list(c.forbidden_to)}")
-    if c.independent:
-        lines.append(f"imports: {_list(c.independent)} are independent (none imports another)")
-    if c.protected:
-        lines.append(f"imports: {_list(c.protected)} imported only by {_list(c.protected_allowed)} and from inside")
-    if c.ignore:
-        lines.append(f"imports: allowed exceptions {_list(f'{i.importer} -> {i.imported}' for i in c.ignore)}")
-    if c.type_checking:
-        lines.append("imports: `if TYPE_CHECKING:` imports count too")
+        lines.extend(contracts_in_words(rule.imports, lambda name: f'"{name}"'))
     return lines
 
 
