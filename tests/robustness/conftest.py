@@ -29,6 +29,16 @@ robustness:
       - pattern: "print\\\\("
         file: "**/*.py"
         message: "Use the logger, not print"
+  - id: AR-003
+    name: The first module sits above the second
+    imports:
+      layers: [app.f0, app.f1]
+  - id: AR-004
+    name: Table models have an id
+    patterns:
+      - file: "app/**/*.py"
+        in_class: "table=True"
+        must_contain: "id:"
 """
 
 

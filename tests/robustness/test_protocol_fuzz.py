@@ -214,7 +214,9 @@ def random_params(rng, method: str, uris: list[str], versions: dict[str, int]):
     doc = {"uri": uri}
     where = {"start": random_position(rng), "end": random_position(rng)}
     versions[uri] = versions.get(uri, 0) + rng.choice([1, 1, 1, 0, -3])
-    text = rng.choice(["", "print(1)\n", "x = 1\r\ny = print(2)\r", "\x0c\u2028print(\n", "😋" * 50])
+    text = rng.choice(["", "print(1)\n", "x = 1\r\ny = print(2)\r", "\x0c\u2028print(\n", "😋" * 50,
+                       "import app.f0\nfrom . import f2\nclass J(Base, table=True):\n    x = 1\n",
+                       "from app import f1\nimportlib.import_module('app.f0')\nclass K(table=True):\n"])
     by_method = {
         "textDocument/hover": {"textDocument": doc, "position": random_position(rng)},
         "textDocument/codeAction": {"textDocument": doc, "range": where, "context": {"diagnostics": []}},
