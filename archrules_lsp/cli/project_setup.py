@@ -155,6 +155,22 @@ def load_project(args: argparse.Namespace) -> Project:
     return Project(root, config, problems, present, ruleset, missing, found.warnings)
 
 
+def load_and_report(args: argparse.Namespace) -> Project | None:
+    """The project, its load problems printed on stderr; None (said why) when nothing loads."""
+    import sys
+
+    from .console import Painter, error, wants_color
+
+    paint = Painter(wants_color(sys.stderr))
+    try:
+        project = load_project(args)
+    except UsageError as e:
+        error(paint, str(e))
+        return None
+    print_load_problems(project, paint)
+    return project
+
+
 def print_load_problems(project: Project, paint: Painter) -> None:
     """Every load problem on stderr, as `path:line:col: error: [RULE] message`."""
     from .console import err

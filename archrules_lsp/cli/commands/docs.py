@@ -19,20 +19,16 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ...project.config import INDEX_PAGE, rule_page_name
-from ..console import Painter, display_path, err, error, printable, wants_color
+from ..console import display_path, err, printable
 from ..contract_words import contracts_in_words
 from ..exit_codes import EXIT_OK, EXIT_USAGE
-from ..project_setup import UsageError, load_project, print_load_problems
+from ..project_setup import load_and_report
 
 
 def run(args: argparse.Namespace) -> int:
-    paint = Painter(wants_color(sys.stderr))
-    try:
-        project = load_project(args)
-    except UsageError as e:
-        error(paint, str(e))
+    project = load_and_report(args)
+    if project is None:
         return EXIT_USAGE
-    print_load_problems(project, paint)
     rules = project.ruleset.rules
     clash = _name_clash(rules)
     if clash:

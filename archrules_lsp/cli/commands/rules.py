@@ -6,20 +6,9 @@ import argparse
 import json
 import sys
 
-from ..console import SEVERITY_STYLE, Painter, display_path, err, error, printable, wants_color
+from ..console import SEVERITY_STYLE, Painter, display_path, err, printable, wants_color
 from ..exit_codes import EXIT_OK, EXIT_USAGE
-from ..project_setup import UsageError, config_options, load_project, print_load_problems
-
-
-def _load(args):
-    paint = Painter(wants_color(sys.stderr))
-    try:
-        project = load_project(args)
-    except UsageError as e:
-        error(paint, str(e))
-        return None
-    print_load_problems(project, paint)
-    return project
+from ..project_setup import config_options, load_and_report
 
 
 def _defined_at(rule) -> tuple[str, int] | None:
@@ -59,7 +48,7 @@ def rule_record(rule, options) -> dict:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    project = _load(args)
+    project = load_and_report(args)
     if project is None:
         return EXIT_USAGE
     rules = project.ruleset.rules
@@ -130,7 +119,7 @@ def _list(items, sep=", ") -> str:
 
 
 def run_explain(args: argparse.Namespace) -> int:
-    project = _load(args)
+    project = load_and_report(args)
     if project is None:
         return EXIT_USAGE
     wanted = args.rule_id.strip()
