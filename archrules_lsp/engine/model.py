@@ -8,7 +8,7 @@ converts columns to the client's negotiated position encoding.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from .record import record
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,7 +31,7 @@ class Severity(str, enum.Enum):
 _RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1, Severity.HINT: 0}
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Span:
     """A range in a text: 0-based lines, 0-based code-point columns, end exclusive."""
 
@@ -45,7 +45,7 @@ class Span:
         return Span(line, column, line, column)
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Location:
     """Where something is in a rule file (for errors, editors and 'show rule')."""
 
@@ -61,7 +61,7 @@ def excluded(path: str, exclude: tuple[Glob, ...]) -> bool:
     return any(g.matches(path) for g in exclude)
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class PatternEntry:
     """One item of a rule's `patterns:` list: a file glob and the checks for the files it matches."""
 
@@ -79,7 +79,7 @@ class PatternEntry:
     exclude: tuple[Glob, ...] = ()  # our extension: files `file` matches that this entry leaves out
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Example:
     """One item of a rule's `examples:` (our extension): code the rule must flag
     (`invalid`) or leave alone (`valid`), checked as if it were the file `path`."""
@@ -93,7 +93,7 @@ class Example:
     location: Location | None = None  # the example item in its rule file
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class AntiPattern:
     """One item of `anti_patterns:`: a regex searched on every line of the files in scope."""
 
@@ -105,7 +105,7 @@ class AntiPattern:
     exclude: tuple[Glob, ...] = ()  # our extension: files left out of its scope
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class ImportIgnore:
     """One `ignore:` entry of `imports:`: `importer -> imported`, each a module name
     covering its submodules."""
@@ -115,7 +115,7 @@ class ImportIgnore:
     location: Location | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class ImportContracts:
     """A rule's `imports:` (see engine/imports and docs/rule-format.md). Module names
     cover their submodules. Several kinds may be written in one rule."""
@@ -131,7 +131,7 @@ class ImportContracts:
     location: Location | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Rule:
     """One architecture rule as loaded from a rule file."""
 
@@ -157,7 +157,7 @@ class Rule:
         return tuple(dict.fromkeys(out))
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class RuleError:
     """A problem in a rule file, located at the offending line."""
 
@@ -171,7 +171,7 @@ class RuleError:
 # ---------------------------------------------------------------- findings
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class TextEdit:
     """Replace the text at `span` with `new_text`."""
 
@@ -185,7 +185,7 @@ class FixKind(str, enum.Enum):
     IGNORE_FILE = "ignore-file"  # an `archrules: ignore-file[ID]` comment
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Fix:
     """A titled set of edits that resolves a finding."""
 
@@ -195,7 +195,7 @@ class Fix:
     safe: bool = True  # safe fixes are applied by --fix and fixAll
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class RelatedLocation:
     """Another place a finding is about (an indirect import's hops): a root-relative path."""
 
@@ -204,7 +204,7 @@ class RelatedLocation:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Finding:
     """A rule violation in a checked file."""
 
@@ -228,7 +228,7 @@ class Finding:
 UNUSED_SUPPRESSION = "unused-suppression"
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Note:
     """Something about the file itself that limited the checks (not a rule violation)."""
 
@@ -237,15 +237,15 @@ class Note:
     rule_id: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class CheckResult:
     """What `Checker.check` found in one file."""
 
     findings: tuple[Finding, ...]
-    notes: tuple[Note, ...] = field(default=())
+    notes: tuple[Note, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class RuleSet:
     """Every rule loaded from a set of rule files, with the problems found in them."""
 
