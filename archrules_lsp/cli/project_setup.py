@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import argparse
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..engine.record import record
 from ..project.config import ProjectConfig, read_project_config
 from ..project.discovery import DiscoveryWarning, discover_rules, find_root
 
@@ -27,7 +28,7 @@ class UsageError(Exception):
     """Bad command-line input: message on stderr, exit status 2."""
 
 
-@dataclass(frozen=True)
+@record
 class LoadProblem:
     """A problem found before any file is checked, in the form every output format shows."""
 
@@ -40,7 +41,7 @@ class LoadProblem:
     about: str = "rule file"  # or "configuration", "selection", "coverage": what it is in, for titles
 
 
-@dataclass
+@record(frozen=False)
 class Project:
     """A project as a command sees it: root, configuration, rule files, loaded rules, problems found."""
 

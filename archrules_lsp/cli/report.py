@@ -10,10 +10,11 @@ fragments (never file texts) until the end.
 from __future__ import annotations
 
 import collections
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from ..engine.model import UNUSED_SUPPRESSION, Severity
+from ..engine.record import record
 from .file_report import FileReport, Renderer
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -28,7 +29,7 @@ def counts_toward_exit(rule_id: str, severity: str, fail_on: str) -> bool:
     return Severity(severity).rank >= Severity(fail_on).rank
 
 
-@dataclass(frozen=True)
+@record
 class FixProblem:
     """A file whose fixes were not written: on purpose (a warning), or because writing failed (an error)."""
 
@@ -37,7 +38,7 @@ class FixProblem:
     is_error: bool
 
 
-@dataclass
+@record(frozen=False)
 class RunState:
     """Counters and context shared by the formats."""
 

@@ -38,6 +38,7 @@ from .model import (
     excluded,
 )
 from .python_source import PythonSource
+from .record import record
 from .regex import RegexSet
 from .suppressions import ALL, Suppression, SuppressionIndex, find_suppressions
 from .text import SourceText
@@ -51,7 +52,7 @@ OFF = "off"
 _PLAN_CACHE_SIZE = 8192
 
 
-@dataclass(frozen=True)
+@record
 class CheckOptions:
     """Which rules run and how loud they are.
 

@@ -8,8 +8,9 @@ converts columns to the client's negotiated position encoding.
 from __future__ import annotations
 
 import enum
-from .record import record
 from typing import TYPE_CHECKING
+
+from .record import record
 
 if TYPE_CHECKING:  # pragma: no cover
     from .globs import Glob

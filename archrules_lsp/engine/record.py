@@ -12,8 +12,9 @@ class that a run never builds costs no compiling.
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable
 from dataclasses import MISSING, FrozenInstanceError, dataclass, field, fields
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:  # pragma: no cover
     from typing_extensions import dataclass_transform
@@ -39,7 +40,7 @@ def _hash(self: Any) -> int:
 
 
 def _repr(self: Any) -> str:
-    shown = ", ".join(f"{name}={value!r}" for name, value in zip(self._record_names, _values(self)))
+    shown = ", ".join(f"{name}={value!r}" for name, value in zip(self._record_names, _values(self), strict=True))
     return f"{self.__class__.__qualname__}({shown})"
 
 
@@ -101,6 +102,7 @@ def _compile_init(cls: Any) -> Callable[..., None]:
     """`__init__` as a dataclass writes it: one parameter per field, defaults and factories."""
     env: dict[str, Any] = {"_set": object.__setattr__, "_MISSING": MISSING}
     params, body = [], []
+    frozen = cls.__setattr__ is _frozen_setattr
     for f in fields(cls):
         value = f.name
         if f.default is not MISSING:
@@ -112,7 +114,7 @@ def _compile_init(cls: Any) -> Callable[..., None]:
             value = f"_f_{f.name}() if {f.name} is _MISSING else {f.name}"
         else:
             params.append(f.name)
-        body.append(f"_set(self, {f.name!r}, {value})" if cls.__setattr__ is _frozen_setattr else f"self.{f.name} = {value}")
+        body.append(f"_set(self, {f.name!r}, {value})" if frozen else f"self.{f.name} = {value}")
     source = f"def __init__(self, {', '.join(params)}):\n    " + ("\n    ".join(body) or "pass") + "\n"
     exec(source, env)  # noqa: S102 (names and values come from the class definition, not from input)
     init: Callable[..., None] = env["__init__"]

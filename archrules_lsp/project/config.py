@@ -21,14 +21,15 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Any
 
+from ..engine.record import record
 from .conventions import DEFAULT_MAX_FILE_SIZE, SizeError, parse_size, severity_setting_names
 
 
-@dataclass(frozen=True)
+@record
 class ProjectConfig:
     """`[tool.archrules]` of pyproject.toml, defaults filled in."""
 

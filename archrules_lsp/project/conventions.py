@@ -18,8 +18,9 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
+
+from ..engine.record import record
 
 # ---------------------------------------------------------------- rule files
 
@@ -148,7 +149,7 @@ OUTSIDE_ROOT = "outside the root"
 BINARY_SNIFF_BYTES = 8192  # a NUL byte among the first 8 KB: binary, like git and ripgrep
 
 
-@dataclass(frozen=True)
+@record
 class Skip:
     """A file that is not checked: `reason` as shown (`over the 1 MB limit`, `binary`, ...),
     `kind` one of the skip kinds above."""
@@ -190,7 +191,7 @@ def severity_setting_names() -> tuple[str, ...]:
     return (*(s.value for s in sorted(Severity, key=lambda s: -s.rank)), OFF)
 
 
-@dataclass(frozen=True)
+@record
 class Selection:
     """CheckOptions' `select` and `ignore` for a rule set, and the tokens that named no rule."""
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..engine.record import record
 from .conventions import RULE_DIR, RULE_FILE_NAMES, RULE_MARKERS, RULE_SUFFIXES, resolves_inside
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -27,7 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
 _TOOL_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*archrules\s*[\].]", re.MULTILINE)
 
 
-@dataclass(frozen=True)
+@record
 class DiscoveryWarning:
     """A rule file (or the rules folder) found but not loaded: `path` as found, and why."""
 
@@ -35,7 +36,7 @@ class DiscoveryWarning:
     message: str
 
 
-@dataclass(frozen=True)
+@record
 class RuleDiscovery:
     """The rule files found for a project, and what was noticed while looking."""
 

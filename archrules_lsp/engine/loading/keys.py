@@ -15,10 +15,11 @@ Pure: no I/O.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from ..model import Severity
+from ..record import record
 
 SEVERITIES = tuple(s.value for s in Severity)
 EXTENSION_PREFIX = "x-"  # top-level keys the loader ignores (anchors live there)
@@ -53,7 +54,7 @@ SHARED_DEFINITIONS: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class Key:
     """One rule-file key: its value's schema, docs and example."""
 
@@ -69,7 +70,7 @@ class Key:
         return f"**Extension.** {self.doc}" if self.extension else self.doc
 
 
-@dataclass(frozen=True)
+@record
 class Place:
     """Where keys are written (a rule, a `patterns` entry...), with the keys it accepts."""
 

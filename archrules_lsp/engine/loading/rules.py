@@ -33,6 +33,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..globs import Glob
 from ..model import AntiPattern, Example, Location, PatternEntry, Rule, RuleError, Severity, Span
+from ..record import record
 from ..regex import LineRegex
 from . import schema
 from .examples import build_examples
@@ -56,7 +57,7 @@ EXTENSION_PREFIX = "x-"
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
-@dataclass(frozen=True)
+@record
 class BuiltRule:
     """A loaded rule and where its id is written."""
 
