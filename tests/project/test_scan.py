@@ -225,3 +225,48 @@ def test_a_transform_that_needs_text_gets_what_was_checked(tmp_path, rules_file)
     (root / "app" / "fixme.py").write_text('status = "processing"\n')
     fixed = dict(scan_and_fix(root, ["app/fixme.py"], checker_for(rules_file), transform=_TextLength()))
     assert fixed == {"app/fixme.py": len('status = "running"\n')}  # the text after the fixes
+
+
+class _DieOnce:
+    """A transform that kills the worker process checking `victim` (the first time only: a
+    marker file remembers), as the OOM killer or a crash in an extension would."""
+
+    def __init__(self, victim, marker):
+        self.victim, self.marker = victim, marker
+
+    def __call__(self, rel, outcome):
+        if rel == self.victim and not os.path.exists(self.marker):
+            open(self.marker, "w").close()
+            os._exit(1)
+        return len(outcome.findings)
+
+
+def test_a_worker_that_dies_has_its_files_checked_in_the_parent(tmp_path, rules_file):
+    root = tmp_path / "proj"
+    rels = make_tree(root, 300)
+    expected = list(scan(root, rels, checker_for(rules_file), jobs=1, transform=_count_only))
+    got = list(scan(root, rels, checker_for(rules_file), jobs=2,
+                    transform=_DieOnce(rels[100], str(tmp_path / "died"))))
+    assert (tmp_path / "died").exists()
+    assert got == expected
+
+
+def _count_only(rel, outcome):
+    return len(outcome.findings)
+
+
+def _fail_on_f0150(rel, outcome):
+    if rel.endswith("f0150.py"):
+        raise ValueError(f"cannot render {rel}")
+    return len(outcome.findings)
+
+
+def test_an_error_in_a_worker_is_raised_in_the_parent(tmp_path, rules_file):
+    root = tmp_path / "proj"
+    rels = make_tree(root, 300)
+    gen = scan(root, rels, checker_for(rules_file), jobs=2, transform=_fail_on_f0150)
+    with pytest.raises(ValueError, match="cannot render app/m3/f0150.py"):
+        list(gen)
+    import multiprocessing
+
+    assert not multiprocessing.active_children()
