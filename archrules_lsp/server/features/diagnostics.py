@@ -22,7 +22,6 @@ import json
 import logging
 import re
 import threading
-import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -45,7 +44,7 @@ if TYPE_CHECKING:
     from ..app import ArchrulesServer
     from ..session.folders import Folder
     from ..session.session import Session
-    from .workspace_scan import RenderedFile
+    from .workspace_scan import FindingRanges, RenderedFile
 
 log = logging.getLogger("archrules_lsp.server")
 
@@ -82,19 +81,12 @@ class DocResult:
 
 @dataclass(frozen=True)
 class DiskResult:
-    """A closed file's pushed diagnostics as kept: the findings of each rule, and the
-    diagnostics' JSON compressed, read back only when asked (no per-finding objects:
-    a workspace scan keeps this for thousands of files)."""
+    """What is kept of a closed file's pushed diagnostics: the findings of each rule and
+    where those published are, not the diagnostics (no per-finding objects: a workspace
+    scan keeps this for thousands of files)."""
 
-    rule_counts: tuple[tuple[str, int], ...]  # (rule id, findings); () for rule-file errors
-    packed: bytes  # zlib: the JSON array's items
-
-    @classmethod
-    def of(cls, items_json: str, rule_counts: tuple[tuple[str, int], ...] = ()) -> DiskResult:
-        return cls(rule_counts, zlib.compress(items_json.encode(), 1))
-
-    def diagnostics(self) -> list[dict]:
-        return json.loads(f"[{zlib.decompress(self.packed).decode()}]")
+    rule_counts: tuple[tuple[str, int], ...] = ()  # (rule id, findings); () for rule-file errors
+    ranges: FindingRanges | None = None  # None for rule-file errors
 
 
 @dataclass
@@ -428,12 +420,12 @@ class Diagnostics:
                      from_buffer: bool = False) -> None:
         """Diagnostics for a file the client may not have open (rule files, workspace mode)."""
         items_json = ",".join(json.dumps(d) for d in diagnostics)
-        self._publish_file_json(uri, items_json, DiskResult.of(items_json), folder, from_buffer)
+        self._publish_file_json(uri, items_json, DiskResult(), folder, from_buffer)
 
     def publish_rendered(self, rendered: RenderedFile, folder: Folder) -> None:
         """A closed file's findings as the workspace scan rendered them."""
         self._publish_file_json(rendered.uri, rendered.diagnostics_json,
-                                DiskResult(rendered.rule_counts, rendered.packed), folder, canonical=True)
+                                DiskResult(rendered.rule_counts, rendered.ranges), folder, canonical=True)
 
     def _publish_file_json(self, uri: str, items_json: str, disk: DiskResult, folder: Folder | None = None,
                            from_buffer: bool = False, canonical: bool = False) -> None:
@@ -527,14 +519,13 @@ class Diagnostics:
         for uri, record in list(self.records.items()):
             result = record.result
             if result is not None and result.folder is folder:
-                diagnostics: Iterable[dict] = map(json.loads, result.wire)
-                held = result.baselined
-            elif record.disk is not None and record.disk_folder is folder:
-                diagnostics, held = record.disk.diagnostics(), frozenset()
-            else:
-                continue
-            for rule_id, diagnostic in _findings_shown(diagnostics, held, show_baselined):
-                yield rule_id, uri, diagnostic["range"]
+                for rule_id, diagnostic in _findings_shown(map(json.loads, result.wire), result.baselined,
+                                                           show_baselined):
+                    yield rule_id, uri, diagnostic["range"]
+            elif record.disk is not None and record.disk_folder is folder and record.disk.ranges is not None:
+                # the baselined ones are left out when rendered (unless shown)
+                for rule_id, rng in record.disk.ranges.items():
+                    yield rule_id, uri, rng
 
     def finding_counts(self, folder: Folder) -> Counter[str]:
         """Findings per rule id held for `folder`, without unpacking the closed files'

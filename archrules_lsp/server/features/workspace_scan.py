@@ -17,9 +17,9 @@ import os
 import re
 import threading
 import time
-import zlib
+from array import array
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lsprotocol import types as t
@@ -56,27 +56,50 @@ def scan_jobs() -> int:
 _DELAY_PER_FILE = float(os.environ.get("ARCHRULES_LSP_SCAN_DELAY") or 0)
 
 
+class FindingRanges(NamedTuple):
+    """Where a closed file's published findings are, as `archrules.showFindings` lists them:
+    per finding its rule (an index into `rule_ids`) and its range's four numbers (client
+    encoding), five ints in one array: 20 bytes a finding and no per-finding objects (the
+    diagnostics' JSON compressed took 31 and a zlib pass per file)."""
+
+    rule_ids: tuple[str, ...]
+    numbers: array
+
+    def items(self) -> Iterator[tuple[str, dict]]:
+        """(rule id, LSP range JSON) of each finding."""
+        n, ids = self.numbers, self.rule_ids
+        for i in range(0, len(n), 5):
+            yield ids[n[i]], {"start": {"line": n[i + 1], "character": n[i + 2]},
+                              "end": {"line": n[i + 3], "character": n[i + 4]}}
+
+
 class RenderedFile(NamedTuple):
     """A checked file as the server keeps and publishes it: its diagnostics as the text of
-    a JSON array's items (no per-finding objects), and how many findings of each rule."""
+    a JSON array's items (no per-finding objects), how many findings of each rule, and
+    where those published are."""
 
     uri: str
     diagnostics_json: str
     rule_counts: tuple[tuple[str, int], ...]
-    packed: bytes  # `diagnostics_json` compressed (zlib), as the server keeps it (DiskResult)
+    ranges: FindingRanges | None = None
 
 
-# stand-ins for a diagnostic's eight numbers (range, then data.span) while its JSON becomes a template
-_STAND_INS = tuple(-1_000_000_001 - i for i in range(8))
+# stand-ins for a diagnostic's range (four numbers) while its JSON becomes a template
+_STAND_INS = tuple(-1_000_000_001 - i for i in range(4))
 _STAND_IN = re.compile("|".join(str(n) for n in _STAND_INS))
 _TEMPLATES_KEPT = 4096  # distinct (rule, severity, message) per worker before the cache starts over
 _UNKNOWN = object()  # a template not made yet
+_COMPACT = (",", ":")  # JSON separators: no spaces (a workspace's diagnostics are tens of MB)
 
 
 class DiagnosticRenderer:
     """The scan's per-file transform: a checked file's findings -> RenderedFile, computed
     in the worker from the text it checked (columns need it). A diagnostic's JSON is
-    made once per rule, severity and message; each finding fills in its numbers."""
+    made once per rule, severity and message; each finding fills in its range.
+
+    A closed file's diagnostics carry no `data` (an open document's hold the rule id and
+    engine span for code actions): nobody acts on a closed file, and opening it publishes
+    its live diagnostics; a client that echoes an old one is matched by code and line."""
 
     needs_text = True  # project.scan hands over the checked text
 
@@ -96,23 +119,34 @@ class DiagnosticRenderer:
     def render(self, uri: str, findings: tuple[Finding, ...], text: str | None, rel: str | None = None) -> RenderedFile:
         """`rel`: the root-relative path, for the baseline (shown as an open document's would be)."""
         if not findings:
-            return RenderedFile(uri, "", (), b"")
+            return RenderedFile(uri, "", ())
         shown, held = baseline_view(self.baseline, self.baseline_mode, rel, text or "", findings)
         split = split_lines(text or "")
         lines = Lines(split, self.features.position_encoding)
         published = most_severe(shown, self.cap)
-        items = [self._diagnostic_json(f, split, lines) for f in published]
+        # the code lens counts every finding, also those past the cap; showFindings lists
+        # those published; both leave the baselined ones out unless they are shown as any other
+        counted = (lambda f: True) if self.baseline_mode == "show" or not held \
+            else (lambda f: (f.rule_id, f.span) not in held)
+        rule_index: dict[str, int] = {}
+        numbers = array("i")
+        items = []
+        for finding in published:
+            item, rng = self._diagnostic_json(finding, split, lines)
+            items.append(item)
+            if counted(finding):
+                numbers.append(rule_index.setdefault(finding.rule_id, len(rule_index)))
+                numbers.extend(rng)
         if len(published) < len(shown):
-            items.insert(0, json.dumps(too_many_findings_diagnostic(len(shown), self.cap, rel or uri)))
-        items_json = ",".join(items)
-        # the code lens counts every finding, also those past the cap
-        counted = shown if self.baseline_mode == "show" else [f for f in shown if (f.rule_id, f.span) not in held]
-        counts = Counter(f.rule_id for f in counted)
-        return RenderedFile(uri, items_json, tuple(counts.items()), zlib.compress(items_json.encode(), 1))
+            notice = too_many_findings_diagnostic(len(shown), self.cap, rel or uri)
+            items.insert(0, json.dumps(notice, separators=_COMPACT))
+        counts = Counter(f.rule_id for f in shown if counted(f))
+        return RenderedFile(uri, ",".join(items), tuple(counts.items()), FindingRanges(tuple(rule_index), numbers))
 
-    def _diagnostic_json(self, finding: Finding, split: list[str], lines: Lines) -> str:
+    def _diagnostic_json(self, finding: Finding, split: list[str], lines: Lines) -> tuple[str, tuple[int, ...]]:
+        """The finding's diagnostic as JSON text, and its range's four numbers."""
         if finding.related:  # an import chain's hops differ from finding to finding
-            return json.dumps(self._diagnostic(finding, lines))
+            return _with_range(self._diagnostic(finding, lines))
         key = (finding.rule_id, finding.severity, finding.message)
         template = self._templates.get(key, _UNKNOWN)
         if template is _UNKNOWN:
@@ -120,20 +154,28 @@ class DiagnosticRenderer:
                 self._templates.clear()
             template = self._templates[key] = _template(self._diagnostic(finding, lines))
         if template is None:
-            return json.dumps(self._diagnostic(finding, lines))
+            return _with_range(self._diagnostic(finding, lines))
         span = finding.span
         line, column, end_line, end_column = span.line, span.column, span.end_line, span.end_column
         if 0 <= line <= end_line < len(split) and min(column, end_column) >= 0 \
                 and split[line].isascii() and split[end_line].isascii():
             # in every encoding an ASCII line's columns are its code units
-            return template.format(line, min(column, len(split[line])), end_line,
-                                   min(end_column, len(split[end_line])), line, column, end_line, end_column)
-        return template.format(*_position(lines, line, column), *_position(lines, end_line, end_column),
-                               line, column, end_line, end_column)
+            rng = (line, min(column, len(split[line])), end_line, min(end_column, len(split[end_line])))
+        else:
+            rng = (*_position(lines, line, column), *_position(lines, end_line, end_column))
+        return template.format(*rng), rng
 
     def _diagnostic(self, finding: Finding, lines: Lines) -> dict:
-        return finding_diagnostic(finding, self.rules.get(finding.rule_id), lines, self.features,
-                                  self.links.get(finding.rule_id), self.root)
+        diagnostic = finding_diagnostic(finding, self.rules.get(finding.rule_id), lines, self.features,
+                                        self.links.get(finding.rule_id), self.root)
+        del diagnostic["data"]
+        return diagnostic
+
+
+def _with_range(diagnostic: dict) -> tuple[str, tuple[int, ...]]:
+    start, end = diagnostic["range"]["start"], diagnostic["range"]["end"]
+    return (json.dumps(diagnostic, separators=_COMPACT),
+            (start["line"], start["character"], end["line"], end["character"]))
 
 
 def _position(lines: Lines, line: int, column: int) -> tuple[int, int]:
@@ -142,12 +184,11 @@ def _position(lines: Lines, line: int, column: int) -> tuple[int, int]:
 
 
 def _template(diagnostic: dict) -> str | None:
-    """The diagnostic's JSON as a str.format template of its range and data.span numbers, in
-    that order; None when the JSON does not have them so alone (a message spelling a stand-in)."""
+    """The diagnostic's JSON as a str.format template of its range's numbers, in order; None
+    when the JSON does not have them so alone (a message spelling a stand-in)."""
     s = _STAND_INS
     diagnostic["range"] = {"start": {"line": s[0], "character": s[1]}, "end": {"line": s[2], "character": s[3]}}
-    diagnostic["data"]["span"] = list(s[4:])
-    text = json.dumps(diagnostic)
+    text = json.dumps(diagnostic, separators=_COMPACT)
     if _STAND_IN.findall(text) != [str(n) for n in s]:
         return None
     return "{}".join(piece.replace("{", "{{").replace("}", "}}") for piece in _STAND_IN.split(text))
@@ -204,7 +245,7 @@ class WorkspaceScanner:
                 # files that had results before and now have none (fixed, excluded, gone)
                 for uri in self.session.diagnostics.disk_uris(folder):
                     if uri not in found:
-                        self.session.diagnostics.publish_rendered(RenderedFile(uri, "", (), b""), folder)
+                        self.session.diagnostics.publish_rendered(RenderedFile(uri, "", ()), folder)
             outcome = "cancelled" if cancelled else f"{scan.seen} file(s) checked"
             log.info("workspace scan of %s: %s", folder.name, outcome)
         except asyncio.CancelledError:
