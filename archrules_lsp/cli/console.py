@@ -75,6 +75,8 @@ def printable(text: str, keep_line_breaks: bool = False) -> str:
     """`text` with every control character shown as an escape (`\\x1b`, `\\n`, `\\u202e`),
     and a byte that is not UTF-8 as `\\xff`. `keep_line_breaks` leaves `\\n` and `\\r`
     for a caller that encodes them itself (GitHub workflow commands)."""
+    if text.isascii() and text.isprintable():  # no control character; most text (the pattern is not compiled)
+        return text
     pattern = _unsafe(keep_line_breaks)
     return pattern.sub(_escape, text) if pattern.search(text) else text
 

@@ -42,9 +42,10 @@ BASELINE_FILE = ".archrules-baseline.json"
 BASELINE_VERSION = 1
 KINDS = ("line", "missing", "endpoint", "import")
 # An import contract's finding (engine/imports/contracts.py): importer, imported, the contract's reason.
-_IMPORT = re.compile(r"(\S+) imports (\S+)(?: indirectly: .+)? \((?:layer .+ is below .+|.+ must not import .+|"
-                     r".+ and .+ are independent|.+ is protected: only .+ may import it)\)", re.S)
-_ENDPOINT = re.compile(r"endpoint `(.+?)` does not return ", re.S)
+# Both patterns are compiled when a baseline is used (re caches them), not at import: start-up time.
+_IMPORT = (r"(\S+) imports (\S+)(?: indirectly: .+)? \((?:layer .+ is below .+|.+ must not import .+|"
+           r".+ and .+ are independent|.+ is protected: only .+ may import it)\)")
+_ENDPOINT = r"endpoint `(.+?)` does not return "
 _MISSING_PREFIXES = ("missing ", "no line matches ")
 _FIELDS = ("path", "rule", "kind", "what", "occurrence")
 
@@ -82,14 +83,14 @@ def _about(rule_id: str, message: str) -> tuple[str, str] | None:
 
     Their messages end with the rule's label `(ID: name)`; the part before it names
     what is missing. An anti-pattern's message is the rule author's own."""
-    contract = _IMPORT.fullmatch(message) if " imports " in message else None
+    contract = re.fullmatch(_IMPORT, message, re.S) if " imports " in message else None
     if contract is not None:  # the modules, not the line: moving the import keeps it baselined
         return "import", f"{contract.group(1)} -> {contract.group(2)}"
     label = f" ({rule_id}: "
     if not message.endswith(")") or label not in message:
         return None
     about = message[: message.rindex(label)]
-    endpoint = _ENDPOINT.match(about)
+    endpoint = re.match(_ENDPOINT, about, re.S)
     if endpoint:
         return "endpoint", endpoint.group(1)
     if about.startswith(_MISSING_PREFIXES) or about.endswith(" is never referenced"):

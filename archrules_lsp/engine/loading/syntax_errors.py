@@ -17,8 +17,9 @@ from ..model import RuleError, Span
 from .schema import value_kind
 from .yaml_nodes import Positions
 
-# `  - key: value` or `  - value` (a list item); the key is a plain name.
-_LINE = re.compile(r"^(?P<lead>[ \t]*(?:-[ \t]+)*)(?:(?P<key>[A-Za-z_][\w.-]*)[ \t]*:[ \t]+)?(?P<value>\S.*?)\s*$")
+# `  - key: value` or `  - value` (a list item); the key is a plain name. Compiled on an
+# error only (re caches it): a clean load does not pay for it.
+_LINE = r"^(?P<lead>[ \t]*(?:-[ \t]+)*)(?:(?P<key>[A-Za-z_][\w.-]*)[ \t]*:[ \t]+)?(?P<value>\S.*?)\s*$"
 _RESERVED_START = "*&!@`%|>"
 
 
@@ -82,7 +83,7 @@ def _flow_collection(pos: Positions, p_line: int, flow_line: int | None) -> tupl
     # problem line: a line further up that YAML did read is not the culprit.
     candidates = [flow_line] if flow_line is not None else []
     for line in candidates + [p_line]:
-        m = _LINE.match(pos.line_text(line))
+        m = re.match(_LINE, pos.line_text(line))
         if m is None or (m.group("key") is None and "-" not in m.group("lead")):
             continue
         value = m.group("value")
@@ -105,7 +106,7 @@ def _hint(
     pos: Positions, p_line: int, p_col: int, problem: str, context: str, context_mark: yaml.error.Mark | None
 ) -> tuple[Span, str] | None:
     text = pos.line_text(p_line)
-    m = _LINE.match(text)
+    m = re.match(_LINE, text)
     key = m.group("key") if m else None
     value = m.group("value") if m else ""
     if "\t" in text[: p_col + 1] and ("token" in problem or "tab" in problem.lower()):
