@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from .checks.anti_patterns import anti_pattern
+from .checks.anti_patterns import anti_patterns
 from .checks.context import FileContext, RawFinding
 from .checks.endpoints import endpoint_returns
 from .checks.presence import (
@@ -278,10 +278,9 @@ class Checker:
         raw = self._entry_findings(ctx, entries)
         if antis and self._regex_set is not None:  # antis come from the set's members: it is there
             matching = self._regex_set.matching(src)
-            for i in antis:
-                s = self._antis[i]
-                if i in matching and ctx.affordable(s.rule, s.anti.regex):
-                    raw.extend(anti_pattern(ctx, s.rule, s.anti))
+            scanned = [(s.rule, s.anti) for s in (self._antis[i] for i in antis if i in matching)
+                       if ctx.affordable(s.rule, s.anti.regex)]
+            raw.extend(anti_patterns(ctx, scanned))  # one walk over the text finds their lines
         return self._result(ctx, raw, find_suppressions(src), fixes)
 
     def _entry_findings(self, ctx: FileContext, entries: tuple[int, ...]) -> list[RawFinding]:

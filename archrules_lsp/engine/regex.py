@@ -112,36 +112,57 @@ class LineRegex:
     def matches_empty(self) -> bool:
         return self._rx.search(b"") is not None
 
+    @property
+    def per_line(self) -> bool:
+        """Searched line by line (it has \\A or \\z), not over the whole text at once."""
+        return self._per_line
+
+    @property
+    def names(self) -> Mapping[str, int]:
+        """Group name -> group index."""
+        return self._names
+
     def finditer(self, src: SourceText, first_per_line: bool = True) -> Iterator[LineMatch]:
         """Matches in `src`, in order; with first_per_line only the first on each line."""
         if self._per_line:
             yield from self._finditer_lines(src, first_per_line)
             return
-        # After a hit the search resumes at the next line's start (one finding a
-        # line), else just after the match.
         data = src.data
-        find = data.find
-        match, names, n = self._match, self._names, len(data)
         line_of, starts = src.line_of_byte, None
+        for spans in self.first_match_spans(data) if first_per_line else self._every_match_spans(data):
+            start, end = spans[0]
+            line = line_of(start)
+            if starts is None:
+                starts = src.line_starts
+            line_start = starts[line]
+            yield LineMatch(line, src.column_at(line, line_start, start), src.column_at(line, line_start, end),
+                            data, spans, self._names)
+
+    def first_match_spans(self, data: bytes) -> Iterator[Sequence[tuple[int, int]]]:
+        """The group spans (byte offsets) of the first match on each line of `data`, in order.
+        Not for a `per_line` pattern. After a hit the search resumes at the next line's start."""
+        match, n, find = self._match, len(data), data.find
+        at = 0
+        while at <= n:
+            spans = match(UNANCHORED, data, at, n)
+            if spans[0][0] < 0:
+                return
+            yield spans
+            nl = find(b"\n", spans[0][1])
+            if nl < 0:
+                return
+            at = nl + 1
+
+    def _every_match_spans(self, data: bytes) -> Iterator[Sequence[tuple[int, int]]]:
+        match, n = self._match, len(data)
         at = 0
         while at <= n:
             spans = match(UNANCHORED, data, at, n)
             start, end = spans[0]
             if start < 0:
                 return
-            line = line_of(start)
-            if starts is None:
-                starts = src.line_starts
-            line_start = starts[line]
-            yield LineMatch(line, src.column_at(line, line_start, start), src.column_at(line, line_start, end),
-                            data, spans, names)
-            if first_per_line:
-                nl = find(b"\n", end)
-                if nl < 0:
-                    return
-                at = nl + 1
-            else:
-                at = end if end > start else end + 1
+            yield spans
+            at = end if end > start else end + 1
 
     @property
     def group_count(self) -> int:

@@ -337,7 +337,7 @@ class _Scheduler:
                     self.next = max(self.next, first + 1)
                     break
                 for conn in wait(list(busy)):
-                    self._receive(busy[conn])  # type: ignore[index]
+                    self._receive(busy[conn])
             yield from self.answers.pop(first)
             if should_stop is not None and should_stop():
                 return
@@ -413,6 +413,7 @@ def _run_workers(job: _Job, rels: list[str], jobs: int, can_fork: bool, spec: Ch
         given = job
     else:  # pragma: no cover - Windows / macOS
         ctx = multiprocessing.get_context("spawn")
+        assert spec is not None  # without one, _run stays in-process
         one_file = _check_one if isinstance(job.one_file, _ReadBefore) else job.one_file  # not pickled to each
         given = _Job(spec, job.root, job.max_file_size, one_file, job.transform)
     # what the workers inherit (compiled rules, a baseline's entries) is never garbage to
