@@ -11,6 +11,7 @@ their live results; of closed files only each rule's count is kept.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -19,7 +20,7 @@ import threading
 import time
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lsprotocol import types as t
@@ -116,7 +117,7 @@ class DiagnosticRenderer:
     def __call__(self, rel: str, outcome: Any, text: str | None) -> RenderedFile:
         return self.render(path_to_uri(os.path.join(self.root, rel)), getattr(outcome, "findings", ()), text, rel)
 
-    def render(self, uri: str, findings: tuple[Finding, ...], text: str | None, rel: str | None = None) -> RenderedFile:
+    def render(self, uri: str, findings: Sequence[Finding], text: str | None, rel: str | None = None) -> RenderedFile:
         """`rel`: the root-relative path, for the baseline (shown as an open document's would be)."""
         if not findings:
             return RenderedFile(uri, "", ())
@@ -230,6 +231,7 @@ class WorkspaceScanner:
     async def _run(self, scan: Scan) -> None:
         folder = scan.folder
         outcome = "failed"
+        progress: asyncio.Future | None = None
         try:
             await self.session.wait_ready()
             checker, selector = folder.checker, folder.selector
@@ -237,8 +239,8 @@ class WorkspaceScanner:
                 return
             # the folder is walked meanwhile (a new rule set restarts the scan)
             walk = asyncio.get_running_loop().run_in_executor(None, lambda: list(selector.walk()))
-            await asyncio.sleep(0.05)  # let the first open document's check go first
-            await self._begin_progress(scan)
+            # the scan does not wait for the client to accept the progress token
+            progress = asyncio.ensure_future(self._begin_progress(scan))
             found = await self._scan_files(scan, checker, await walk)
             cancelled = self._should_stop(scan)
             if not cancelled:
@@ -254,9 +256,22 @@ class WorkspaceScanner:
         except Exception:  # noqa: BLE001
             log.exception("workspace scan of %s failed", folder.name)
         finally:
+            await self._settle_progress(progress, outcome == "cancelled")
             self._end_progress(scan, outcome)
             if self._scans.get(folder.uri) is scan:
                 self._scans.pop(folder.uri, None)
+
+    @staticmethod
+    async def _settle_progress(progress: asyncio.Future | None, cancelled: bool) -> None:
+        """A `create` still pending when the scan ends: a cancelled scan drops it (no
+        `begin`, no `end`); a finished one waits for it, so that `end` follows `begin`."""
+        if progress is None or progress.done():
+            return
+        if cancelled:
+            progress.cancel()
+            return
+        with contextlib.suppress(asyncio.CancelledError):
+            await progress
 
     async def _begin_progress(self, scan: Scan) -> None:
         # `token` is set only once the client has the token and `begin` follows at once:
