@@ -9,13 +9,13 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..project.baseline import Baseline, BaselineError, Entry, locate_baseline, read_baseline
-from ..project.conventions import resolves_inside
+from ..project.conventions import locate_baseline, resolves_inside
 from .console import display_path
 from .project_setup import Project, UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import Checker
+    from ..project.baseline import Baseline, Entry
 
 
 def locate(args: argparse.Namespace, project: Project) -> tuple[Path, bool]:
@@ -29,6 +29,8 @@ def locate(args: argparse.Namespace, project: Project) -> tuple[Path, bool]:
 
 def read(path: Path) -> Baseline:
     """The baseline at `path`; UsageError (exit 2) naming the file when it is broken."""
+    from ..project.baseline import Baseline, BaselineError, read_baseline  # when there is one: start-up time
+
     try:
         return Baseline(read_baseline(path))
     except BaselineError as e:
@@ -96,6 +98,7 @@ def at_revision(args: argparse.Namespace, project: Project, checker: Checker,
     """--new-since REF: the files of `rels` changed since REF, and the findings they had
     at REF (checked with the same rules, under their current path)."""
     from ..engine.text import decode
+    from ..project.baseline import Baseline
     from ..project.gitdiff import GitError, changed_since, repo_toplevel, resolve_revision, text_at
 
     try:

@@ -35,10 +35,11 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from .conventions import locate_baseline  # noqa: F401 (its home is conventions; the server imports it from here)
+
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import Finding
 
-BASELINE_FILE = ".archrules-baseline.json"
 BASELINE_VERSION = 1
 KINDS = ("line", "missing", "endpoint", "import")
 # An import contract's finding (engine/imports/contracts.py): importer, imported, the contract's reason.
@@ -48,14 +49,6 @@ _IMPORT = (r"(\S+) imports (\S+)(?: indirectly: .+)? \((?:layer .+ is below .+|.
 _ENDPOINT = r"endpoint `(.+?)` does not return "
 _MISSING_PREFIXES = ("missing ", "no line matches ")
 _FIELDS = ("path", "rule", "kind", "what", "occurrence")
-
-
-def locate_baseline(root: Path, configured: str | None) -> tuple[Path, bool]:
-    """(the baseline file, whether it was named): `[tool.archrules] baseline` (relative to
-    the root) when set, else `.archrules-baseline.json` at the root."""
-    if configured:
-        return root / configured, True
-    return root / BASELINE_FILE, False
 
 
 class BaselineError(Exception):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from ..engine.record import record
@@ -61,6 +62,20 @@ def rule_watch_globs(configured: Iterable[str]) -> list[str]:
         elif name:
             globs.append(f"**/{name}/*.{{yaml,yml}}")
     return list(dict.fromkeys(globs))
+
+
+# ---------------------------------------------------------------- baseline file
+
+BASELINE_FILE = ".archrules-baseline.json"
+
+
+def locate_baseline(root: Path, configured: str | None) -> tuple[Path, bool]:
+    """(the baseline file, whether it was named): `[tool.archrules] baseline` (relative to
+    the root) when set, else `.archrules-baseline.json` at the root. Here, not in baseline.py:
+    every check asks, few read a baseline (start-up time)."""
+    if configured:
+        return root / configured, True
+    return root / BASELINE_FILE, False
 
 
 # ---------------------------------------------------------------- paths
