@@ -26,7 +26,7 @@ T = TypeVar("T")
 
 
 def _values(self: Any) -> tuple[Any, ...]:
-    return self._record_values(self)  # type: ignore[no-any-return]
+    return self._record_values(self)
 
 
 def _eq(self: Any, other: object) -> bool:
@@ -77,7 +77,7 @@ def record(cls: type[T] | None = None, /, *, frozen: bool = True, slots: bool = 
         names = tuple(f.name for f in declared)
         cls._record_names = names  # type: ignore[attr-defined]
         cls._record_values = _getter(names)  # type: ignore[attr-defined]
-        cls.__init__ = _first_init  # type: ignore[misc]
+        cls.__init__ = _first_init  # type: ignore[method-assign]
         return cls
 
     return make if cls is None else make(cls)
