@@ -49,6 +49,9 @@ class Glob:
 
 
 def _compile(pattern: str) -> Callable[[str], object]:
+    if not any(c in pattern for c in "*?[{\\") and not pattern.endswith("/"):
+        # a plain path (`app/services/jobs.py`): compared, not compiled into a regex (start-up time)
+        return "/".join(s for s in pattern.split("/") if s).__eq__
     expanded = _expand(pattern) if "{" in pattern else [pattern]
     regexes = [_translate(p) for p in expanded]
     if any(r is None for r in regexes):
