@@ -25,6 +25,7 @@ every part in WORK/results/rows-<timestamp>.json.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -78,8 +79,10 @@ def scaling_part(part: str, args: argparse.Namespace, ctx: dict) -> dict:
     """One part of bench/lsp_scaling.py; its result file is named on its `results: PATH` line."""
     argv = [str(HERE / "lsp_scaling.py"), "--work", str(args.work), "--parts", part]
     if part == "keystrokes":
-        if args.quick:  # the PNG of a smoke check must not replace the committed one
-            argv += ["--edits", "10", "--cell-budget", "5", "--png", str(ctx["stem"]) + "-keystroke.png"]
+        # a smoke check's plot must not replace the committed one
+        png = Path(f"{ctx['stem']}-keystroke.png") if args.quick and args.png is None else args.png
+        argv += ["--png", str(png or HERE / "keystroke-vs-size.png")]
+        argv += ["--edits", "10", "--cell-budget", "5"] if args.quick else ["--edits", str(args.keystroke_edits)]
     else:
         argv.append("--no-astgrep")  # memory's anchor is the text, workspace's the CLI: no ast-grep server
     if part == "workspace":
@@ -203,7 +206,9 @@ def keystroke_rows(result: dict) -> list[Row]:
         except KeyError as e:
             rows.append(error_row(what, str(e)))
             continue
-        shown = f" ({ours['findings']:,} findings, {ours.get('notices', 0)} notices)" if lines > 5000 else ""
+        shown = f"; findings {ours['findings']:,}, notices {ours.get('notices', 0)}" if lines > 5000 else ""
+        with contextlib.suppress(KeyError):  # the anchor server's figure on the same file, for scale
+            shown += f"; ast-grep {keystroke_cell(cells, 'ast-grep', lines, key, rules)['median_ms']:.0f} ms"
         rows.append(ratio_row(what, keystroke_text(ours) + shown, f"{anchor_name}: {base['median_ms']:.1f} ms",
                               ours["median_ms"] / base["median_ms"], goal, ours["load"]))
     return rows
@@ -234,8 +239,10 @@ def workspace_rows(result: dict) -> list[Row]:
     server, cli = rows_by_tool.get(WORKSPACE_TOOL), rows_by_tool.get("archrules check")
     if not server or not cli:
         return [error_row("workspace mode vs `archrules check`", "a figure is missing")]
-    counts = f"{server['findings']:,} findings vs the CLI's {cli['output_lines']:,} lines"
-    load = f"{server['load']} / CLI {cli['load']}"
+    counts = f"{server['findings']:,} findings, the CLI {cli['output_lines']:,}"
+    if server["findings"] != cli["output_lines"]:
+        counts += ": COUNTS DIFFER"
+    load = server["load"]  # the tools took turns: the CLI's runs saw the same load
     return [
         ratio_row("workspace mode vs `archrules check`, 5,000 files: wall", f"{server['wall_s']} s ({counts})",
                   f"`archrules check`: {cli['wall_s']} s", server["wall_s"] / cli["wall_s"], 1.2, load),
@@ -257,7 +264,7 @@ def memory_rows(result: dict) -> list[Row]:
     return [ratio_row(
         f"memory, {last['open']:,} open documents",
         f"RSS {last['rss_mb']} MB: +{last['rss_mb'] - base['rss_mb']:.1f} MB over {base['rss_mb']} after initialize "
-        f"(whole RSS {last['rss_mb'] / last['text_mb']:.1f}x the text); {last.get('published', '?')} published",
+        f"(whole RSS {last['rss_mb'] / last['text_mb']:.1f}x the text); {last['published']:,} published",
         f"their text: {last['text_mb']} MB", growth, 4.0, last["load"], "<= 4x the text (growth)")]
 
 
@@ -298,7 +305,7 @@ def table_rows(parts: dict[str, dict]) -> list[Row]:
             continue
         try:
             rows += ROWS[name](record["result"])
-        except (KeyError, TypeError, ZeroDivisionError) as e:  # a script's output changed shape
+        except (KeyError, TypeError, ValueError, ZeroDivisionError) as e:  # a script's output changed shape
             rows.append(error_row(name, f"{type(e).__name__}: {e}"))
     return rows
 
@@ -324,12 +331,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=Path(os.environ.get("ARCHRULES_BENCH_WORK", "/tmp/archrules-bench")))
     ap.add_argument("--parts", default=",".join(PARTS), help=f"comma list of {', '.join(PARTS)}")
     ap.add_argument("--quick", action="store_true", help="a smoke check: fewer runs and edits, the PNG in WORK")
-    ap.add_argument("--scan-runs-small", type=int, default=5)
-    ap.add_argument("--scan-runs-large", type=int, default=3)
-    ap.add_argument("--workspace-runs", type=int, default=3)
-    ap.add_argument("--cli-runs", type=int, default=21)
-    ap.add_argument("--server-runs", type=int, default=15)
+    ap.add_argument("--png", type=Path, help="the keystroke plot (default bench/keystroke-vs-size.png; "
+                    "with --quick, beside the results)")
+    ap.add_argument("--keystroke-edits", type=int, default=200,
+                    help="edits per cell on 5,000 lines (lsp_scaling.py --edits: 5000 x this / lines on bigger files, "
+                         "10 at least)")
+    ap.add_argument("--scan-runs-small", type=int, default=7)
+    ap.add_argument("--scan-runs-large", type=int, default=5)
+    ap.add_argument("--workspace-runs", type=int, default=5)
+    ap.add_argument("--cli-runs", type=int, default=31)
+    ap.add_argument("--server-runs", type=int, default=21)
+    ap.add_argument("--report", type=Path, help="print the table of a saved rows-*.json again (rows rebuilt) and stop")
     args = ap.parse_args(argv)
+    if args.report:
+        run = json.loads(args.report.read_text())
+        run["rows"] = table_rows(run["parts"])
+        print(markdown(run))
+        return 0
     parts = [p for p in args.parts.split(",") if p]
     unknown = set(parts) - set(PARTS)
     if unknown:
@@ -341,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = ("quick" if args.quick else
                 f"scan runs {args.scan_runs_small} small / {args.scan_runs_large} large, workspace runs "
                 f"{args.workspace_runs}, CLI runs {args.cli_runs}, server runs {args.server_runs}, "
-                "keystrokes: lsp_scaling.py defaults")
+                f"keystroke edits {args.keystroke_edits} on 5k lines")
     run: dict[str, Any] = {"started": time.strftime("%Y-%m-%dT%H:%M:%S"), "settings": settings,
                            "code_start": code_version(), "load_start": loadavg(), "parts": {}}
     began = time.monotonic()
