@@ -9,7 +9,9 @@ rendering is spread over the workers instead of piling up in the parent.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..project.conventions import Skip
@@ -22,6 +24,11 @@ if TYPE_CHECKING:  # pragma: no cover
 # render(rel, findings sorted by position, notes sorted by position, baselined) -> payload
 # for Format.file; `baselined`: None, or for each finding whether the baseline holds it
 Renderer = Callable[[str, Sequence[Any], Sequence[Any], Sequence[bool] | None], Any]
+
+
+_finding_position = attrgetter("span.line", "span.column", "rule_id")
+_note_position = attrgetter("span.line", "span.column")
+_rule_and_severity = attrgetter("rule_id", "severity")
 
 
 class FileReport(NamedTuple):
@@ -72,15 +79,12 @@ class ReportTransform:
         result = fixing.result
         if isinstance(result, Skip):
             return SkipReport(result.reason)
-        findings = sorted(result.findings, key=lambda f: (f.span.line, f.span.column, f.rule_id))
-        notes = sorted(result.notes, key=lambda n: (n.span.line, n.span.column))
+        findings = sorted(result.findings, key=_finding_position)
+        notes = sorted(result.notes, key=_note_position)
         shown, flags, baselined, fixed, entries = self._apply_baselines(rel, text or "", findings)
-        counts: dict[tuple[str, str], int] = {}
-        for f in findings:
-            key = (f.rule_id, f.severity.value)
-            counts[key] = counts.get(key, 0) + 1
+        counts = Counter(map(_rule_and_severity, findings))
         payload = self.render(rel, shown, notes, flags) if self.render is not None else None
-        return FileReport(tuple((r, s, n) for (r, s), n in counts.items()), len(findings), payload,
+        return FileReport(tuple((r, s.value, n) for (r, s), n in counts.items()), len(findings), payload,
                           fixing.fixes_applied, fixing.unwritten, fixing.write_failed,
                           baselined, fixed, entries)
 

@@ -17,26 +17,32 @@ from json.encoder import encode_basestring as _string  # the C implementation wh
 
 from ..file_report import one_based
 
+_TAILS_KEPT = 4096  # distinct (rule, severity, message, suggestion) encodings kept; then started afresh
+
 
 class FindingEncoder:
-    """Callable: (rel, finding) -> one JSON object as a string. Caches per-rule strings."""
+    """Callable: (rel, finding) -> one JSON object as a string. A rule's findings repeat their
+    rule id, severity, message and suggestion: that part is encoded once and kept."""
 
     def __init__(self):
-        self._suggestions: dict[str, str] = {}
+        self._tails: dict[tuple, str] = {}
 
-    def suggestion(self, text: str) -> str:
-        try:
-            return self._suggestions[text]
-        except KeyError:
-            stripped = text.rstrip()
-            encoded = _string(stripped) if stripped else "null"
-            self._suggestions[text] = encoded
-            return encoded
+    def _tail(self, f) -> str:
+        key = (f.rule_id, f.severity, f.message, f.suggestion)
+        tail = self._tails.get(key)
+        if tail is None:
+            if len(self._tails) >= _TAILS_KEPT:
+                self._tails.clear()
+            suggestion = f.suggestion.rstrip()
+            tail = self._tails[key] = ('"rule": %s, "severity": "%s", "message": %s, "suggestion": %s'  # noqa: UP031
+                                       % (_string(f.rule_id), f.severity.value, _string(f.message),
+                                          _string(suggestion) if suggestion else "null"))
+        return tail
 
     def __call__(self, rel_json: str, f, baselined: bool | None = None) -> str:
         """`baselined`: None leaves the field out (no --show-baselined)."""
-        line, col, end_line, end_col = one_based(f.span)
-        fix = f.rule_fix
+        span = f.span
+        fix = f.rule_fix if f.fixes else None
         if fix is None:
             fix_json = "null"
         else:
@@ -50,10 +56,9 @@ class FindingEncoder:
             mark += ', "related": [%s]' % ", ".join(  # noqa: UP031
                 '{"path": %s, "line": %d, "column": %d, "end_line": %d, "end_column": %d, "message": %s}'  # noqa: UP031
                 % (encode_path(r.path), *one_based(r.span), _string(r.message)) for r in f.related)
-        return ('{"path": %s, "line": %d, "column": %d, "end_line": %d, "end_column": %d, "rule": %s, '  # noqa: UP031
-                '"severity": "%s", "message": %s, "suggestion": %s, "fix": %s%s}'
-                % (rel_json, line, col, end_line, end_col, _string(f.rule_id), f.severity.value,
-                   _string(f.message), self.suggestion(f.suggestion), fix_json, mark))
+        return ('{"path": %s, "line": %d, "column": %d, "end_line": %d, "end_column": %d, %s, "fix": %s%s}'  # noqa: UP031
+                % (rel_json, span.line + 1, span.column + 1, span.end_line + 1, span.end_column + 1,
+                   self._tail(f), fix_json, mark))
 
 
 def note_json(rel_json: str, n) -> str:

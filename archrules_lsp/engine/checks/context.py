@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # import contracts are loaded only when a rule has them (CLI 
     from ..imports.modules import Module
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: its __init__ is a third of the cost (never changed once made)
 class RawFinding:
     """A check's finding before severity, suppressions and fixes are settled (evaluate.py)."""
 
