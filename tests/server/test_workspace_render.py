@@ -51,6 +51,9 @@ rules:
 # a line that is not ASCII before each finding: its columns differ per position encoding
 SOURCE = 's = "h\u00e9llo \U0001f600"; print(s); eval(s)\nx = 1\n\u00e9 = print(2)\n'
 FILES = 300
+# ASCII texts: ranges straight from the engine's spans (no lines split) unless a \r breaks lines
+PLAIN_FILES = {"app/plain.py": "print(1); eval(x)\nx = 1\n    print(2)  # eval(y)\nprint(3)",
+               "app/crlf.py": "print(1)\r\nx = 1\r    eval(2)\r\n"}
 
 # two worker processes whatever the machine; a slower scan (5 ms a file, paced where the
 # results are handed to the loop) so that a request lands while it runs
@@ -64,6 +67,7 @@ async def client(request, lsp_client: LanguageClient, tmp_path_factory):
     root = tmp_path_factory.mktemp("wsrender")
     files = {".architecture-rules/demo.yaml": RULES, "app/open_me.py": "print('open')\n"}
     files.update({f"app/gen/m{i:03}.py": SOURCE for i in range(FILES)})
+    files.update(PLAIN_FILES)
     write_tree(root, files)
     (root / ".git").mkdir()
     lsp_client.root = root
@@ -90,6 +94,17 @@ async def test_closed_files_get_the_diagnostics_an_open_document_gets(client):
         # but for `data` (the rule id and engine span code actions match by): a closed
         # file's diagnostics leave it out, the workspace's add up to tens of MB
         assert all(d.data is None for d in closed) and all(d.data is not None for d in live)
+        assert [attrs.evolve(d, data=None) for d in live] == closed
+        doc.close()
+
+
+async def test_ascii_files_closed_and_open_get_the_same_diagnostics(client):
+    await wait_until(lambda: ends(client), timeout=60, what="scan end")
+    for rel, text in PLAIN_FILES.items():
+        path = client.root / rel
+        closed = await file_diagnostics(client, uri_of(path), lambda d: len(d) >= 2)
+        doc = Doc(client, path, text)
+        live = await diagnostics(client, doc, lambda d: len(d) == len(closed))
         assert [attrs.evolve(d, data=None) for d in live] == closed
         doc.close()
 

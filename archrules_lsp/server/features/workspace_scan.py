@@ -21,6 +21,7 @@ import time
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lsprotocol import types as t
@@ -32,7 +33,7 @@ from .diagnostics import most_severe, too_many_findings_diagnostic
 
 if TYPE_CHECKING:
     from ...engine import Checker
-    from ...engine.model import Finding
+    from ...engine.model import Finding, Span
     from ..session.capabilities import ClientFeatures
     from ..session.folders import Folder
     from ..session.session import Session
@@ -122,48 +123,40 @@ class DiagnosticRenderer:
         if not findings:
             return RenderedFile(uri, "", ())
         shown, held = baseline_view(self.baseline, self.baseline_mode, rel, text or "", findings)
-        split = split_lines(text or "")
-        lines = Lines(split, self.features.position_encoding)
+        checked = _CheckedText(text or "", self.features.position_encoding)
         published = most_severe(shown, self.cap)
         # the code lens counts every finding, also those past the cap; showFindings lists
         # those published; both leave the baselined ones out unless they are shown as any other
-        counted = (lambda f: True) if self.baseline_mode == "show" or not held \
-            else (lambda f: (f.rule_id, f.span) not in held)
+        left_out = held if held and self.baseline_mode != "show" else None
         rule_index: dict[str, int] = {}
         numbers = array("i")
         items = []
         for finding in published:
-            item, rng = self._diagnostic_json(finding, split, lines)
+            item, rng = self._diagnostic_json(finding, checked)
             items.append(item)
-            if counted(finding):
+            if left_out is None or (finding.rule_id, finding.span) not in left_out:
                 numbers.append(rule_index.setdefault(finding.rule_id, len(rule_index)))
                 numbers.extend(rng)
         if len(published) < len(shown):
             notice = too_many_findings_diagnostic(len(shown), self.cap, rel or uri)
             items.insert(0, json.dumps(notice, separators=_COMPACT))
-        counts = Counter(f.rule_id for f in shown if counted(f))
+        counts = Counter(map(attrgetter("rule_id"), shown)) if left_out is None else \
+            Counter(f.rule_id for f in shown if (f.rule_id, f.span) not in left_out)
         return RenderedFile(uri, ",".join(items), tuple(counts.items()), FindingRanges(tuple(rule_index), numbers))
 
-    def _diagnostic_json(self, finding: Finding, split: list[str], lines: Lines) -> tuple[str, tuple[int, ...]]:
+    def _diagnostic_json(self, finding: Finding, checked: _CheckedText) -> tuple[str, tuple[int, ...]]:
         """The finding's diagnostic as JSON text, and its range's four numbers."""
         if finding.related:  # an import chain's hops differ from finding to finding
-            return _with_range(self._diagnostic(finding, lines))
+            return _with_range(self._diagnostic(finding, checked.lines))
         key = (finding.rule_id, finding.severity, finding.message)
         template = self._templates.get(key, _UNKNOWN)
         if template is _UNKNOWN:
             if len(self._templates) >= _TEMPLATES_KEPT:
                 self._templates.clear()
-            template = self._templates[key] = _template(self._diagnostic(finding, lines))
+            template = self._templates[key] = _template(self._diagnostic(finding, checked.lines))
         if template is None:
-            return _with_range(self._diagnostic(finding, lines))
-        span = finding.span
-        line, column, end_line, end_column = span.line, span.column, span.end_line, span.end_column
-        if 0 <= line <= end_line < len(split) and min(column, end_column) >= 0 \
-                and split[line].isascii() and split[end_line].isascii():
-            # in every encoding an ASCII line's columns are its code units
-            rng = (line, min(column, len(split[line])), end_line, min(end_column, len(split[end_line])))
-        else:
-            rng = (*_position(lines, line, column), *_position(lines, end_line, end_column))
+            return _with_range(self._diagnostic(finding, checked.lines))
+        rng = checked.range_numbers(finding.span)
         return template.format(*rng), rng
 
     def _diagnostic(self, finding: Finding, lines: Lines) -> dict:
@@ -171,6 +164,46 @@ class DiagnosticRenderer:
                                         self.links.get(finding.rule_id), self.root)
         del diagnostic["data"]
         return diagnostic
+
+
+class _CheckedText:
+    """A checked file's text for its findings' ranges, split into lines only when needed:
+    in an ASCII text with only \\n breaks (most source files) a span's numbers are the range's
+    in every encoding, as the engine's spans lie within their lines (the open documents'
+    converter relies on that too); splitting costs a string per line."""
+
+    __slots__ = ("text", "encoding", "plain_line_count", "_split", "_lines")
+
+    def __init__(self, text: str, encoding: str) -> None:
+        self.text, self.encoding = text, encoding
+        self.plain_line_count = text.count("\n") + 1 if text.isascii() and "\r" not in text else 0
+        self._split: list[str] | None = None
+        self._lines: Lines | None = None
+
+    @property
+    def split(self) -> list[str]:
+        if self._split is None:
+            self._split = split_lines(self.text)
+        return self._split
+
+    @property
+    def lines(self) -> Lines:
+        if self._lines is None:
+            self._lines = Lines(self.split, self.encoding)
+        return self._lines
+
+    def range_numbers(self, span: Span) -> tuple[int, int, int, int]:
+        """The LSP range of `span` as (line, character, end line, end character)."""
+        line, column, end_line, end_column = span.line, span.column, span.end_line, span.end_column
+        if 0 <= line <= end_line and min(column, end_column) >= 0:
+            if end_line < self.plain_line_count:
+                return line, column, end_line, end_column
+            split = self.split
+            if end_line < len(split) and split[line].isascii() and split[end_line].isascii():
+                # in every encoding an ASCII line's columns are its code units
+                return line, min(column, len(split[line])), end_line, min(end_column, len(split[end_line]))
+        lines = self.lines
+        return (*_position(lines, line, column), *_position(lines, end_line, end_column))
 
 
 def _with_range(diagnostic: dict) -> tuple[str, tuple[int, ...]]:
