@@ -7,7 +7,6 @@ from collections.abc import Iterator, Sequence
 from ..fixes import replacement_fix
 from ..model import AntiPattern, Rule, Span
 from ..regex import LineMatch
-from ..text import SourceText
 from .context import FileContext, RawFinding
 
 
@@ -40,14 +39,21 @@ def anti_patterns(ctx: FileContext, items: Sequence[tuple[Rule, AntiPattern]]) -
     for (rule, anti), matches in zip(items, found, strict=True):
         if matches is None:
             out.extend(anti_pattern(ctx, rule, anti))
-            continue
-        wants_match = anti.fix is not None and ctx.fixes
-        for spans in matches:
-            start, end = spans[0]
-            line, line_start = where[start]
-            column, end_column = _columns(src, line, line_start, start, end)
-            m = LineMatch(line, column, end_column, data, spans, anti.regex.names) if wants_match else None
-            out.append(_finding(ctx, rule, anti, line, column, end_column, m))
+        elif (anti.fix is not None and ctx.fixes) or not src.is_ascii:
+            for spans in matches:
+                start, end = spans[0]
+                line, line_start = where[start]
+                column, end_column = src.column_at(line, line_start, start), src.column_at(line, line_start, end)
+                m = LineMatch(line, column, end_column, data, spans, anti.regex.names)
+                out.append(_finding(ctx, rule, anti, line, column, end_column, m))
+        else:  # the usual case, inline: no fix to compute, columns are byte offsets
+            message = anti.message
+            for spans in matches:
+                start, end = spans[0]
+                line, line_start = where[start]
+                if end == start:  # an empty match still marks one character where there is one
+                    end = min(start + 1, line_start + len(src.lines[line]))
+                out.append(RawFinding(rule, Span(line, start - line_start, line, end - line_start), message))
     return out
 
 
@@ -64,9 +70,3 @@ def _lines_at(data: bytes, offsets: list[int]) -> dict[int, tuple[int, int]]:
         out[offset] = (line, line_start)
         pos = offset
     return out
-
-
-def _columns(src: SourceText, line: int, line_start: int, start: int, end: int) -> tuple[int, int]:
-    if src.is_ascii:
-        return start - line_start, end - line_start
-    return src.column_at(line, line_start, start), src.column_at(line, line_start, end)
