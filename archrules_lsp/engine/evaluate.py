@@ -7,7 +7,7 @@ and anti-patterns apply, so the per-keystroke cost is the checks themselves.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,7 @@ from .checks.presence import (
     must_reference,
     should_match,
 )
+from .finding_runs import FindingsView, finding_order
 from .fixes import ignore_file_fix, ignore_line_fix, python_breaking_fixes
 from .globs import Glob
 from .model import (
@@ -302,22 +303,24 @@ class Checker:
         return raw
 
     def _result(self, ctx: FileContext, raw: list[RawFinding], suppressions: list[Suppression],
-                fixes: bool, made: Sequence[Finding] = ()) -> CheckResult:
+                fixes: bool, made: FindingsView | None = None) -> CheckResult:
         """Raw findings -> the result: suppressions applied, severities, fixes, order, notes
         (shared by `check` and the incremental check, so both say exactly the same). `made`:
-        findings made already (without fixes or suppressions: the incremental check's), after `raw`."""
+        findings made already, in order (the incremental check's, when nothing is suppressed)."""
         kept = _unsuppressed(raw, suppressions) if suppressions else raw
         if ctx.python is not None:
             ctx.python.drop_tree()  # the checks are done with it: not two trees alive at once
             if fixes:
                 kept = _guard_python_fixes(ctx.python, kept)
         findings = self._findings(ctx, kept, suppressions, fixes and self.options.suppression_fixes)
-        findings.extend(made)
         if suppressions and self.options.unused_suppressions:
             findings.extend(self._unused(suppressions))
-        findings.sort(key=lambda f: (f.span.line, f.span.column, f.rule_id, f.message))
+        findings.sort(key=finding_order)
         note = ctx.unparsed_note()
-        return CheckResult(tuple(findings), tuple(ctx.notes + ([note] if note else [])))
+        notes = tuple(ctx.notes + ([note] if note else []))
+        if made is not None:  # the few findings made here put into the many made already
+            return CheckResult(made.with_findings(findings), notes)
+        return CheckResult(tuple(findings), notes)
 
     def _findings(self, ctx: FileContext, raw: list[RawFinding], suppressions: list[Suppression],
                   suppression_fixes: bool) -> list[Finding]:

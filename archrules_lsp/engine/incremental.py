@@ -33,12 +33,13 @@ from typing import TYPE_CHECKING, Any
 
 from .checks.anti_patterns import anti_pattern
 from .checks.context import DECORATOR_REACH, FileContext, RawFinding, decorator_text, reference_pattern
+from .finding_runs import FindingRuns
 from .imports.graph import ImportStatement
 from .imports.modules import Module
 from .imports.python import python_imports
 from .model import CheckResult, Finding, Span
 from .python_source import PARSE_ERRORS, ClassInfo, PythonSource, class_infos, is_python, parse_python
-from .regex import LineRegex, within_budget
+from .regex import SCAN_BUDGET, SMALL_PROGRAM, LineRegex, within_budget
 from .suppressions import Suppression, find_suppressions
 from .text import SourceText, split_lines
 
@@ -54,27 +55,58 @@ _DIRECTIVE_MARK = "archrules:"
 
 
 class _Hits:
-    """Per-line facts of one kind: the lines that have one, in order, and each line's fact."""
+    """Per-line facts of one kind: the lines that have one, in order, and each line's fact.
 
-    __slots__ = ("lines", "values")
+    The lines after an edit move lazily, as LineStarts' do (server/documents.py): entry k is
+    `_lines[k] + _by` from index `_from` on, settled as far as the next edit needs (typing
+    stays near one place), so an Enter key costs the facts near it, not all those below."""
+
+    __slots__ = ("_lines", "values", "_from", "_by")
 
     def __init__(self, pairs: Iterable[tuple[int, Any]] = ()):
         pairs = list(pairs)
-        self.lines: list[int] = [ln for ln, _ in pairs]
+        self._lines: list[int] = [ln for ln, _ in pairs]
         self.values: list[Any] = [v for _, v in pairs]
+        self._from, self._by = len(self._lines), 0
 
-    def splice(self, first: int, last: int, pairs: Sequence[tuple[int, Any]], delta: int,
-               move: Callable[[Any, int], Any] | None = None) -> None:
-        """Old lines first..last now hold `pairs` (new line numbers); later lines moved by `delta`
-        (and their values by `move(value, delta)`, for values that say where they are)."""
-        i = bisect_left(self.lines, first)
-        j = bisect_right(self.lines, last)
-        tail = self.lines[j:]
-        self.lines[i:] = [ln for ln, _ in pairs] + ([ln + delta for ln in tail] if delta else tail)
-        if delta and move is not None:
-            self.values[i:] = [v for _, v in pairs] + [move(v, delta) for v in self.values[j:]]
-        else:
-            self.values[i:j] = [v for _, v in pairs]
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    @property
+    def lines(self) -> list[int]:
+        """The lines that have a fact, in order (every move settled)."""
+        self._settle(len(self._lines))
+        return self._lines
+
+    def last(self) -> int:
+        """The last line that has a fact (-1: none)."""
+        if not self._lines:
+            return -1
+        return self._lines[-1] + (self._by if len(self._lines) > self._from else 0)
+
+    def _line(self, k: int) -> int:
+        return self._lines[k] + (self._by if k >= self._from else 0)
+
+    def _settle(self, upto: int) -> None:
+        """Entries below index `upto` hold their lines."""
+        if self._from < upto:
+            if self._by:
+                by = self._by
+                self._lines[self._from:upto] = [ln + by for ln in self._lines[self._from:upto]]
+            self._from = upto
+
+    def splice(self, first: int, last: int, pairs: Sequence[tuple[int, Any]], delta: int) -> None:
+        """Old lines first..last now hold `pairs` (new line numbers); later lines moved by `delta`."""
+        n = len(self._lines)
+        i = bisect_left(range(n), first, key=self._line)
+        j = bisect_right(range(n), last, key=self._line)
+        self._settle(i)
+        if self._from > j and self._by:  # settled entries after the edit join the moved ones
+            by = self._by
+            self._lines[j:self._from] = [ln - by for ln in self._lines[j:self._from]]
+        self._lines[i:j] = [ln for ln, _ in pairs]
+        self.values[i:j] = [v for _, v in pairs]
+        self._from, self._by = i + len(pairs), self._by + delta
 
 
 @dataclass
@@ -88,7 +120,10 @@ class _State:
     anchor: tuple[int, int] = (0, 0)  # (offset, line) of a line start: lines are counted from it
     hits: dict[Hashable, _Hits] = field(default_factory=dict)  # per-line facts by kind
     decorators: dict[LineRegex, _Hits] = field(default_factory=dict)  # decorator lines matching each pattern
-    untracked: dict[Hashable, int] = field(default_factory=dict)  # over budget when built: key -> program size
+    untracked: dict[tuple[str, Any], int] = field(default_factory=dict)  # over budget when built: key -> program size
+    size_limit: float = float("inf")  # over this many bytes a tracked anti-pattern is over budget
+    # the tracked anti-patterns' findings, in result order (their lines in `hits` too)
+    findings: FindingRuns = field(default_factory=FindingRuns)
     counts: dict[str, int] = field(default_factory=dict)  # string -> occurrences (overlapping)
     references: dict[str, int] = field(default_factory=dict)  # name -> whole-word occurrences
     python: _PythonFacts | None = None  # known only while the text parses (None: not known)
@@ -173,13 +208,17 @@ class IncrementalCheck:
     def _build(self, text: str) -> _State:
         src = SourceText(text)
         state = _State(text, src.lines, len(src.data), text.count("\r"))
-        for key, program in self._budgeted():
+        for budgeted, program in self._budgeted():
             if not within_budget(program, state.byte_size):
-                state.untracked[key] = program
+                state.untracked[budgeted] = program
+            elif program > SMALL_PROGRAM and budgeted[0] == "anti":
+                state.size_limit = min(state.size_limit, SCAN_BUDGET // program)
         for key in self._line_keys(state):
             state.hits[key] = _Hits()
-        for key, pairs in self._scan(src, 0, state).items():
+        scanned, findings = self._scan(src, 0, state)
+        for key, pairs in scanned.items():
             state.hits[key] = _Hits(pairs)
+        state.findings = FindingRuns(findings)
         for rx in self._decorator_regexes:
             state.decorators[rx] = _Hits(self._decorator_lines(state.lines, rx, 0, len(state.lines)))
         normalized = src.normalized
@@ -187,7 +226,7 @@ class IncrementalCheck:
         state.references = {n: _references(n)(normalized) for n in self._names}
         return state
 
-    def _budgeted(self) -> Iterable[tuple[Hashable, int]]:
+    def _budgeted(self) -> Iterable[tuple[tuple[str, Any], int]]:
         """The per-line facts whose regex has a work budget, with its program size."""
         for i in self._antis:
             yield ("anti", i), self.checker._antis[i].anti.regex.program_size
@@ -198,10 +237,13 @@ class IncrementalCheck:
         keys: list[Hashable] = [k for k, _ in self._budgeted() if k not in state.untracked]
         return [*keys, SUPPRESSIONS]
 
-    def _scan(self, src: SourceText, first: int, state: _State) -> dict[Hashable, list[tuple[int, Any]]]:
-        """The per-line facts of the lines of `src`, which are the document's from line `first` on."""
+    def _scan(self, src: SourceText, first: int,
+              state: _State) -> tuple[dict[Hashable, list[tuple[int, Any]]], list[Finding]]:
+        """The per-line facts of the lines of `src`, which are the document's from line `first`
+        on, and the anti-patterns' findings there."""
         checker = self.checker
         out: dict[Hashable, list[tuple[int, Any]]] = {}
+        findings: list[Finding] = []
         ctx = FileContext(self.path, src, False)
         tracked = [i for i in self._antis if ("anti", i) not in state.untracked]
         matching = checker._regex_set.matching(src) if tracked and checker._regex_set is not None else set()
@@ -209,17 +251,18 @@ class IncrementalCheck:
             if i in matching:
                 s = checker._antis[i]
                 rule, severity = s.rule, checker._severity[s.rule.id]
-                out[("anti", i)] = [
-                    (first + r.span.line, Finding(rule.id, severity, r.message, _moved(r.span, first), rule.suggestion))
-                    for r in anti_pattern(ctx, rule, s.anti)]
+                found = [Finding(rule.id, severity, r.message, _moved(r.span, first), rule.suggestion)
+                         for r in anti_pattern(ctx, rule, s.anti)]
+                out[("anti", i)] = [(f.span.line, True) for f in found]
+                findings += found
         for rx in self._line_regexes:
             if ("match", rx) not in state.untracked:
                 out[("match", rx)] = [(first + m.line, True) for m in rx.finditer(src)]
         if _DIRECTIVE_MARK in src.normalized:
-            found = ((n, find_suppressions(SourceText(line))) for n, line in enumerate(src.lines)
-                     if _DIRECTIVE_MARK in line)
-            out[SUPPRESSIONS] = [(first + n, tuple(s)) for n, s in found if s]
-        return out
+            comments = ((n, find_suppressions(SourceText(line))) for n, line in enumerate(src.lines)
+                        if _DIRECTIVE_MARK in line)
+            out[SUPPRESSIONS] = [(first + n, tuple(s)) for n, s in comments if s]
+        return out, findings
 
     @staticmethod
     def _decorator_lines(lines: list[str], rx: LineRegex, start: int, stop: int) -> list[tuple[int, Any]]:
@@ -267,6 +310,8 @@ class IncrementalCheck:
         state.byte_size += _utf8_size(new_region) - _utf8_size(old_region)
         if any(within_budget(program, state.byte_size) for program in state.untracked.values()):
             return False  # a rule over budget before is affordable now: its matches are unknown
+        if state.byte_size > state.size_limit:
+            return False  # a rule in budget before is over it now: its findings and note change
         self._update_lines(state, first, old_count, len(new_region))
         self._update_counts(state, first, old_region, new_region)
         state.python = self._python_after(state, first, old_count, len(new_region))
@@ -306,13 +351,13 @@ class IncrementalCheck:
     def _update_lines(self, state: _State, first: int, old_count: int, new_count: int) -> None:
         delta = new_count - old_count
         region = state.lines[first:first + new_count]
-        scanned = self._scan(SourceText("\n".join(region)), first, state)
+        scanned, findings = self._scan(SourceText("\n".join(region)), first, state)
         for key, hits in state.hits.items():
             pairs = scanned.get(key, ())
-            if not pairs and (not hits.lines or hits.lines[-1] < first):
+            if not pairs and hits.last() < first:
                 continue  # nothing at or after the edit: most rules of a big set, on most keystrokes
-            hits.splice(first, first + old_count - 1, pairs, delta,
-                        _moved_finding if isinstance(key, tuple) and key[0] == "anti" else None)
+            hits.splice(first, first + old_count - 1, pairs, delta)
+        state.findings.splice(first, first + old_count - 1, findings, delta)
         # a decorator's text reads up to DECORATOR_REACH - 1 lines below its `@`
         reach = max(0, first - (DECORATOR_REACH - 1))
         for rx, hits in state.decorators.items():
@@ -343,19 +388,15 @@ class IncrementalCheck:
         comments = state.hits[SUPPRESSIONS]
         suppressions = [_placed(s, ln) for ln, found in zip(comments.lines, comments.values, strict=True)
                         for s in found]
-        made: list[Finding] = []  # the anti-patterns' findings, as they are when nothing is suppressed
-        for i in self._antis:
-            s = checker._antis[i]
-            hits = state.hits.get(("anti", i))
-            if hits is not None and not hits.values and within_budget(s.anti.regex.program_size, state.byte_size):
-                continue  # nothing found and nothing to note: most rules of a big set
-            if ctx.affordable(s.rule, s.anti.regex):
-                found = state.hits[("anti", i)].values
-                if suppressions:
-                    raw.extend(RawFinding(s.rule, f.span, f.message) for f in found)
-                else:
-                    made.extend(found)
-        return checker._result(ctx, raw, suppressions, False, made)
+        for kind, i in state.untracked:  # the notes of the anti-patterns over budget on this text
+            if kind == "anti":
+                s = checker._antis[i]
+                ctx.affordable(s.rule, s.anti.regex)
+        if not suppressions:  # the findings as kept (tracked anti-patterns are within budget: see _apply)
+            return checker._result(ctx, raw, suppressions, False, state.findings.view())
+        rules = {r.id: r for r in checker.rules}
+        raw.extend(RawFinding(rules[f.rule_id], f.span, f.message) for f in state.findings.view())
+        return checker._result(ctx, raw, suppressions, False)
 
 
 class _KnownContext(FileContext):
@@ -375,10 +416,10 @@ class _KnownContext(FileContext):
         return super().references(name) if count is None else count > 0
 
     def any_line_matches(self, rx: LineRegex) -> bool:
-        return bool(self._state.hits[("match", rx)].lines)
+        return bool(self._state.hits[("match", rx)])
 
     def decorator_matches(self, rx: LineRegex) -> bool:
-        return bool(self._state.decorators[rx].lines)
+        return bool(self._state.decorators[rx])
 
     @cached_property
     def python(self) -> PythonSource | None:
@@ -453,11 +494,6 @@ def _imports_after(imports: tuple[Module, list[ImportStatement]] | None, tree: a
 
 def _moved(span: Span, delta: int) -> Span:
     return Span(span.line + delta, span.column, span.end_line + delta, span.end_column) if delta else span
-
-
-def _moved_finding(finding: Finding, delta: int) -> Finding:
-    return Finding(finding.rule_id, finding.severity, finding.message, _moved(finding.span, delta),
-                   finding.suggestion)
 
 
 def _placed(template: Suppression, line: int) -> Suppression:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from .record import record
 
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Sequence
+
     from .globs import Glob
     from .regex import LineRegex
 
@@ -240,9 +242,10 @@ class Note:
 
 @record(slots=True)
 class CheckResult:
-    """What `Checker.check` found in one file."""
+    """What `Checker.check` found in one file (the incremental check's findings are a
+    `FindingsView`, equal to the tuple a full check gives)."""
 
-    findings: tuple[Finding, ...]
+    findings: Sequence[Finding]
     notes: tuple[Note, ...] = ()
 
 

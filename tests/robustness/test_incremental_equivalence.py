@@ -8,13 +8,15 @@ and going) and after each step compares `IncrementalCheck.update` with
 
 from __future__ import annotations
 
+import json
 import random
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from archrules_lsp.engine import Checker, CheckOptions, RuleSet, load_rule_text
+from archrules_lsp.engine import Checker, CheckOptions, RuleSet, finding_runs, load_rule_text
 from archrules_lsp.engine.incremental import IncrementalCheck
 from archrules_lsp.engine.text import UTF16, split_lines, units_of
 
@@ -110,8 +112,11 @@ CHECKER = _checker()
 
 
 class IncrementalEdits(RuleBasedStateMachine):
+    block_size = finding_runs.BLOCK_SIZE  # findings per kept block (see engine/finding_runs.py)
+
     @initialize(path=PATHS, text=TEXTS)
     def open(self, path: str, text: str) -> None:
+        finding_runs.BLOCK_SIZE = self.block_size
         self.path, self.text = path, text
         self.doc = IncrementalCheck(CHECKER, path)
         self.result = self.doc.check(text)
@@ -134,11 +139,26 @@ class IncrementalEdits(RuleBasedStateMachine):
     def equals_a_fresh_check(self) -> None:
         assert self.result == CHECKER.check(self.path, self.text)
 
+    def teardown(self) -> None:
+        finding_runs.BLOCK_SIZE = IncrementalEdits.block_size
+
+
+class IncrementalEditsInSmallBlocks(IncrementalEdits):
+    """The same with two findings a block: edits that move, split and empty the kept
+    blocks of findings, which a small text's findings (one block) never do."""
+
+    block_size = 2
+
 
 IncrementalEdits.TestCase.settings = settings(
     max_examples=2000, stateful_step_count=6, deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 test_incremental_equals_fresh_check = IncrementalEdits.TestCase
+
+IncrementalEditsInSmallBlocks.TestCase.settings = settings(
+    max_examples=1000, stateful_step_count=8, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+test_incremental_in_small_blocks_equals_fresh_check = IncrementalEditsInSmallBlocks.TestCase
 
 
 # ---------------------------------------------------------------- through the real server
@@ -158,14 +178,18 @@ def _edit_offsets(rng: random.Random, text: str) -> tuple[int, int]:
     return start, max(start, outside_crlf(min(len(text), start + rng.randint(0, 12))))
 
 
-def test_the_server_publishes_for_each_edit_what_a_fresh_open_of_its_text_gets(start_server, workspace):
+@pytest.mark.parametrize("lines", [0, 1_500], ids=["small", "1,500 findings"])
+def test_the_server_publishes_for_each_edit_what_a_fresh_open_of_its_text_gets(start_server, workspace, lines):
+    # 1,500 lines of findings: several of the kept blocks of findings (engine/finding_runs.py),
+    # moved and remade by the edits, and findings shown again without being converted again
     (workspace / ".architecture-rules/rules.yaml").write_text(RULES, encoding="utf-8")
     server = start_server()
     server.initialize(workspace, {"archrules": {"debounceMs": 0}})
     edited, fresh = (workspace / "app/edited.py").as_uri(), (workspace / "app/fresh.py").as_uri()
     rng = random.Random(20)
-    pieces = PIECE_LIST
-    text = "".join(rng.choice(pieces) for _ in range(40))
+    # the big text stays checked (no NUL: a binary file) and unsuppressed
+    pieces = [p for p in PIECE_LIST if "archrules:" not in p and "\x00" not in p] if lines else PIECE_LIST
+    text = "".join(rng.choice(pieces) for _ in range(40)) + "print(x) aa\n\n" * (lines // 2)
     server.notify("textDocument/didOpen", {"textDocument": {
         "uri": edited, "languageId": "python", "version": 0, "text": text}})
     for version in range(1, 120):
@@ -178,12 +202,14 @@ def test_the_server_publishes_for_each_edit_what_a_fresh_open_of_its_text_gets(s
             text = text[:start] + inserted + text[end:]
         server.notify("textDocument/didChange", {"textDocument": {"uri": edited, "version": version},
                                                  "contentChanges": changes})
-        if version % 10 == 0:  # the same text opened afresh: the same diagnostics
+        if version % (2 if lines else 10) == 0:  # the same text opened afresh: the same diagnostics
             server.notify("textDocument/didOpen", {"textDocument": {
                 "uri": fresh, "languageId": "python", "version": version, "text": text}})
             got = server.wait_for(lambda v=version: [p for p in server.published(edited) if p["version"] == v],
                                   f"diagnostics of version {version}")[-1]
             want = server.wait_for(lambda v=version: [p for p in server.published(fresh) if p["version"] == v],
                                    f"diagnostics of the fresh document, version {version}")[-1]
-            assert got["diagnostics"] == want["diagnostics"]
+            # (over the cap, a notice names the file: `archrules check app/edited.py`)
+            assert got["diagnostics"] == json.loads(json.dumps(want["diagnostics"]).replace("/fresh.py", "/edited.py"))
+            assert not lines or len(want["diagnostics"]) > 1_000  # the big text: over the cap, and its notice
             server.notify("textDocument/didClose", {"textDocument": {"uri": fresh}})

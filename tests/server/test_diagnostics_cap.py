@@ -5,13 +5,8 @@ worth, the most severe first, and a note at its top with the true count; for ope
 from __future__ import annotations
 
 import pytest_lsp
-from hypothesis import given
-from hypothesis import strategies as st
 from lsprotocol import types as t
 from pytest_lsp import LanguageClient
-
-from archrules_lsp.engine.model import Finding, Severity, Span
-from archrules_lsp.server.features.diagnostics import most_severe
 
 from .helpers import (
     CONFIG,
@@ -157,12 +152,3 @@ async def test_a_bad_value_warns_and_the_default_applies(client):
         await wait_until(lambda: any("archrules.maxDiagnosticsPerFile" in m.message and "default 1000" in m.message
                                      for m in client.log_messages), what=f"a warning about {bad!r}")
         assert_capped(await closed_file(client, 1000), CLOSED_WARNINGS + ERRORS, 1000, CLOSED)
-
-
-@given(st.lists(st.sampled_from(list(Severity)), max_size=40), st.integers(min_value=0, max_value=45))
-def test_most_severe_is_the_first_by_severity_then_position(severities, cap):
-    # in-process, against the plain definition: sort by (severity, position), take `cap`, back in position order
-    findings = [Finding("R", s, "m", Span(i, 0, i, 1)) for i, s in enumerate(severities)]
-    expected = findings if not cap else sorted(
-        sorted(findings, key=lambda f: (-f.severity.rank, f.span.line))[:cap], key=lambda f: f.span.line)
-    assert list(most_severe(findings, cap)) == expected

@@ -21,6 +21,8 @@ from lsprotocol import types as t
 from ..convert import Lines, fix_from_json, fix_json, minimal_edit, span_json, text_edits, workspace_edit
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from ...engine.model import Finding, Fix
     from ..app import ArchrulesServer
     from ..documents import Document
@@ -40,7 +42,7 @@ def _wants(only, kind: str) -> bool:
     return any(kind == name or kind.startswith(f"{name}.") for name in names)
 
 
-def _with_fixes(session: Session, doc: Document) -> tuple[Finding, ...]:
+def _with_fixes(session: Session, doc: Document) -> Sequence[Finding]:
     """The document's current findings with their fixes, computed now: the check run on
     each keystroke leaves fixes out (the engine keeps the last result, so several
     requests on the same text cost one check)."""

@@ -27,12 +27,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import count
-from operator import attrgetter
 from typing import TYPE_CHECKING, cast
 
 from lsprotocol import types as t
 
-from ...engine.model import Severity
+from ...engine.finding_runs import most_severe
 from ..convert import Lines, finding_diagnostic, note_diagnostic, notice_diagnostic, path_to_uri, rule_error_diagnostic
 from ..documents import Document, canonical_uri
 from .baseline import baseline_view
@@ -42,6 +41,7 @@ if TYPE_CHECKING:
     from ...engine.model import CheckResult, Finding, Span
     from ...project.conventions import Skip
     from ..app import ArchrulesServer
+    from ..session.capabilities import ClientFeatures
     from ..session.folders import Folder
     from ..session.session import Session
     from .workspace_scan import FindingRanges, RenderedFile
@@ -61,11 +61,14 @@ class DocResult:
     epoch: int
     result_id: str
     folder: Folder | None = None
-    findings: tuple[Finding, ...] = ()
+    findings: Sequence[Finding] = ()
     wire: list[str] = field(default_factory=list)  # the diagnostics as JSON texts
     # a finding's place-free key -> its diagnostic's JSON cut at its line numbers (see
     # _template): reused by the next check of this URI, also when an edit above moved the finding
     cache: dict[tuple, tuple[str, ...]] = field(default_factory=dict)
+    # id(finding) -> (the finding, its diagnostic's JSON): a finding an edit left alone is
+    # the same object in the next check (engine/finding_runs.py): its JSON is reused whole
+    shown: dict[int, tuple[Finding, str]] = field(default_factory=dict)
     baselined: frozenset[tuple[str, Span]] = frozenset()  # (rule id, span) of findings the baseline holds
     _diagnostics: list[dict] | None = None
 
@@ -273,39 +276,28 @@ class Diagnostics:
 
     def _convert_cached(self, doc: Document, folder: Folder, result: DocResult,
                         previous: DocResult | None, findings: Sequence[Finding]) -> None:
-        """Findings -> diagnostics' JSON, reusing that of the findings seen in the last check.
-
-        The cache key leaves out where the finding is (its line numbers, filled into the
-        cached template), so a finding moved by an edit above it is not converted again; it
-        keeps its columns and, where its lines are not ASCII, their text (columns in the
-        client's encoding depend on it). One rules epoch."""
-        features = self.session.client
-        lines = Lines(cast("Sequence[str]", doc.line_view()), features.position_encoding)
-        ascii_text = doc.text.isascii()
-        old = previous.cache if previous is not None and previous.epoch == result.epoch else {}
+        """Findings -> diagnostics' JSON, reusing that of the findings seen in the last check:
+        whole for the very same finding object (an edit elsewhere left it alone), else from a
+        template. The template's key leaves out where the finding is (its line numbers, filled
+        in), so a finding moved by an edit above it is not converted again; it keeps its
+        columns and, where its lines are not ASCII, their text (columns in the client's
+        encoding depend on it). One rules epoch."""
+        same_epoch = previous is not None and previous.epoch == result.epoch
+        old = previous.cache if previous is not None and same_epoch else {}
+        old_shown = previous.shown if previous is not None and same_epoch else {}
         record = self.records.get(doc.uri)
         # kept for the next check of a document being edited (see _check_job)
-        new = result.cache if record is not None and record.incremental is not None else {}
+        editing = record is not None and record.incremental is not None
+        new = result.cache if editing else {}
+        shown = result.shown if editing else {}
+        convert = _Converter(doc, folder, self.session.client)
         wire = result.wire
         for f in findings:
-            span = f.span
-            key: tuple = (f.rule_id, f.severity, f.message, span.column, span.end_line - span.line, span.end_column)
-            if not ascii_text:
-                key += (_non_ascii(doc.line(span.line)), _non_ascii(doc.line(span.end_line)))
-            if f.related:  # an import chain's hops carry their own lines
-                key += (f.related,)
-            template = new.get(key) or old.get(key)
-            if template is None:
-                diagnostic = finding_diagnostic(f, folder.rule(f.rule_id), lines, features,
-                                                folder.rule_links.get(f.rule_id), str(folder.root))
-                template = _template(diagnostic)
-                if template is None:
-                    wire.append(json.dumps(diagnostic))
-                    continue
-            new[key] = template
-            first, last = str(span.line), str(span.end_line)
-            wire.append(template[0] + first + template[1] + last + template[2] + first + template[3] + last
-                        + template[4])
+            hit = old_shown.get(id(f))
+            if hit is None or hit[0] is not f:
+                hit = (f, convert.json(f, new, old))
+            shown[id(f)] = hit
+            wire.append(hit[1])
 
     # ------------------------------------------------------------ document events
 
@@ -602,43 +594,42 @@ class Diagnostics:
         return t.WorkspaceDiagnosticReport(items=items)
 
 
+class _Converter:
+    """One document's findings -> their diagnostics' JSON through templates (see _template)."""
+
+    def __init__(self, doc: Document, folder: Folder, features: ClientFeatures):
+        self.doc, self.folder, self.features = doc, folder, features
+        self.lines = Lines(cast("Sequence[str]", doc.line_view()), features.position_encoding)
+        self.ascii_text = doc.text.isascii()
+
+    def json(self, f: Finding, new: dict[tuple, tuple[str, ...]], old: dict[tuple, tuple[str, ...]]) -> str:
+        """The diagnostic's JSON from the template of its key (made and put in `new` if neither
+        `new` nor `old` has it)."""
+        span = f.span
+        key: tuple = (f.rule_id, f.severity, f.message, span.column, span.end_line - span.line, span.end_column)
+        if not self.ascii_text:
+            key += (_non_ascii(self.doc.line(span.line)), _non_ascii(self.doc.line(span.end_line)))
+        if f.related:  # an import chain's hops carry their own lines
+            key += (f.related,)
+        template = new.get(key) or old.get(key)
+        if template is None:
+            folder = self.folder
+            diagnostic = finding_diagnostic(f, folder.rule(f.rule_id), self.lines, self.features,
+                                            folder.rule_links.get(f.rule_id), str(folder.root))
+            template = _template(diagnostic)
+            if template is None:
+                return json.dumps(diagnostic, separators=_COMPACT)
+        new[key] = template
+        first, last = str(span.line), str(span.end_line)
+        return template[0] + first + template[1] + last + template[2] + first + template[3] + last + template[4]
+
+
 TOO_MANY_FINDINGS = "too-many-findings"  # the code of the notice on a file over the cap
-_MOST_SEVERE_FIRST = sorted(Severity, key=lambda s: -s.rank)
 
 # stand-ins for a diagnostic's line numbers while its JSON becomes a template
 _LINE, _END_LINE = -1_000_000_001, -1_000_000_002
 _STAND_INS = re.compile(f"({_LINE}|{_END_LINE})")
-
-
-def most_severe(findings: Sequence[Finding], cap: int) -> Sequence[Finding]:
-    """The `cap` most severe of the findings (error > warning > info > hint; of one severity,
-    the first ones), in the order given (the engine's: by position); all of them when there
-    are no more than `cap` (0: no limit). Linear, and no finding is converted: a huge file's
-    keystroke costs what the shown ones cost, not what all its findings would."""
-    if not cap or len(findings) <= cap:
-        return findings
-    severities = list(map(attrgetter("severity"), findings))
-    # every finding of the severities in `whole`, then the first `room` of severity `cut`
-    whole: list[Severity] = []
-    room = cap
-    for cut in _MOST_SEVERE_FIRST:
-        found = severities.count(cut)
-        if found >= room:
-            break
-        room -= found
-        whole.append(cut)
-    out: list[Finding] = []
-    for finding, severity in zip(findings, severities, strict=True):
-        if severity is cut:
-            if not room:
-                continue
-            room -= 1
-        elif severity not in whole:
-            continue
-        out.append(finding)
-        if len(out) == cap:
-            break
-    return out
+_COMPACT = (",", ":")  # JSON separators: no spaces (sent on every keystroke)
 
 
 def too_many_findings_diagnostic(total: int, cap: int, rel: str) -> dict:
@@ -674,7 +665,7 @@ def _findings_shown(diagnostics: Iterable[dict], held: frozenset[tuple[str, Span
 
 
 def _baseline_view(doc: Document, pending: _Pending,
-                   findings: tuple[Finding, ...]) -> tuple[Sequence[Finding], frozenset[tuple[str, Span]]]:
+                   findings: Sequence[Finding]) -> tuple[Sequence[Finding], frozenset[tuple[str, Span]]]:
     folder = pending.folder
     return baseline_view(folder.baseline, folder.settings.baseline, folder.relative(pending.path), doc.text,
                          findings)
@@ -687,7 +678,7 @@ def _template(diagnostic: dict) -> tuple[str, ...] | None:
     lines = diagnostic["range"]["start"]["line"], diagnostic["range"]["end"]["line"]
     diagnostic["range"]["start"]["line"] = diagnostic["data"]["span"][0] = _LINE
     diagnostic["range"]["end"]["line"] = diagnostic["data"]["span"][2] = _END_LINE
-    pieces = _STAND_INS.split(json.dumps(diagnostic))
+    pieces = _STAND_INS.split(json.dumps(diagnostic, separators=_COMPACT))
     if pieces[1::2] != [str(_LINE), str(_END_LINE)] * 2:
         diagnostic["range"]["start"]["line"] = diagnostic["data"]["span"][0] = lines[0]
         diagnostic["range"]["end"]["line"] = diagnostic["data"]["span"][2] = lines[1]

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from lsprotocol import types as t
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from ...engine.model import Finding, Span
     from ..app import ArchrulesServer
     from ..documents import Document
@@ -99,7 +101,7 @@ def hover(session: Session, params: t.HoverParams) -> t.Hover | None:
     return _markup(session, "\n\n---\n\n".join(sections), rng)
 
 
-def _finding_sections(findings: tuple[Finding, ...], folder: Folder, fence: str, line: int, col: int,
+def _finding_sections(findings: Sequence[Finding], folder: Folder, fence: str, line: int, col: int,
                       baselined: frozenset[tuple[str, Span]]) -> tuple[list[str], Span | None]:
     from ...engine.model import UNUSED_SUPPRESSION
 
