@@ -34,3 +34,11 @@ def test_note_in_text_json_and_sarif(tmp_path):
     (n,) = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert n["level"] == "note"
     assert n["locations"][0]["physicalLocation"]["region"]["startLine"] == 2
+
+
+def test_jsonl_prints_notes_on_stderr(tmp_path):
+    root = make_project(tmp_path, {"api/jobs.py": BROKEN}, rules=RULES)
+    proc = run(["check", "--format", "jsonl"], root)
+    assert proc.stdout == ""  # no finding: the endpoint check was skipped, and says so
+    (note,) = [ln for ln in proc.stderr.splitlines() if ": note: " in ln]
+    assert note.startswith("api/jobs.py:2:1: note: ") and "does not parse" in note
