@@ -13,9 +13,7 @@ import yaml
 from ..model import Rule, RuleError, RuleSet, Severity, Span
 from ..text import decode, decode_reporting
 from . import yaml_nodes
-from .recovery import recover
 from .rules import BuiltRule, build_rules
-from .syntax_errors import syntax_error
 from .values import Context, TooManyValues, describe_tag
 from .yaml_nodes import Positions, compose_documents, disallowed_tags
 
@@ -125,9 +123,8 @@ def _load_uncached(text: object, path: str) -> tuple[list[BuiltRule], list[RuleE
     try:
         roots = compose_documents(text)
     except (yaml.YAMLError, RecursionError) as e:
-        first = syntax_error(e, pos, path)
         # The rule holding the error is left out; the file's other rules still load.
-        recovered = recover(text, first, e, lambda err, blanked: syntax_error(err, Positions(blanked, bom), path))
+        first, recovered = _syntax_error_and_the_rest(e, text, pos, bom, path)
         if recovered is None:
             return [], ctx.errors + [first]
         roots, blanked, syntax_errors, recovered_groups = recovered
@@ -161,6 +158,18 @@ def _load_uncached(text: object, path: str) -> tuple[list[BuiltRule], list[RuleE
         else:
             ctx.errors.append(dup)
     return kept, _ordered(ctx.errors)
+
+
+def _syntax_error_and_the_rest(
+    e: Exception, text: str, pos: Positions, bom: int, path: str
+) -> tuple[RuleError, tuple[list[yaml.Node], str, list[RuleError], set[int]] | None]:
+    """A file YAML cannot read: its first error, and `recover`'s reading of the rest (None: nothing
+    more to read). Rare, so both modules are imported here, not by every load (start-up time)."""
+    from .recovery import recover
+    from .syntax_errors import syntax_error
+
+    first = syntax_error(e, pos, path)
+    return first, recover(text, first, e, lambda err, blanked: syntax_error(err, Positions(blanked, bom), path))
 
 
 def _replace_surrogates(text: str) -> tuple[str, int | None]:
