@@ -25,27 +25,25 @@ else:  # typing.dataclass_transform exists from 3.11 only; it only tells type ch
 T = TypeVar("T")
 
 
-def _values(self: Any) -> tuple[Any, ...]:
-    return self._record_values(self)
 
-
-def _eq(self: Any, other: object) -> bool:
+def _eq(self: Any, other: Any) -> bool:
     if other.__class__ is not self.__class__:
         return NotImplemented
-    return _values(self) == _values(other)
+    return self._record_values(self) == other._record_values(other)
 
 
 def _hash(self: Any) -> int:
-    return hash(_values(self))
+    return hash(self._record_values(self))
 
 
 def _repr(self: Any) -> str:
-    shown = ", ".join(f"{name}={value!r}" for name, value in zip(self._record_names, _values(self), strict=True))
+    values = self._record_values(self)
+    shown = ", ".join(f"{name}={value!r}" for name, value in zip(self._record_names, values, strict=True))
     return f"{self.__class__.__qualname__}({shown})"
 
 
 def _reduce(self: Any) -> tuple[type, tuple[Any, ...]]:
-    return self.__class__, _values(self)  # frozen: pickle must not set the fields one by one
+    return self.__class__, self._record_values(self)  # frozen: pickle must not set the fields one by one
 
 
 def _frozen_setattr(self: Any, name: str, value: object) -> None:
