@@ -219,7 +219,7 @@ class Checker:
         from .imports.modules import PYTHON
 
         graph, chains = self.imports.graph, self.imports.chains
-        known = graph.imports_read_from(module.name, ctx.path, hash(ctx.src.text))
+        known = graph.imports_read_from(module.name, ctx.path, ctx.src.text)
         if known is not None:  # this very text's imports, read when the graph was built
             statements = list(known)
         elif module.language == PYTHON:

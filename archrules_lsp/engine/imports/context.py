@@ -18,7 +18,7 @@ from ..model import Span
 from ..python_source import PARSE_ERRORS, parse_python
 from ..text import SourceText
 from .contracts import ChainCache
-from .graph import ImportGraph, ImportStatement
+from .graph import ImportGraph, ImportStatement, TextDigest, text_digest
 from .javascript import js_imports
 from .modules import JAVASCRIPT, Module, ModuleNamer
 from .python import python_imports
@@ -39,7 +39,7 @@ class FileImports:
     path: str
     statements: tuple[ImportStatement, ...]
     parses: bool = True  # False: a Python file with a syntax error (no imports known)
-    digest: int | None = None  # `hash()` of the text read (None when it does not parse)
+    digest: TextDigest | None = None  # `text_digest` of the text read (None when it does not parse)
 
     def add_to(self, graph: ImportGraph) -> None:
         graph.set_module(self.module.name, self.path, self.statements, self.digest)
@@ -67,11 +67,11 @@ def read_imports(path: str, text: str, namer: ModuleNamer) -> FileImports | None
         return None
     src = SourceText(text)
     if module.language == JAVASCRIPT:
-        return FileImports(module, path, tuple(js_imports(src, module)), digest=hash(text))
+        return FileImports(module, path, tuple(js_imports(src, module)), digest=text_digest(text))
     if "import" not in text:  # every form needs the word: no parse
-        return FileImports(module, path, (), digest=hash(text))
+        return FileImports(module, path, (), digest=text_digest(text))
     try:
         tree = parse_python(src.normalized)
     except PARSE_ERRORS:
         return FileImports(module, path, (), parses=False)
-    return FileImports(module, path, tuple(python_imports(tree, src.lines, module)), digest=hash(text))
+    return FileImports(module, path, tuple(python_imports(tree, src.lines, module)), digest=text_digest(text))

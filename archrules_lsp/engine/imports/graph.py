@@ -43,13 +43,21 @@ class Hop:
 Edge = tuple[str, ImportStatement]  # (resolved target, the statement)
 
 
+TextDigest = tuple[int, int]  # (length, hash) of a text
+
+
+def text_digest(text: str) -> TextDigest:
+    """What tells two texts apart for the graph: their length, then their hash."""
+    return len(text), hash(text)
+
+
 class ImportGraph:
     def __init__(self) -> None:
         self._statements: dict[str, tuple[str, tuple[ImportStatement, ...]]] = {}  # module -> (path, imports)
         self._resolved: dict[str, list[Edge]] = {}
         self._importers: dict[str, list[tuple[str, ImportStatement]]] | None = None  # reversed edges
         self._under: dict[str, list[str]] | None = None  # a name -> the imported names it covers
-        self._digests: dict[str, int] = {}  # module -> hash of the text its imports were read from
+        self._digests: dict[str, TextDigest] = {}  # module -> text_digest of the text its imports were read from
         self._import_count = 0  # statements of all modules
         self.version = 0
 
@@ -72,9 +80,10 @@ class ImportGraph:
         return entry[0] if entry else None
 
     def set_module(self, module: str, path: str, statements: tuple[ImportStatement, ...] | list,
-                   digest: int | None = None) -> None:
-        """Add a module, or replace its imports (the server: a file changed). `digest`: `hash()`
-        of the text they were read from, so a check of that very text can take them from here."""
+                   digest: TextDigest | None = None) -> None:
+        """Add a module, or replace its imports (the server: a file changed). `digest`: the
+        `text_digest` of the text they were read from, so a check of that very text can take
+        them from here."""
         statements = tuple(statements)
         if digest is None:
             self._digests.pop(module, None)
@@ -101,11 +110,14 @@ class ImportGraph:
             self._importers = self._under = None
             self.version += 1
 
-    def imports_read_from(self, module: str, path: str, digest: int) -> tuple[ImportStatement, ...] | None:
-        """The module's statements if they were read from the file `path` with a text of this
-        digest (None: read them from the text: it differs, or nothing is known)."""
+    def imports_read_from(self, module: str, path: str, text: str) -> tuple[ImportStatement, ...] | None:
+        """The module's statements if they were read from the file `path` with this text
+        (None: read them from the text: it differs, or nothing is known)."""
         entry = self._statements.get(module)
-        if entry is None or entry[0] != path or self._digests.get(module) != digest:
+        digest = self._digests.get(module)
+        # the length first: hashing a big file's text each keystroke would cost what the file does
+        if entry is None or entry[0] != path or digest is None or digest[0] != len(text) or \
+                digest != text_digest(text):
             return None
         return entry[1]
 
