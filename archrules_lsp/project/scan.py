@@ -312,7 +312,7 @@ class _Worker:
 
 
 AHEAD = 2  # chunks a worker holds: one being checked, one ready to start
-WINDOW_PER_WORKER = 4  # chunks answered out of order are kept until their turn: at most this many a worker
+WINDOW_PER_WORKER = 8  # chunks answered out of order are kept until their turn: at most this many a worker
 
 
 class _Scheduler:
@@ -338,6 +338,7 @@ class _Scheduler:
                     break
                 for conn in wait(list(busy)):
                     self._receive(busy[conn])
+                self._feed(first + window)  # a worker that answered gets its next chunk at once
             yield from self.answers.pop(first)
             if should_stop is not None and should_stop():
                 return
