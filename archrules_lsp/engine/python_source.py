@@ -9,10 +9,9 @@ import tokenize
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from functools import cached_property
 
 from .model import Span
-from .text import SourceText
+from .text import SourceText, cached_property
 
 _TOP_CLASS = re.compile(r"^class\s+\w", re.MULTILINE)
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..model import Fix, Note, RelatedLocation, Rule, Span
 from ..python_source import ClassInfo, PythonSource, is_python
 from ..regex import SCAN_BUDGET, LineRegex, within_budget
-from ..text import SourceText
+from ..text import SourceText, cached_property
 
 if TYPE_CHECKING:  # import contracts are loaded only when a rule has them (CLI start-up)
     from ..imports.graph import ImportStatement
