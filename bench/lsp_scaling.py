@@ -17,7 +17,8 @@ Parts (run one after the other, never two servers at once):
               server CPU, RSS after) against `archrules check` and ripgrep one run per rule
               on the same folder (wall, CPU, peak RSS by GNU time).
 --before REF adds the server of an earlier commit to the memory and workspace parts, measured
-in the same run (its package exported to WORK/code/<commit>, run with PYTHONPATH).
+in the same run (its package exported to WORK/code/<commit>, run with PYTHONPATH); REF may
+also be a folder holding an archrules_lsp/ tree (run with PYTHONPATH as it is).
 The host's load average (/proc/loadavg) is recorded with every figure. Results: JSON in
 WORK/results/, a Markdown table on stdout and, unless --no-plot, the keystroke-vs-size PNG
 (drawn by bench/plot_scaling.py with the bench venv's matplotlib).
@@ -454,7 +455,12 @@ def markdown(results: dict) -> str:
 # ---------------------------------------------------------------- main
 
 def earlier_server(work: Path, ref: str) -> Archrules:
-    """The server of commit `ref`: its package exported (git archive) to WORK/code/<commit>."""
+    """The server of commit `ref`: its package exported (git archive) to WORK/code/<commit>;
+    or, when `ref` is a folder holding archrules_lsp/, that tree (e.g. today's code without one change)."""
+    if (Path(ref) / "archrules_lsp").is_dir():
+        tree = Path(ref).resolve()
+        return Archrules(f"archrules-lsp (before: {tree.name})", [sys.executable, "-m", "archrules_lsp"],
+                         {"PYTHONPATH": str(tree)})
     commit = subprocess.run(["git", "rev-parse", "--short", ref], cwd=HERE, capture_output=True, text=True,
                             check=True).stdout.strip()
     code = work / "code" / commit
@@ -484,7 +490,8 @@ def main(argv=None) -> int:
     ap.add_argument("--cell-budget", type=float, default=40.0, help="seconds of edits per cell (5 at least)")
     ap.add_argument("--open-counts", default="1,100,1000")
     ap.add_argument("--no-astgrep", action="store_true", help="archrules only (no anchor)")
-    ap.add_argument("--before", metavar="REF", help="also measure this commit's server (memory, workspace)")
+    ap.add_argument("--before", metavar="REF", help="also measure this commit's server, or the one in this "
+                    "folder (memory, workspace)")
     ap.add_argument("--workspace-runs", type=int, default=1, help="runs of each workspace figure (median)")
     ap.add_argument("--no-plot", action="store_true")
     ap.add_argument("--png", type=Path, default=HERE / "keystroke-vs-size.png")
