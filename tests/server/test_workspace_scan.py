@@ -155,6 +155,39 @@ async def test_a_late_answer_to_a_cancelled_request_is_not_an_error(client):
         fm._features[t.WINDOW_WORK_DONE_PROGRESS_CREATE] = original
 
 
+async def test_the_scan_does_not_wait_for_the_client_to_accept_its_progress(client):
+    """Files are published while `window/workDoneProgress/create` is unanswered; a scan
+    that ends before the answer sends `begin` and then `end` once it comes."""
+    import asyncio
+
+    if not (client.capabilities.window and client.capabilities.window.work_done_progress):
+        return  # no progress: nothing to wait for
+    fm = client.protocol.fm
+    original = fm._features.pop(t.WINDOW_WORK_DONE_PROGRESS_CREATE)
+    published_meanwhile: list[int] = []
+
+    @client.feature(t.WINDOW_WORK_DONE_PROGRESS_CREATE)
+    async def slow_create(params: t.WorkDoneProgressCreateParams):
+        before = len(client.published)
+        await asyncio.sleep(3)  # longer than the scan (about 1.2 s paced)
+        published_meanwhile.append(len(client.published) - before)
+        client.progress_reports.setdefault(params.token, [])
+
+    try:
+        known = set(client.progress_reports)
+        await client.workspace_execute_command_async(t.ExecuteCommandParams(command="archrules.checkWorkspace"))
+        token = await wait_until(lambda: next((k for k, v in client.progress_reports.items()
+                                               if k not in known and v), None), timeout=30, what="progress")
+        await wait_until(lambda: isinstance(client.progress_reports[token][-1], t.WorkDoneProgressEnd),
+                         timeout=30, what="scan end")
+        assert published_meanwhile and published_meanwhile[0] > GENERATED // 2
+        kinds = [type(r) for r in client.progress_reports[token]]
+        assert kinds == [t.WorkDoneProgressBegin, t.WorkDoneProgressEnd]
+        assert "file(s) checked" in client.progress_reports[token][-1].message
+    finally:
+        fm._features[t.WINDOW_WORK_DONE_PROGRESS_CREATE] = original
+
+
 async def rescan(client) -> None:
     """checkWorkspace, and wait until that scan has ended."""
     import asyncio
