@@ -5,7 +5,8 @@ answering. Diagnostics are rendered where the file was checked, as the CLI's wor
 render their output: the event loop only publishes JSON texts, a batch of files at a
 time, answering requests between batches. Work-done progress is reported when the
 client supports it and the scan stops when the user cancels it. Open documents keep
-their live results; of closed files only each rule's count is kept.
+their live results; of closed files only each rule's count and the published findings'
+ranges are kept.
 """
 
 from __future__ import annotations
