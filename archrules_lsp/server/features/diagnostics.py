@@ -66,9 +66,10 @@ class DocResult:
     # a finding's place-free key -> its diagnostic's JSON cut at its line numbers (see
     # _template): reused by the next check of this URI, also when an edit above moved the finding
     cache: dict[tuple, tuple[str, ...]] = field(default_factory=dict)
-    # id(finding) -> (the finding, its diagnostic's JSON): a finding an edit left alone is
-    # the same object in the next check (engine/finding_runs.py): its JSON is reused whole
-    shown: dict[int, tuple[Finding, str]] = field(default_factory=dict)
+    # id(finding) -> (the finding, its diagnostic's JSON, its key in `cache`): a finding an edit
+    # left alone is the same object in the next check (engine/finding_runs.py): its JSON is
+    # reused whole, and its template kept for when a later edit moves it
+    shown: dict[int, tuple[Finding, str, tuple]] = field(default_factory=dict)
     baselined: frozenset[tuple[str, Span]] = frozenset()  # (rule id, span) of findings the baseline holds
     _diagnostics: list[dict] | None = None
 
@@ -295,7 +296,12 @@ class Diagnostics:
         for f in findings:
             hit = old_shown.get(id(f))
             if hit is None or hit[0] is not f:
-                hit = (f, convert.json(f, new, old))
+                key = convert.key(f)
+                hit = (f, convert.json(f, key, new, old), key)
+            elif hit[2] not in new:  # the template goes on too: an Enter above moves the finding
+                template = old.get(hit[2])
+                if template is not None:
+                    new[hit[2]] = template
             shown[id(f)] = hit
             wire.append(hit[1])
 
@@ -602,15 +608,21 @@ class _Converter:
         self.lines = Lines(cast("Sequence[str]", doc.line_view()), features.position_encoding)
         self.ascii_text = doc.text.isascii()
 
-    def json(self, f: Finding, new: dict[tuple, tuple[str, ...]], old: dict[tuple, tuple[str, ...]]) -> str:
-        """The diagnostic's JSON from the template of its key (made and put in `new` if neither
-        `new` nor `old` has it)."""
+    def key(self, f: Finding) -> tuple:
+        """What a finding's diagnostic depends on but its line numbers (its template's key)."""
         span = f.span
         key: tuple = (f.rule_id, f.severity, f.message, span.column, span.end_line - span.line, span.end_column)
         if not self.ascii_text:
             key += (_non_ascii(self.doc.line(span.line)), _non_ascii(self.doc.line(span.end_line)))
         if f.related:  # an import chain's hops carry their own lines
             key += (f.related,)
+        return key
+
+    def json(self, f: Finding, key: tuple, new: dict[tuple, tuple[str, ...]],
+             old: dict[tuple, tuple[str, ...]]) -> str:
+        """The diagnostic's JSON from the template of its `key` (made and put in `new` if
+        neither `new` nor `old` has it)."""
+        span = f.span
         template = new.get(key) or old.get(key)
         if template is None:
             folder = self.folder

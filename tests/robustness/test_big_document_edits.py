@@ -1,0 +1,265 @@
+"""Typing in big documents, through the real server over stdio: after any sequence of
+didChange messages, what the server says about a document (published or pulled
+diagnostics, hover, code actions, `archrules.showFindings`) is what a fresh didOpen of the
+same text gets. The documents are over 64,000 characters (checked in the server's check
+thread), hold several of the kept blocks of findings (engine/finding_runs.py) and more
+findings than `maxDiagnosticsPerFile`; their lines break with CRLF or bare CR and hold
+characters outside the BMP (columns in UTF-16). The edits: Enter above findings, lines
+joined and deleted, pastes, suppression comments appearing and going (the slow path),
+most of the file deleted, the text put back as it was (undo), a rule's regex going over
+its work budget as the file grows."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from archrules_lsp.engine.regex import SCAN_BUDGET, LineRegex
+from archrules_lsp.engine.text import UTF16, split_lines, units_of
+
+from .conftest import StdioServer
+
+SLOW_PATTERN = "slow[a-z]{820}y[a-z]{820}x"  # over SMALL_PROGRAM: it has a work budget
+RULES = rf"""
+big:
+  - id: B-ERR
+    name: no boom
+    severity: error
+    url: https://example.com/B-ERR
+    anti_patterns:
+      - pattern: 'boom\('
+        message: no boom
+  - id: B-WARN
+    name: no print
+    severity: warning
+    anti_patterns:
+      - pattern: 'print\('
+        message: use logging
+  - id: B-INFO
+    name: accents
+    severity: info
+    anti_patterns:
+      - pattern: 'é+'
+        message: accent
+      - pattern: '😋'
+        message: emoji
+  - id: B-HINT
+    name: todo
+    severity: hint
+    anti_patterns:
+      - pattern: 'TODO'
+        message: todo
+  - id: B-FILE
+    name: status
+    patterns:
+      - file: '**/*.py'
+        must_contain: status
+  - id: B-SLOW
+    name: slow
+    severity: warning
+    anti_patterns:
+      - pattern: '{SLOW_PATTERN}'
+        message: slow
+"""
+LINES = ["print(x) é 😋 boom(1)", "x = 1", "", "TODO é", "def f(): print(1)", "    boom(2) TODO", "😋😋 print(é)",
+         "status = 1"]
+SUPPRESSIONS = ["# archrules: ignore[B-WARN]", "# archrules: ignore-file[B-HINT]", "# archrules: ignore"]
+SLOW_LINE = "slow" + "a" * 820 + "y" + "b" * 820 + "x"
+
+
+# ---------------------------------------------------------------- documents and edits
+
+def _position(text: str, offset: int) -> dict:
+    """The LSP position (UTF-16) of an offset, lines broken as the server breaks them."""
+    before = split_lines(text[:offset])
+    return {"line": len(before) - 1, "character": units_of(before[-1], UTF16)}
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0, *(i + 1 for i, c in enumerate(text) if c == "\n" or (c == "\r" and text[i + 1:i + 2] != "\n"))]
+
+
+def _random_edit(rng: random.Random, text: str, nl: str) -> tuple[int, int, str]:
+    """(start, end, new text): an edit an editor sends, never inside a \\r\\n."""
+    starts = _line_starts(text)
+    k = rng.randrange(len(starts))
+    at = starts[k]
+    end = starts[k + 1] if k + 1 < len(starts) else len(text)
+    kind = rng.choice(["type", "enter", "enter", "join", "delete", "paste", "suppress", "unsuppress", "most"])
+    if kind == "type":
+        spot = min(at + rng.randint(0, 6), end)
+        spot -= text[spot - 1:spot + 1] == "\r\n"
+        return spot, spot, rng.choice(["x", "é", "😋", "print(", "boom(", "TODO", " "])
+    if kind == "enter":
+        return at, at, nl * rng.randint(1, 3)
+    if kind == "join" and k:
+        return at - len(nl), at, ""
+    if kind == "delete":
+        return at, end, ""
+    if kind == "paste":
+        return at, at, "".join(rng.choice(LINES) + nl for _ in range(rng.randint(1, 40)))
+    if kind == "suppress":
+        return at, at, rng.choice(SUPPRESSIONS) + nl
+    if kind == "unsuppress" and "archrules:" in text:
+        i = text.index("archrules:")
+        return i, i + len("archrules:"), "archrulez:"
+    if kind == "most" and rng.random() < 0.3:  # nearly all of it: a full check
+        return starts[min(3, len(starts) - 1)], starts[max(0, len(starts) - 4)], ""
+    return at, at, ""
+
+
+def _big_text(rng: random.Random, lines: int, nl: str) -> str:
+    return "".join(rng.choice(LINES) + nl for _ in range(lines))
+
+
+class Session:
+    """One server on a workspace, an edited document and a fresh one opened on its text."""
+
+    def __init__(self, server: StdioServer, root: Path, pull: bool = False) -> None:
+        self.server, self.pull = server, pull
+        self.edited, self.fresh = (root / "app/edited.py").as_uri(), (root / "app/fresh.py").as_uri()
+        self.version = 0
+        self.text = ""
+
+    def open(self, text: str) -> None:
+        self.version += 1
+        self.text = text
+        self.server.notify("textDocument/didOpen", {"textDocument": {
+            "uri": self.edited, "languageId": "python", "version": self.version, "text": text}})
+
+    def change(self, edits: list[tuple[int, int, str]]) -> None:
+        """Edits as offsets, each in the text the ones before left (as one didChange)."""
+        self.version += 1
+        changes = []
+        for start, end, new in edits:
+            changes.append({"range": {"start": _position(self.text, start), "end": _position(self.text, end)},
+                            "text": new})
+            self.text = self.text[:start] + new + self.text[end:]
+        self.server.notify("textDocument/didChange", {"textDocument": {"uri": self.edited, "version": self.version},
+                                                      "contentChanges": changes})
+
+    def close(self) -> None:
+        self.server.notify("textDocument/didClose", {"textDocument": {"uri": self.edited}})
+
+    def diagnostics(self, uri: str, version: int) -> list[dict]:
+        server = self.server
+        if self.pull:
+            return server.call("textDocument/diagnostic", {"textDocument": {"uri": uri}})["result"]["items"]
+        return server.wait_for(lambda: [p for p in server.published(uri) if p["version"] == version],
+                               f"the diagnostics of {uri} version {version}")[-1]["diagnostics"]
+
+    def assert_as_fresh(self) -> list[dict]:
+        """The edited document's diagnostics are the fresh document's (its name put in the
+        too-many-findings notice); those diagnostics."""
+        server = self.server
+        server.notify("textDocument/didOpen", {"textDocument": {
+            "uri": self.fresh, "languageId": "python", "version": self.version, "text": self.text}})
+        got = self.diagnostics(self.edited, self.version)
+        want = _renamed(self.diagnostics(self.fresh, self.version))
+        server.notify("textDocument/didClose", {"textDocument": {"uri": self.fresh}})
+        assert got == want
+        return got
+
+
+def _renamed(found):
+    return json.loads(json.dumps(found).replace("/fresh.py", "/edited.py"))
+
+
+def _workspace(root: Path, settings: dict, baseline_text: str | None = None) -> Path:
+    (root / ".git").mkdir()
+    (root / ".architecture-rules").mkdir()
+    (root / ".architecture-rules/rules.yaml").write_text(RULES, encoding="utf-8")
+    (root / "app").mkdir()
+    (root / "settings.json").write_text(json.dumps(settings), encoding="utf-8")
+    if baseline_text is not None:  # frozen in both documents' names: the fresh one is compared
+        for name in ("edited.py", "fresh.py"):
+            (root / "app" / name).write_bytes(baseline_text.encode())
+        archrules = Path(sys.executable).parent / "archrules"
+        subprocess.run([str(archrules), "baseline"], cwd=root, check=True, capture_output=True)
+        for name in ("edited.py", "fresh.py"):
+            (root / "app" / name).unlink()
+    return root
+
+
+def _start(root: Path, capabilities: dict | None = None, env: dict | None = None) -> StdioServer:
+    server = StdioServer(root, env)
+    settings = json.loads((root / "settings.json").read_text(encoding="utf-8"))
+    server.initialize(root, {"archrules": settings}, capabilities)
+    return server
+
+
+@pytest.fixture(scope="module")
+def crlf(tmp_path_factory):
+    """Push, debounce 0, the default cap; a CRLF document opened."""
+    root = _workspace(tmp_path_factory.mktemp("crlf"), {"debounceMs": 0})
+    server = _start(root)
+    yield Session(server, root)
+    server.close()
+
+
+# ---------------------------------------------------------------- the tests
+
+@pytest.mark.parametrize("nl", ["\r\n", "\r"], ids=["CRLF", "CR"])
+def test_random_edits_in_a_big_document_publish_what_a_fresh_open_gets(crlf, nl):
+    session = crlf
+    rng = random.Random(len(nl))
+    session.open(_big_text(rng, 7_000, nl))
+    assert len(session.text) > 64_000
+    for step in range(30):
+        session.change([_random_edit(rng, session.text, nl) for _ in range(rng.randint(1, 2))])
+        if step % 3 == 2:
+            found = session.assert_as_fresh()
+            assert any(d.get("code") == "too-many-findings" for d in found) or len(found) < 1_000
+    session.close()
+
+
+# counts the findings converted to diagnostics from scratch (not from a kept template or
+# JSON) for each result, on stderr: the server's own code, wrapped where it is looked up
+COUNTING_HOOK = '''
+import sys
+import archrules_lsp.server.features.diagnostics as diagnostics
+
+made = [0]
+convert, complete = diagnostics.finding_diagnostic, diagnostics.Diagnostics._complete
+
+def counted(*args, **kwargs):
+    made[0] += 1
+    return convert(*args, **kwargs)
+
+def completed(self, *args, **kwargs):
+    before = made[0]
+    result = complete(self, *args, **kwargs)
+    print(f"version {args[0].version}: converted {made[0] - before}", file=sys.stderr, flush=True)
+    return result
+
+diagnostics.finding_diagnostic, diagnostics.Diagnostics._complete = counted, completed
+'''
+
+
+def test_a_finding_shown_unchanged_keeps_its_template_for_when_an_enter_moves_it(tmp_path_factory):
+    # typing inside a line leaves the findings below as they were (their JSON reused whole);
+    # the Enter after it moves them: their diagnostics come from the templates kept, not
+    # converted again (it converted one per distinct column, ~300 here, before the fix)
+    root = _workspace(tmp_path_factory.mktemp("templates"), {"debounceMs": 0})
+    hook = tmp_path_factory.mktemp("hook")
+    (hook / "sitecustomize.py").write_text(COUNTING_HOOK, encoding="utf-8")
+    server = _start(root, env={"PYTHONPATH": os.pathsep.join(filter(None, (str(hook), os.environ.get("PYTHONPATH"))))})
+    try:
+        session = Session(server, root)
+        session.open("".join(" " * (i % 300) + "print(1)\n" for i in range(3_000)))
+        for new in ("x", "x", "\n"):
+            session.change([(0, 0, new)])
+            session.diagnostics(session.edited, session.version)
+        said = f"version {session.version}: converted "
+        count = server.wait_for(lambda: [int(ln[len(said):]) for ln in server.stderr if ln.startswith(said)],
+                                "the conversion count of the Enter")
+        assert count == [1]  # the file-level finding on line 0, whose text changed
+        session.assert_as_fresh()
+    finally:
+        server.close()
