@@ -278,8 +278,8 @@ class Checker:
         ctx = FileContext(path, src, fixes)
         raw = self._entry_findings(ctx, entries)
         if antis and self._regex_set is not None:  # antis come from the set's members: it is there
-            matching = self._regex_set.matching(src)
-            scanned = [(s.rule, s.anti) for s in (self._antis[i] for i in antis if i in matching)
+            matching = self._regex_set.matching_ranges(src)  # member -> where it may match
+            scanned = [(s.rule, s.anti, matching[s.index]) for s in (self._antis[i] for i in antis if i in matching)
                        if ctx.affordable(s.rule, s.anti.regex)]
             raw.extend(anti_patterns(ctx, scanned))  # one walk over the text finds their lines
         return self._result(ctx, raw, find_suppressions(src), fixes)

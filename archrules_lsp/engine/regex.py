@@ -138,20 +138,28 @@ class LineRegex:
             yield LineMatch(line, src.column_at(line, line_start, start), src.column_at(line, line_start, end),
                             data, spans, self._names)
 
-    def first_match_spans(self, data: bytes) -> Iterator[Sequence[tuple[int, int]]]:
+    def first_match_spans(self, data: bytes, ranges: Sequence[tuple[int, int]] | None = None,
+                          ) -> Iterator[Sequence[tuple[int, int]]]:
         """The group spans (byte offsets) of the first match on each line of `data`, in order.
-        Not for a `per_line` pattern. After a hit the search resumes at the next line's start."""
-        match, n, find = self._match, len(data), data.find
+        Not for a `per_line` pattern. After a hit the search resumes at the next line's start.
+
+        `ranges`: only there (ascending (start, end) byte ranges of whole lines, where a
+        RegexSet said the pattern may match: see RegexSet.matching_ranges); None: everywhere.
+        A range is searched with the text around it as context (for `^`, `$`, `\\b`), and
+        no match spans a line, so its matches are the whole text's there."""
+        match, find = self._match, data.find
         at = 0
-        while at <= n:
-            spans = match(UNANCHORED, data, at, n)
-            if spans[0][0] < 0:
-                return
-            yield spans
-            nl = find(b"\n", spans[0][1])
-            if nl < 0:
-                return
-            at = nl + 1
+        for low, high in ((0, len(data)),) if ranges is None else ranges:
+            at = max(at, low)
+            while at <= high:
+                spans = match(UNANCHORED, data, at, high)
+                if spans[0][0] < 0:
+                    break
+                yield spans
+                nl = find(b"\n", spans[0][1])
+                if nl < 0:
+                    return
+                at = nl + 1
 
     def _every_match_spans(self, data: bytes) -> Iterator[Sequence[tuple[int, int]]]:
         match, n = self._match, len(data)
@@ -280,6 +288,36 @@ class RegexSet:
             self._compile(group[:half])
             self._compile(group[half:])
 
+    def matching_ranges(self, src: SourceText) -> dict[int, list[tuple[int, int]] | None]:
+        """The members that may match, each with where: the byte ranges of whole lines (ascending,
+        adjacent ones joined) in which its set matched; None: anywhere (not prefiltered).
+
+        The sets run on blocks of lines (SET_BLOCK bytes or so) instead of the whole text: the
+        same pass, and a member is then searched only in the blocks where it matched. A block is
+        searched on its own, without the text around it: that can only add blocks (a `\\B` or
+        `$` at its end), never miss one (a line's match lies inside its block; one at a block's
+        end, empty, at the next line's start, is also found in the next block)."""
+        out: dict[int, list[tuple[int, int]] | None] = dict.fromkeys(self._always)
+        data = src.data
+        blocks = None
+        for rset, members, program in self._sets:
+            if not within_budget(program, len(data)):
+                out.update(dict.fromkeys(members))
+                continue
+            if blocks is None:
+                blocks = _blocks(data)
+            view = memoryview(data)
+            for low, high in blocks:
+                for i in rset.Match(view[low:high]) or ():
+                    ranges = out.get(members[i])  # None: not met yet (a set's members are no one else's)
+                    if ranges is None:
+                        out[members[i]] = [(low, high)]
+                    elif ranges[-1][1] == low:
+                        ranges[-1] = (ranges[-1][0], high)
+                    else:
+                        ranges.append((low, high))
+        return out
+
     def matching(self, src: SourceText) -> set[int]:
         out = set(self._always)
         data = src.data
@@ -291,6 +329,22 @@ class RegexSet:
             if hit:
                 out.update(members[i] for i in hit)
         return out
+
+
+SET_BLOCK = 2048  # bytes: a set runs on blocks of lines about this long (see RegexSet.matching_ranges)
+
+
+def _blocks(data: bytes) -> list[tuple[int, int]]:
+    """`data` cut after a line break once SET_BLOCK bytes or more: (start, end) ranges, at least one."""
+    out = []
+    start, n = 0, len(data)
+    while True:
+        nl = data.find(b"\n", start + SET_BLOCK - 1)
+        end = n if nl < 0 else nl + 1
+        out.append((start, end))
+        if end >= n:
+            return out
+        start = end
 
 
 # Small patterns (always within budget) share one size class, so a usual rule set is

@@ -27,16 +27,21 @@ def _finding(ctx: FileContext, rule: Rule, anti: AntiPattern, line: int, column:
     return RawFinding(rule, Span(line, column, line, end), anti.message, fix)
 
 
-def anti_patterns(ctx: FileContext, items: Sequence[tuple[Rule, AntiPattern]]) -> list[RawFinding]:
+Ranges = Sequence[tuple[int, int]] | None  # where a pattern may match (RegexSet.matching_ranges)
+
+
+def anti_patterns(ctx: FileContext, items: Sequence[tuple[Rule, AntiPattern, Ranges]]) -> list[RawFinding]:
     """`anti_pattern` of each (rule, anti-pattern) in turn, concatenated: the same findings in
-    the same order. The lines of all their matches are found in one walk over the text in
-    offset order (a table of every line's start cost more than the matches' own work)."""
+    the same order, each pattern searched only in its byte ranges (None: everywhere; see
+    RegexSet.matching_ranges). The lines of all their matches are found in one walk over the
+    text in offset order (a table of every line's start cost more than the matches' own work)."""
     src = ctx.src
     data = src.data
-    found = [None if anti.regex.per_line else list(anti.regex.first_match_spans(data)) for _, anti in items]
+    found = [None if anti.regex.per_line else list(anti.regex.first_match_spans(data, ranges))
+             for _, anti, ranges in items]
     where = _lines_at(data, sorted({spans[0][0] for matches in found if matches for spans in matches}))
     out: list[RawFinding] = []
-    for (rule, anti), matches in zip(items, found, strict=True):
+    for (rule, anti, _), matches in zip(items, found, strict=True):
         if matches is None:
             out.extend(anti_pattern(ctx, rule, anti))
         elif (anti.fix is not None and ctx.fixes) or not src.is_ascii:
