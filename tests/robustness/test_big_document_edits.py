@@ -263,3 +263,92 @@ def test_a_finding_shown_unchanged_keeps_its_template_for_when_an_enter_moves_it
         session.assert_as_fresh()
     finally:
         server.close()
+
+
+def _at(diagnostic: dict) -> dict:
+    return diagnostic["range"]["start"]
+
+
+def test_hover_code_actions_and_show_findings_on_findings_an_enter_moved(crlf):
+    # findings below an Enter are made at their new line when read (engine/finding_runs.py):
+    # hover, the quick fixes and the rule's finding list find them there, as in a fresh open
+    session, server = crlf, crlf.server
+    rng = random.Random(7)
+    session.open(_big_text(rng, 6_000, "\r\n"))
+    session.change([(0, 0, "\r\n" * 3)])  # every finding below moves
+    session.change([(4, 4, "x")])  # typed inside a line: nothing moves
+    middle = _line_starts(session.text)[3_000]
+    session.change([(middle, middle, "\r\n😋 boom(é)\r\n")])
+    session.server.notify("textDocument/didOpen", {"textDocument": {
+        "uri": session.fresh, "languageId": "python", "version": session.version, "text": session.text}})
+    try:
+        got = session.diagnostics(session.edited, session.version)
+        want = session.diagnostics(session.fresh, session.version)
+        assert got == _renamed(want)
+        errors = [d for d in got if d.get("code") == "B-ERR"]
+        for diagnostic in (errors[0], errors[len(errors) // 2], errors[-1]):
+            answers = []
+            for uri in (session.edited, session.fresh):
+                hover = server.call("textDocument/hover", {"textDocument": {"uri": uri}, "position": _at(diagnostic)})
+                actions = server.call("textDocument/codeAction", {
+                    "textDocument": {"uri": uri}, "range": diagnostic["range"],
+                    "context": {"diagnostics": [diagnostic], "only": ["quickfix"]}})
+                answers.append(_renamed((hover["result"], actions["result"])))
+            assert answers[0] == answers[1]
+            assert "no boom" in answers[0][0]["contents"]["value"]
+            assert any("B-ERR" in a["title"] for a in answers[0][1])
+        listed = server.call("workspace/executeCommand", {"command": "archrules.showFindings",
+                                                          "arguments": ["B-ERR"]})["result"]
+        ranges = {uri: [loc["range"] for loc in listed if loc["uri"] == uri] for uri in (session.edited, session.fresh)}
+        assert ranges[session.edited] == ranges[session.fresh] == [d["range"] for d in errors]
+    finally:
+        server.notify("textDocument/didClose", {"textDocument": {"uri": session.fresh}})
+        session.close()
+
+
+def test_a_rule_over_its_work_budget_as_the_file_grows_and_back(crlf):
+    # the slow rule is tracked while the file is under its budget (findings on its lines), and
+    # skipped with a note once the file is over it: each crossing as in a fresh open
+    session = crlf
+    limit = SCAN_BUDGET // LineRegex(SLOW_PATTERN).program_size
+    body = f"{SLOW_LINE}\nprint(1)\n" * 3
+    while len(body) < limit - 300:  # ASCII: characters are bytes
+        body += "x = 1  # filler\n"
+    session.open(body)
+    more = "print(2) boom(2)\n" * 10  # 170 characters
+    said = []
+    for step in range(8):  # under, over (+340), under, under: twice
+        at = _line_starts(session.text)[5]
+        session.change([(at, at, more)] if step % 4 < 2 else [(at, at + len(more), "")])
+        found = session.assert_as_fresh()
+        said.append((any(d.get("code") == "B-SLOW" and "skipped" in d["message"] for d in found),
+                     any(d.get("code") == "B-SLOW" and d["message"] == "slow" for d in found)))
+    under, over = (False, True), (True, False)
+    assert said == [under, over, under, under] * 2
+    session.close()
+
+
+@pytest.fixture(scope="module")
+def pull_baselined(tmp_path_factory):
+    """A pull client, the default debounce, a small cap, baselined findings shown as hints."""
+    rng = random.Random(11)
+    text = _big_text(rng, 7_000, "\n")
+    root = _workspace(tmp_path_factory.mktemp("pull"), {"maxDiagnosticsPerFile": 300, "baseline": "hint"}, text)
+    server = _start(root, capabilities={"textDocument": {"diagnostic": {"dynamicRegistration": False}}})
+    session = Session(server, root, pull=True)
+    session.text = text
+    yield session
+    server.close()
+
+
+def test_a_pull_client_gets_what_a_fresh_open_gets_with_a_baseline(pull_baselined):
+    session = pull_baselined
+    rng = random.Random(3)
+    session.open(session.text)
+    found = session.assert_as_fresh()
+    assert any(d["message"].startswith("(baselined) ") for d in found)
+    for step in range(24):
+        session.change([_random_edit(rng, session.text, "\n") for _ in range(rng.randint(1, 3))])
+        if step % 3 == 2:
+            session.assert_as_fresh()
+    session.close()
