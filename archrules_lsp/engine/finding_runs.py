@@ -163,14 +163,16 @@ class FindingsView(Sequence[Finding]):
         inserts: dict[int, list[Finding]] = {}
         for f in others:
             key = finding_order(f)
-            # the first block whose last finding comes after f (the last block: f comes last)
-            k = min(bisect_right(range(n), key, key=lambda b: _order_in(blocks, deltas, b, -1)), n - 1)
+            # the first block whose last finding does not come before f (the last block: f comes last)
+            k = min(bisect_left(range(n), key, key=lambda b: _order_in(blocks, deltas, b, -1)), n - 1)
             inserts.setdefault(k, []).append(f)
         for k, found in inserts.items():
             d = deltas[k]
             block = _Block(blocks[k])
-            for f in found:  # stored as its block's findings are: `d` lines up
-                at = bisect_right(block, finding_order(f), key=lambda g: (g.span.line + d, *finding_order(g)[1:]))
+            # before the kept findings of the same order, as a full check has them (the file-level
+            # ones first); the last first, so that those of the same order keep theirs
+            for f in reversed(found):  # stored as its block's findings are: `d` lines up
+                at = bisect_left(block, finding_order(f), key=lambda g: (g.span.line + d, *finding_order(g)[1:]))
                 block.insert(at, moved(f, -d) if d else f)
                 block.counts[f.severity.rank] += 1
             blocks[k] = block

@@ -60,6 +60,9 @@ big:
     patterns:
       - file: '**/*.py'
         must_contain: status
+    anti_patterns:  # the very finding `must_contain` makes, at the same place
+      - pattern: '^import'
+        message: 'missing `status` (B-FILE: status)'
   - id: B-SLOW
     name: slow
     severity: warning
@@ -351,4 +354,16 @@ def test_a_pull_client_gets_what_a_fresh_open_gets_with_a_baseline(pull_baseline
         session.change([_random_edit(rng, session.text, "\n") for _ in range(rng.randint(1, 3))])
         if step % 3 == 2:
             session.assert_as_fresh()
+    session.close()
+
+
+def test_a_kept_finding_and_a_file_level_one_at_the_same_place_keep_a_fresh_checks_order(crlf):
+    # an anti-pattern finding and a `must_contain` one of the same rule, place and message: a
+    # full check (the CLI, a document under 64,000 characters) lists the file-level one first;
+    # the kept findings of a big document took it after theirs (a fresh open of it too)
+    session = crlf
+    session.open("import os\n" + "x = 1  # filler\n" * 5_000)
+    session.change([(10, 10, "y = 2\n")])
+    found = session.assert_as_fresh()
+    assert [d["range"]["end"]["character"] for d in found if d.get("code") == "B-FILE"] == [9, 6]
     session.close()
