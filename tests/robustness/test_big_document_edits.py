@@ -367,3 +367,27 @@ def test_a_kept_finding_and_a_file_level_one_at_the_same_place_keep_a_fresh_chec
     found = session.assert_as_fresh()
     assert [d["range"]["end"]["character"] for d in found if d.get("code") == "B-FILE"] == [9, 6]
     session.close()
+
+
+@pytest.fixture(scope="module")
+def debounced(tmp_path_factory):
+    """Push with the default debounce (150 ms)."""
+    root = _workspace(tmp_path_factory.mktemp("debounced"), {})
+    server = _start(root)
+    yield Session(server, root)
+    server.close()
+
+
+@pytest.mark.parametrize("which", ["debounce 0", "default debounce"])
+def test_a_burst_of_edits_ends_with_what_a_fresh_open_gets(crlf, debounced, which):
+    # didChange after didChange without waiting: checks in the check thread cancelled, their
+    # edits taken and never applied, checks of texts already gone; the last text's publish
+    # is still that of a fresh open
+    session = crlf if which == "debounce 0" else debounced
+    rng = random.Random(5)
+    session.open(_big_text(rng, 7_000, "\n"))
+    for burst in range(3):
+        for _ in range(15):
+            session.change([_random_edit(rng, session.text, "\n")])
+        session.assert_as_fresh()
+    session.close()
