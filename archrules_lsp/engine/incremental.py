@@ -14,10 +14,13 @@ is kept while it parses: an edit parses only the top-level chunks it touched, on
 their own; when they do not parse, or nothing is known, the whole file is parsed
 when a check needs it, as in a fresh check (so a note says exactly where it fails).
 
-It falls back to a full check when there is nothing to build on, when an edit
-is large (over `MIN_REGION_LINES` lines and `MAX_REGION_SHARE` of the file), when
-the edits do not fit the text, or when a rule skipped as over its work budget
-(so nothing is known of its matches) becomes affordable as the file shrinks.
+`check(text)` after an earlier text (the edits between them unknown: a change that
+sent the whole text, a server check that took the edits and never ran) takes the part
+where the two texts differ as the edit. It falls back to a full check when there is
+nothing to build on, when an edit is large (over `MIN_REGION_LINES` lines and
+`MAX_REGION_SHARE` of the file), when the edits do not fit the text, or when a rule
+skipped as over its work budget (so nothing is known of its matches) becomes
+affordable as the file shrinks.
 Fixes are left out (`CheckOptions(fixes=False)`), as in the language server.
 """
 
@@ -181,19 +184,27 @@ class IncrementalCheck:
     # ------------------------------------------------------------ public
 
     def check(self, text: str) -> CheckResult:
-        """The text checked from scratch; what is learnt is kept for the next update."""
-        self._state = self._build(text)
-        self.incremental = False
-        return self._result(self._state)
+        """The check of `text`; what is learnt is kept for the next update. With a text checked
+        before and the edits since unknown (the server's check that took them never ran), the
+        part where the two texts differ is the edit: the cost of a few compares of the texts
+        (C speed), not of a check from scratch."""
+        if self._state is not None:
+            return self.update(text, [_difference(self._state.text, text)])
+        return self._from_scratch(text)
 
     def update(self, text: str, edits: Sequence[Edit]) -> CheckResult:
         """The check of `text`, made from the previous text by `edits` (applied in order, each
         in the coordinates of the text the previous ones left). Equal to `checker.check`."""
         state = self._state
         if state is None or not edits or not self._apply(state, text, edits):
-            return self.check(text)
+            return self._from_scratch(text)
         self.incremental = True
         return self._result(state)
+
+    def _from_scratch(self, text: str) -> CheckResult:
+        self._state = self._build(text)
+        self.incremental = False
+        return self._result(self._state)
 
     @property
     def text(self) -> str | None:
@@ -522,6 +533,36 @@ def _covering(edits: Sequence[Edit], size: int) -> tuple[int, int, int, int] | N
             cover = (min(s, start), old_end + reach - new_end, reach + len(inserted) - (end - start))
         size += len(inserted) - (end - start)
     return None if cover is None else (*cover, size)
+
+
+def _difference(old: str, new: str) -> Edit:
+    """One edit making `old` into `new`: what lies between their shared start and end."""
+    head = _shared(old, new, min(len(old), len(new)), from_end=False)
+    tail = _shared(old, new, min(len(old), len(new)) - head, from_end=True)
+    return head, len(old) - tail, new[head:len(new) - tail]
+
+
+def _shared(a: str, b: str, limit: int, from_end: bool) -> int:
+    """How many characters `a` and `b` share at their start (or end), at most `limit`:
+    compared in slices twice as long each time, then halved where they differ."""
+    def part(s: str, lo: int, hi: int) -> str:
+        return s[len(s) - hi:len(s) - lo] if from_end else s[lo:hi]
+
+    lo, step = 0, 1024
+    while True:  # a and b share `lo` characters
+        if lo >= limit:
+            return limit
+        hi = min(lo + step, limit)
+        if part(a, lo, hi) != part(b, lo, hi):
+            break
+        lo, step = hi, step * 2
+    while hi - lo > 1:  # they share `lo` characters, not `hi`
+        mid = (lo + hi) // 2
+        if part(a, lo, mid) == part(b, lo, mid):
+            lo = mid
+        else:
+            hi = mid
+    return lo
 
 
 def _line_start(text: str, pos: int, has_cr: bool) -> int:

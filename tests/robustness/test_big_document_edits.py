@@ -222,14 +222,17 @@ def test_random_edits_in_a_big_document_publish_what_a_fresh_open_gets(crlf, nl)
     session.close()
 
 
-# counts the findings converted to diagnostics from scratch (not from a kept template or
-# JSON) for each result, on stderr: the server's own code, wrapped where it is looked up
+# for each result, on stderr: the findings converted to diagnostics from scratch (not
+# from a kept template or JSON) and how often so far a document's kept incremental check
+# was built again from scratch: the server's own code, wrapped where it is looked up
 COUNTING_HOOK = '''
 import sys
+import archrules_lsp.engine.incremental as incremental
 import archrules_lsp.server.features.diagnostics as diagnostics
 
-made = [0]
+made, rebuilt = [0], [0]
 convert, complete = diagnostics.finding_diagnostic, diagnostics.Diagnostics._complete
+build = incremental.IncrementalCheck._build
 
 def counted(*args, **kwargs):
     made[0] += 1
@@ -238,34 +241,71 @@ def counted(*args, **kwargs):
 def completed(self, *args, **kwargs):
     before = made[0]
     result = complete(self, *args, **kwargs)
-    print(f"version {args[0].version}: converted {made[0] - before}", file=sys.stderr, flush=True)
+    print(f"version {args[0].version}: converted {made[0] - before}, rebuilt {rebuilt[0]}", file=sys.stderr,
+          flush=True)
     return result
 
+def building(self, *args, **kwargs):
+    rebuilt[0] += self._state is not None  # (a new one, as for new rules, is built once)
+    return build(self, *args, **kwargs)
+
 diagnostics.finding_diagnostic, diagnostics.Diagnostics._complete = counted, completed
+incremental.IncrementalCheck._build = building
 '''
 
 
-def test_a_finding_shown_unchanged_keeps_its_template_for_when_an_enter_moves_it(tmp_path_factory):
-    # typing inside a line leaves the findings below as they were (their JSON reused whole);
-    # the Enter after it moves them: their diagnostics come from the templates kept, not
-    # converted again (it converted one per distinct column, ~300 here, before the fix)
-    root = _workspace(tmp_path_factory.mktemp("templates"), {"debounceMs": 0})
+@pytest.fixture(scope="module")
+def counting(tmp_path_factory):
+    """Push, debounce 0, the server counting its conversions and rebuilds (COUNTING_HOOK)."""
+    root = _workspace(tmp_path_factory.mktemp("counting"), {"debounceMs": 0})
     hook = tmp_path_factory.mktemp("hook")
     (hook / "sitecustomize.py").write_text(COUNTING_HOOK, encoding="utf-8")
     server = _start(root, env={"PYTHONPATH": os.pathsep.join(filter(None, (str(hook), os.environ.get("PYTHONPATH"))))})
-    try:
-        session = Session(server, root)
-        session.open("".join(" " * (i % 300) + "print(1)\n" for i in range(3_000)))
-        for new in ("x", "x", "\n"):
-            session.change([(0, 0, new)])
-            session.diagnostics(session.edited, session.version)
-        said = f"version {session.version}: converted "
-        count = server.wait_for(lambda: [int(ln[len(said):]) for ln in server.stderr if ln.startswith(said)],
-                                "the conversion count of the Enter")
-        assert count == [1]  # the file-level finding on line 0, whose text changed
+    yield Session(server, root)
+    server.close()
+
+
+def _counts(session: Session) -> tuple[int, int]:
+    """(findings converted, kept checks built again so far) at the current version."""
+    session.diagnostics(session.edited, session.version)
+    said = f"version {session.version}: "
+    found = session.server.wait_for(lambda: [ln[len(said):] for ln in session.server.stderr if ln.startswith(said)],
+                                    f"the counts of version {session.version}")
+    converted, rebuilt = found[-1].split(", ")
+    return int(converted.split()[-1]), int(rebuilt.split()[-1])
+
+
+def test_a_finding_shown_unchanged_keeps_its_template_for_when_an_enter_moves_it(counting):
+    # typing inside a line leaves the findings below as they were (their JSON reused whole);
+    # the Enter after it moves them: their diagnostics come from the templates kept, not
+    # converted again (it converted one per distinct column, ~300 here, before the fix)
+    session = counting
+    session.open("".join(" " * (i % 300) + "print(1)\n" for i in range(3_000)))
+    for new in ("x", "x", "\n"):
+        session.change([(0, 0, new)])
+        converted, _ = _counts(session)
+    assert converted == 1  # the file-level finding on line 0, whose text changed
+    session.assert_as_fresh()
+    session.close()
+
+
+def test_a_client_sending_the_whole_text_on_each_change_is_checked_incrementally(counting):
+    # a didChange with the whole text (no range: clients that sync the full document) leaves
+    # the edits unknown: the texts are compared instead of the document checked from scratch
+    # (each such keystroke was a full check before the fix)
+    session, server = counting, counting.server
+    rng = random.Random(9)
+    session.open(_big_text(rng, 7_000, "\r\n"))
+    _, rebuilt = _counts(session)
+    for _ in range(6):
+        start, end, new = _random_edit(rng, session.text, "\r\n")
+        session.version += 1
+        session.text = session.text[:start] + new + session.text[end:]
+        server.notify("textDocument/didChange", {"textDocument": {"uri": session.edited, "version": session.version},
+                                                 "contentChanges": [{"text": session.text}]})
+        assert _counts(session)[1] == rebuilt
         session.assert_as_fresh()
-    finally:
-        server.close()
+    session.close()
 
 
 def _at(diagnostic: dict) -> dict:
@@ -386,8 +426,32 @@ def test_a_burst_of_edits_ends_with_what_a_fresh_open_gets(crlf, debounced, whic
     session = crlf if which == "debounce 0" else debounced
     rng = random.Random(5)
     session.open(_big_text(rng, 7_000, "\n"))
-    for burst in range(3):
+    for _ in range(3):
         for _ in range(15):
             session.change([_random_edit(rng, session.text, "\n")])
         session.assert_as_fresh()
     session.close()
+
+
+@pytest.mark.parametrize("nl", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_a_check_with_the_edits_unknown_equals_a_fresh_check(nl):
+    # in-process, the engine alone: IncrementalCheck.check of a text after another one (the
+    # server's path when the edits since are unknown) compares the texts; the result is a
+    # fresh check's, edit after edit, whether the difference is checked incrementally or not
+    from archrules_lsp.engine import Checker, CheckOptions, RuleSet, load_rule_text
+    from archrules_lsp.engine.incremental import IncrementalCheck
+
+    rules, _ = load_rule_text(RULES, "rules.yaml")
+    checker = Checker(RuleSet(tuple(rules)), CheckOptions(fixes=False))
+    rng = random.Random(len(nl) + 17)
+    text = _big_text(rng, 3_000, nl)
+    kept = IncrementalCheck(checker, "app/edited.py")
+    kept.check(text)
+    incremental = 0
+    for _ in range(40):
+        for _ in range(rng.randint(1, 3)):
+            start, end, new = _random_edit(rng, text, nl)
+            text = text[:start] + new + text[end:]
+        assert kept.check(text) == checker.check("app/edited.py", text)
+        incremental += kept.incremental
+    assert incremental > 20  # (most of the file deleted: a check from scratch)
