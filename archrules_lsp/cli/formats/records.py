@@ -25,18 +25,22 @@ class FindingEncoder:
     rule id, severity, message and suggestion: that part is encoded once and kept."""
 
     def __init__(self):
-        self._tails: dict[tuple, str] = {}
+        # (rule id, message, suggestion) -> (severity, the encoded part); the severity is
+        # compared, not hashed (an Enum's hash is a Python call)
+        self._tails: dict[tuple[str, str, str], tuple[object, str]] = {}
 
     def _tail(self, f) -> str:
-        key = (f.rule_id, f.severity, f.message, f.suggestion)
-        tail = self._tails.get(key)
-        if tail is None:
-            if len(self._tails) >= _TAILS_KEPT:
-                self._tails.clear()
-            suggestion = f.suggestion.rstrip()
-            tail = self._tails[key] = ('"rule": %s, "severity": "%s", "message": %s, "suggestion": %s'  # noqa: UP031
-                                       % (_string(f.rule_id), f.severity.value, _string(f.message),
-                                          _string(suggestion) if suggestion else "null"))
+        key = (f.rule_id, f.message, f.suggestion)
+        kept = self._tails.get(key)
+        if kept is not None and kept[0] is f.severity:
+            return kept[1]
+        if len(self._tails) >= _TAILS_KEPT:
+            self._tails.clear()
+        suggestion = f.suggestion.rstrip()
+        tail = ('"rule": %s, "severity": "%s", "message": %s, "suggestion": %s'  # noqa: UP031
+                % (_string(f.rule_id), f.severity.value, _string(f.message),
+                   _string(suggestion) if suggestion else "null"))
+        self._tails[key] = (f.severity, tail)
         return tail
 
     def __call__(self, rel_json: str, f, baselined: bool | None = None) -> str:
