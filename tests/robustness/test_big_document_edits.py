@@ -455,3 +455,37 @@ def test_a_check_with_the_edits_unknown_equals_a_fresh_check(nl):
         assert kept.check(text) == checker.check("app/edited.py", text)
         incremental += kept.incremental
     assert incremental > 20  # (most of the file deleted: a check from scratch)
+
+
+def test_findings_put_into_kept_blocks_land_where_a_full_check_sorts_them(monkeypatch):
+    # in-process: blocks of three, spliced by edits, then a check's file-level findings put in:
+    # exactly a stable sort of them before the kept ones (a full check's order, ties included),
+    # and the cap picks from the blocks what it picks from that list
+    from archrules_lsp.engine import finding_runs
+    from archrules_lsp.engine.finding_runs import FindingRuns, finding_order, most_severe, moved
+    from archrules_lsp.engine.model import Finding, Severity, Span
+
+    monkeypatch.setattr(finding_runs, "BLOCK_SIZE", 3)
+    rng = random.Random(1)
+
+    def finding(line: int) -> Finding:
+        column = rng.randint(0, 3)
+        return Finding(rng.choice("AB"), rng.choice(list(Severity)), f"m{column}", Span(line, column, line, column + 1))
+
+    for _ in range(1_500):
+        kept = [finding(rng.randint(0, 30)) for _ in range(rng.randint(0, 25))]
+        runs, plain = FindingRuns(kept), sorted(kept, key=finding_order)
+        for _ in range(rng.randint(0, 3)):
+            first = rng.randint(0, 35)
+            last = first + rng.randint(0, 5)
+            delta = rng.randint(first - last - 1, 5)
+            new = [finding(n) for n in range(first, last + delta + 1) if rng.random() < 0.4]
+            runs.splice(first, last, new, delta)
+            plain = sorted([f for f in plain if f.span.line < first] + new
+                           + [moved(f, delta) for f in plain if f.span.line > last], key=finding_order)
+        others = sorted((finding(rng.randint(0, 40)) for _ in range(rng.randint(0, 6))), key=finding_order)
+        expected = sorted(others + plain, key=finding_order)
+        view = runs.view().with_findings(others)
+        assert list(view) == expected
+        cap = rng.randint(1, 30)
+        assert list(most_severe(view, cap)) == list(most_severe(expected, cap))
