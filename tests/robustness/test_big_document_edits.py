@@ -489,3 +489,34 @@ def test_findings_put_into_kept_blocks_land_where_a_full_check_sorts_them(monkey
         assert list(view) == expected
         cap = rng.randint(1, 30)
         assert list(most_severe(view, cap)) == list(most_severe(expected, cap))
+
+
+@pytest.fixture(scope="module")
+def reloading(tmp_path_factory):
+    """Push, debounce 0: its rule file is edited in the editor."""
+    root = _workspace(tmp_path_factory.mktemp("reload"), {"debounceMs": 0})
+    server = _start(root)
+    yield Session(server, root), (root / ".architecture-rules/rules.yaml").as_uri()
+    server.close()
+
+
+def test_rules_edited_mid_typing_change_the_findings_an_edit_left_alone(reloading):
+    # a finding no edit touched is the same object from check to check and its JSON is reused
+    # whole: not across a rules reload (a new kept check, a new epoch), which changes its message
+    session, rules_uri = reloading
+    server = session.server
+    rng = random.Random(4)
+    session.open(_big_text(rng, 7_000, "\n"))
+    session.change([(0, 0, "x")])
+    session.assert_as_fresh()
+    server.notify("textDocument/didOpen", {"textDocument": {
+        "uri": rules_uri, "languageId": "yaml", "version": 1,
+        "text": RULES.replace("message: no boom", "message: no boom, ever")}})
+    server.wait_for(lambda: any(d["message"] == "no boom, ever" for p in server.published(session.edited)
+                                for d in p["diagnostics"]), "the findings under the edited rules")
+    session.change([(1, 1, "y")])
+    found = session.assert_as_fresh()
+    booms = [d for d in found if d.get("code") == "B-ERR"]
+    assert booms and all(d["message"] == "no boom, ever" for d in booms)
+    server.notify("textDocument/didClose", {"textDocument": {"uri": rules_uri}})
+    session.close()
