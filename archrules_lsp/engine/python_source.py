@@ -34,6 +34,24 @@ def parse_python(code: str) -> ast.Module:
             gc.enable()
 
 
+def may_hold_class_statement(code: str) -> bool:
+    """Can `code` hold a class statement at all: is some `class` the first thing on its line?
+
+    A class statement's `class` keyword starts a line, after blanks only (Python's: space, tab,
+    form feed; blanks also follow a line ending in `\\`). Where none does, no class statement
+    is there, and the fallback for a file that does not parse (a line starting with `class `)
+    finds none either: the first class is known without parsing. `class` followed by a letter,
+    digit or `_` is a longer name (or a character Python rejects, which the fallback skips too)."""
+    at = code.find("class")
+    while at >= 0:
+        line_start = code.rfind("\n", 0, at) + 1
+        after = code[at + 5:at + 6]
+        if not code[line_start:at].strip(" \t\f") and not (after.isalnum() or after == "_"):
+            return True
+        at = code.find("class", at + 5)
+    return False
+
+
 def is_python(path: str) -> bool:
     return path.endswith((".py", ".pyi", ".pyw"))
 
@@ -73,8 +91,8 @@ class PythonSource:
         From the parsed code, so a docstring line starting with "class" is not
         taken for one; a file that does not parse (mid-edit) falls back to the
         first line starting with `class `."""
-        if "class" not in self.src.normalized:
-            return -1
+        if not may_hold_class_statement(self.src.normalized):
+            return -1  # whether the file parses or not: not parsed for it
         cls = self.first_class()
         if cls is not None:
             return cls.lineno - 1

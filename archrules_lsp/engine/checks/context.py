@@ -108,7 +108,8 @@ class FileContext:
     def anchor_span(self, rule: Rule) -> Span:
         """Where `rule`'s 'something is missing' finding goes (see anchor_line)."""
         py = self.python
-        if py is not None and not py.parses and py.first_class_line >= 0:
+        # the first class line before `parses`: where no class can be, neither needs a parse
+        if py is not None and py.first_class_line >= 0 and not py.parses:
             self.skipped_unparsed("the class anchor (findings put on the first line starting with `class`)", rule)
         return self.line_span(self.anchor_line)
 
