@@ -104,7 +104,8 @@ async def test_ascii_files_closed_and_open_get_the_same_diagnostics(client):
         path = client.root / rel
         closed = await file_diagnostics(client, uri_of(path), lambda d: len(d) >= 2)
         doc = Doc(client, path, text)
-        live = await diagnostics(client, doc, lambda d: len(d) == len(closed))
+        count = len(closed)
+        live = await diagnostics(client, doc, lambda d, count=count: len(d) == count)
         assert [attrs.evolve(d, data=None) for d in live] == closed
         doc.close()
 
