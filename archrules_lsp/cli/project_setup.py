@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import argparse
 import os
-from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..engine.record import record
+from ..engine.record import field, record
 from ..project.config import ProjectConfig, read_project_config
 from ..project.discovery import DiscoveryWarning, discover_rules, find_root
 
@@ -148,8 +147,7 @@ def load_project(args: argparse.Namespace) -> Project:
 
     ruleset = load_rule_files([str(p) for p in present])
     if config.docs_url:  # rules without `url:` link to their `archrules docs` page (SARIF helpUri, json)
-        from dataclasses import replace
-
+        from ..engine.record import replace
         from ..project.config import with_docs_urls
 
         ruleset = replace(ruleset, rules=with_docs_urls(ruleset.rules, config.docs_url))

@@ -10,11 +10,10 @@ fragments (never file texts) until the end.
 from __future__ import annotations
 
 import collections
-from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from ..engine.model import UNUSED_SUPPRESSION, Severity
-from ..engine.record import record
+from ..engine.record import field, record
 from .file_report import FileReport, Renderer
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
+from .record import record
 
-@dataclass(frozen=True, slots=True)
+
+@record(slots=True)
 class CommentStyle:
     """How a file type writes a comment: a line opener, or an opener and a closer."""
 

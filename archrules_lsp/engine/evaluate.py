@@ -8,7 +8,6 @@ and anti-patterns apply, so the per-keystroke cost is the checks themselves.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from .checks.anti_patterns import anti_patterns
@@ -39,7 +38,7 @@ from .model import (
     excluded,
 )
 from .python_source import PythonSource
-from .record import record
+from .record import field, record, replace
 from .regex import RegexSet
 from .suppressions import ALL, Suppression, SuppressionIndex, find_suppressions
 from .text import SourceText
@@ -101,7 +100,7 @@ def _in_scope(path: str, scope: _Scope) -> bool:
     return glob.matches(path) and not excluded(path, exclude)
 
 
-@dataclass(slots=True, eq=False, repr=False)  # fewer generated methods: start-up time
+@record(frozen=False, slots=True, eq=False)  # identity: fewer methods
 class _Scoped:
     """An anti-pattern with the files it checks and its place in the Checker's RegexSet."""
 

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .comments import comment_style
 from .evaluate import Checker, CheckOptions
 from .model import Finding, RuleSet
+from .record import replace
 from .rule_tests import FALSE_NEGATIVE, FALSE_POSITIVE, PASSED
 from .text import split_lines
 

@@ -8,9 +8,9 @@ import re
 import tokenize
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
 
 from .model import Span
+from .record import record, replace
 from .text import SourceText, cached_property
 
 _TOP_CLASS = re.compile(r"^class\s+\w", re.MULTILINE)
@@ -142,7 +142,7 @@ class PythonSource:
 # ------------------------------------------------------------------ classes, as `in_class` sees them
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class ClassInfo:
     """A class statement as the class-scoped checks see it (no syntax tree kept: the
     incremental check holds these between edits)."""

@@ -4,13 +4,13 @@ an example tests the rule as written)."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .evaluate import Checker, CheckOptions
 from .fixes import apply_safe_fixes
 from .model import Example, Finding, Rule, RuleSet
+from .record import replace
 
 PASSED = "passed"
 FALSE_POSITIVE = "false positive"  # a valid example got a finding
@@ -30,7 +30,7 @@ class ExampleOutcome:
 
 def run_examples(ruleset: RuleSet) -> Iterator[ExampleOutcome]:
     """The outcome of every example of every rule, in rule-file order."""
-    rules = tuple(dataclasses.replace(r, enabled=True) for r in ruleset.rules)
+    rules = tuple(replace(r, enabled=True) for r in ruleset.rules)
     checker = Checker(RuleSet(rules=rules), CheckOptions(unused_suppressions=False, suppression_fixes=False))
     for rule in rules:
         for example in rule.examples:
@@ -43,7 +43,7 @@ def run_rule_examples(rule: Rule) -> tuple[ExampleOutcome, ...]:
     the outcomes per rule and run again only the rules that changed."""
     if not rule.examples:
         return ()
-    rule = dataclasses.replace(rule, enabled=True)
+    rule = replace(rule, enabled=True)
     checker = Checker(RuleSet(rules=(rule,)), CheckOptions(unused_suppressions=False, suppression_fixes=False))
     return tuple(run_example(checker, rule, example) for example in rule.examples)
 

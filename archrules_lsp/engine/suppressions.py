@@ -13,9 +13,9 @@ string, or a comment mentioning the syntax in its prose, is not one.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from .model import Span
+from .record import field, record
 from .text import SourceText
 
 # ids: anything but "]" and ","; a bare `archrules: ignore` ends at a word boundary
@@ -24,7 +24,7 @@ _COMMENT_OPENERS = ("#", "//", "/*", "<!--", "--", ";", "%", "*")
 ALL = "*"
 
 
-@dataclass(slots=True)
+@record(frozen=False, slots=True)
 class Suppression:
     """One `archrules: ignore` comment: the rules it names, where, and which it suppressed."""
 

@@ -21,11 +21,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from dataclasses import field, replace
 from pathlib import Path
 from typing import Any
 
-from ..engine.record import record
+from ..engine.record import field, record, replace
 from .conventions import DEFAULT_MAX_FILE_SIZE, SizeError, parse_size, severity_setting_names
 
 

@@ -15,11 +15,10 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..engine.record import record
+from ..engine.record import field, record
 from .conventions import RULE_DIR, RULE_FILE_NAMES, RULE_MARKERS, RULE_SUFFIXES, resolves_inside
 
 if TYPE_CHECKING:  # pragma: no cover

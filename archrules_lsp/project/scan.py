@@ -27,10 +27,10 @@ import os
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
+from ..engine.record import record
 from .conventions import DEFAULT_MAX_FILE_SIZE, Skip
 from .files import read_source
 
@@ -44,7 +44,7 @@ IN_PROCESS_BELOW = 50  # files; fewer than this are checked without a pool
 CHUNK_SIZE = 16
 
 
-@dataclass(frozen=True)
+@record
 class CheckerSpec:
     """What a worker needs to build a Checker: picklable (rule paths, not compiled rules)."""
 
@@ -59,7 +59,7 @@ class CheckerSpec:
         return Checker(ruleset, self.options if self.options is not None else CheckOptions(), self.imports)
 
 
-@dataclass(frozen=True)
+@record
 class FixOutcome:
     """In fix mode: what remains after the safe fixes, and how many were applied.
 

@@ -383,9 +383,8 @@ def _as_quoted(new: str, key_column: int, indent: int, newline: str, tail: str, 
 def _loads_back(written: str, text: str, path: str, o: ExampleOutcome) -> bool:
     """`written` loads without errors (warnings are the file's own), with the rules and
     examples of `text` but this `fixed:`."""
-    from dataclasses import replace
-
     from ...engine import load_rule_text
+    from ...engine.record import replace
 
     rules, problems = load_rule_text(written, path)
     if any(p.severity.value == "error" for p in problems):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..model import Fix, Note, RelatedLocation, Rule, Span
 from ..python_source import ClassInfo, PythonSource, is_python
+from ..record import record
 from ..regex import SCAN_BUDGET, LineRegex, within_budget
 from ..text import SourceText, cached_property
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # import contracts are loaded only when a rule has them (CLI 
     from ..imports.modules import Module
 
 
-@dataclass(slots=True)  # not frozen: its __init__ is a third of the cost (never changed once made)
+@record(frozen=False, slots=True)  # not frozen: its __init__ is a third of the cost (never changed once made)
 class RawFinding:
     """A check's finding before severity, suppressions and fixes are settled (evaluate.py)."""
 

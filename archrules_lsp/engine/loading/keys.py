@@ -15,11 +15,10 @@ Pure: no I/O.
 from __future__ import annotations
 
 import re
-from dataclasses import field
 from typing import Any
 
 from ..model import Severity
-from ..record import record
+from ..record import field, record
 
 SEVERITIES = tuple(s.value for s in Severity)
 EXTENSION_PREFIX = "x-"  # top-level keys the loader ignores (anchors live there)

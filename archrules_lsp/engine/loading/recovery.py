@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import replace
 
 import yaml
 from yaml.nodes import Node
 
 from ..model import RuleError, Span
+from ..record import replace
 from ..text import line_of_offset, line_starts, split_lines
 from .yaml_nodes import compose_documents
 

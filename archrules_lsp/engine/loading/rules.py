@@ -27,13 +27,12 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from dataclasses import dataclass, field
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..globs import Glob
 from ..model import AntiPattern, Example, Location, PatternEntry, Rule, RuleError, Severity, Span
-from ..record import record
+from ..record import field, record
 from ..regex import LineRegex
 from . import schema
 from .examples import build_examples
@@ -184,7 +183,7 @@ def _first_line(ctx: Context, node: Node) -> Span:
 # ---------------------------------------------------------------- rule
 
 
-@dataclass(eq=False, repr=False)  # fewer generated methods: start-up time
+@record(frozen=False, eq=False)  # identity: fewer methods
 class _RuleParts:
     """What a rule mapping's keys gave, before the rule is put together."""
 

@@ -8,14 +8,13 @@ input: a wrong type is a RuleError, never a TypeError.
 from __future__ import annotations
 
 import re
-from dataclasses import field
 from functools import lru_cache
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..globs import Glob, GlobError
 from ..model import RuleError, Severity, Span
-from ..record import record
+from ..record import field, record
 from ..regex import LineRegex, RegexError
 from .schema import value_kind
 from .yaml_nodes import MERGE, NULL, SCALAR_TAGS, Positions, display_tag, is_null, kind_of

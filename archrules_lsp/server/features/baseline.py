@@ -7,7 +7,6 @@ file is reloaded when it changes (rule_files.py watches and handles didSave)."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types as t
 from pygls.exceptions import JsonRpcInvalidParams
 
+from ...engine.record import replace
 from ...project.baseline import Baseline, BaselineError, Entry, finding_entries, write_baseline
 from ..convert import span_json
 
@@ -44,7 +44,7 @@ def baseline_view(baseline: Baseline | None, mode: str, rel: str | None, text: s
         return split.new, held
     from ...engine.model import Severity
 
-    return [dataclasses.replace(f, severity=Severity.HINT, message=f"(baselined) {f.message}")
+    return [replace(f, severity=Severity.HINT, message=f"(baselined) {f.message}")
             if (f.rule_id, f.span) in held else f for f in findings], held
 
 

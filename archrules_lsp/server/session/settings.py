@@ -197,8 +197,9 @@ def merge_project_config(settings: Settings, project: ProjectConfig) -> ProjectC
     the editor's severityOverrides turns the rule off (it joins `ignore`). Returns
     (ProjectConfig for FileSelector, select, ignore, severity_overrides, max_file_size).
     """
-    from dataclasses import replace
     from types import MappingProxyType
+
+    from ...engine.record import replace
 
     overrides = dict(project.severity_overrides)
     off: list[str] = []
