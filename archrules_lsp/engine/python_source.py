@@ -5,9 +5,9 @@ from __future__ import annotations
 import ast
 import gc
 import re
-import tokenize
 import warnings
 from collections.abc import Iterator
+from token import COMMENT, DEDENT, INDENT, NAME, NEWLINE, NL, OP
 
 from .model import Span
 from .record import record, replace
@@ -214,7 +214,7 @@ def _body(lines: list[str], offset: int, cls: ast.ClassDef) -> str:
 
 
 _OPENING, _CLOSING = frozenset("([{"), frozenset(")]}")
-_SKIPPED = frozenset({tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT})
+_SKIPPED = frozenset({COMMENT, NL, NEWLINE, INDENT, DEDENT})
 
 
 def _header(lines: list[str], line: int, column: int, last: int) -> tuple[str, Span] | None:
@@ -222,6 +222,8 @@ def _header(lines: list[str], line: int, column: int, last: int) -> tuple[str, S
     it does not tokenize. Lines are joined by one space (none after an opening bracket or
     before a closing one): `class Job(SQLModel,\n    table=True):` reads `class Job(SQLModel, table=True):`.
     Only the lines up to `last` (the body's first line) are read: the header ends on it or before."""
+    import tokenize  # here: only a file with a class needs it (~0.7 ms of every CLI start)
+
     def readline() -> Iterator[str]:
         yield lines[line][column:] + "\n"
         for i in range(line + 1, last + 1):
@@ -242,12 +244,12 @@ def _header(lines: list[str], line: int, column: int, last: int) -> tuple[str, S
             else:
                 joined = prev.string in _OPENING or tok.string in _CLOSING
                 parts.append(("" if joined else " ") + tok.string)
-            if name is None and prev is not None and tok.type == tokenize.NAME:
+            if name is None and prev is not None and tok.type == NAME:
                 row, col = tok.start
                 at = col + (column if row == 1 else 0)
                 name = Span(line + row - 1, at, line + row - 1, at + len(tok.string))
             depth += (tok.string in _OPENING) - (tok.string in _CLOSING)
-            if tok.type == tokenize.OP and tok.string == ":" and depth == 0:
+            if tok.type == OP and tok.string == ":" and depth == 0:
                 return "".join(parts), name or Span(line, column, line, column + 5)
             prev = tok
     except (tokenize.TokenError, SyntaxError, StopIteration):
