@@ -25,7 +25,11 @@ def counts_toward_exit(rule_id: str, severity: str, fail_on: str) -> bool:
     """Findings at or above --fail-on count; hints and unused suppressions never do."""
     if rule_id == UNUSED_SUPPRESSION or severity == Severity.HINT:
         return False
-    return Severity(severity).rank >= Severity(fail_on).rank
+    return _RANK_OF[severity] >= _RANK_OF[fail_on]
+
+
+# severity name -> rank (a tally entry per rule and file: an Enum built for each costs more)
+_RANK_OF = {s.value: s.rank for s in Severity}
 
 
 @record

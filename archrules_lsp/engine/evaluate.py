@@ -373,6 +373,8 @@ def _guard_python_fixes(py: PythonSource, raw: list[RawFinding]) -> list[RawFind
     parse of the file with all such fixes applied (see python_breaking_fixes). A class
     insertion that breaks it is not offered at all; an anti-pattern `fix` is still
     offered as a quick fix, but not applied by --fix and fixAll."""
+    if all(r.fix is None for r in raw):  # most files: nothing to guard
+        return raw
     order = sorted(range(len(raw)), key=lambda i: (raw[i].span.line, raw[i].span.column, raw[i].rule.id))
     candidates: list[tuple[int, Fix]] = []
     for i in order:
