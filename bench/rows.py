@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Every row of issue 9's table measured in one run, each beside its anchor from the same run.
 
-    .venv/bin/python bench/rows.py                       # every row (~see bench/README.md for the time)
+    .venv/bin/python bench/rows.py                       # every row: ~9 min on a quiet 2-core host
     .venv/bin/python bench/rows.py --quick               # fewer runs and edits: a smoke check
     .venv/bin/python bench/rows.py --parts cli,server    # some rows only
 
@@ -335,12 +335,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--quick", action="store_true", help="a smoke check: fewer runs and edits, the PNG in WORK")
     ap.add_argument("--png", type=Path, help="the keystroke plot (default bench/keystroke-vs-size.png; "
                     "with --quick, beside the results)")
-    ap.add_argument("--keystroke-edits", type=int, default=200,
+    ap.add_argument("--keystroke-edits", type=int, default=800,
                     help="edits per cell on 5,000 lines (lsp_scaling.py --edits: 5000 x this / lines on bigger files, "
                          "10 at least)")
     ap.add_argument("--scan-runs-small", type=int, default=7)
     ap.add_argument("--scan-runs-large", type=int, default=5)
-    ap.add_argument("--workspace-runs", type=int, default=5)
+    ap.add_argument("--workspace-runs", type=int, default=7)
     ap.add_argument("--cli-runs", type=int, default=31)
     ap.add_argument("--server-runs", type=int, default=21)
     ap.add_argument("--report", type=Path, help="print the table of a saved rows-*.json again (rows rebuilt) and stop")
