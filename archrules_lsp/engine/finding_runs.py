@@ -144,6 +144,11 @@ class FindingsView(Sequence[Finding]):
         for block, delta in zip(self._blocks, self._deltas, strict=True):
             if not quota.wants_any(block.counts):
                 continue
+            if quota.takes_all(block.counts, len(block)):  # most blocks: every finding, no test each
+                out.extend(block if not delta else [moved(f, delta) for f in block])
+                if not quota.left:
+                    return out
+                continue
             for f in block:
                 if quota.take(f.severity):
                     out.append(moved(f, delta) if delta else f)
@@ -224,6 +229,17 @@ class _Quota:
     def wants_any(self, counts: list[int]) -> bool:
         """Does a block holding `counts` findings of each severity (by rank) hold one to keep?"""
         return any(counts[s.rank] for s in self.whole) or bool(self.room and counts[self.cut.rank])
+
+    def takes_all(self, counts: list[int], size: int) -> bool:
+        """Are all the findings of a block holding `counts` (by rank) kept? If so, they are taken
+        (never more than `left`: the kept severities' counts add up to the cap)."""
+        cut = 0 if self.cut in self.whole else counts[self.cut.rank]
+        if cut > self.room or any(
+                counts[s.rank] for s in _MOST_SEVERE_FIRST if s not in self.whole and s is not self.cut):
+            return False
+        self.room -= cut
+        self.left -= size
+        return True
 
     def take(self, severity: Severity) -> bool:
         if severity is self.cut and severity not in self.whole:
