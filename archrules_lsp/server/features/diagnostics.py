@@ -388,12 +388,22 @@ class Diagnostics:
                 self._push(uri, doc.version, [], result.wire)
         except asyncio.CancelledError:
             pass
-        except Exception:  # noqa: BLE001 - one bad document must not stop the others
+        except Exception as e:  # noqa: BLE001 - one bad document must not stop the others
             log.exception("checking %s failed", uri)
+            self._say_check_failed(uri, text, e)
         finally:
             record = self.records.get(uri)
             if record is not None and record.task is asyncio.current_task():
                 record.task = None
+
+    def _say_check_failed(self, uri: str, text: str, error: Exception) -> None:
+        """A failed check (a defect of ours) replaces the document's diagnostics with a notice,
+        rather than leaving the last ones standing as if they were current."""
+        doc = self.session.documents.get(uri)
+        if doc is not None and doc.text is text:
+            self._push(uri, doc.version, [notice_diagnostic(
+                f"archrules: checking this file failed ({type(error).__name__}; the server log has the "
+                "details); its findings are not shown until a change checks")])
 
     def _push(self, uri: str, version: int | None, diagnostics: list[dict],
               wire: list[str] | None = None) -> None:
