@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import operator
 import re
 import threading
 from collections import Counter
@@ -70,6 +71,9 @@ class DocResult:
     # left alone is the same object in the next check (engine/finding_runs.py): its JSON is
     # reused whole, and its template kept for when a later edit moves it
     shown: dict[int, tuple[Finding, str, tuple]] = field(default_factory=dict)
+    # the findings converted into `wire` (the shown ones, in order) and their JSON texts
+    published: Sequence[Finding] = ()
+    published_json: list[str] = field(default_factory=list)
     baselined: frozenset[tuple[str, Span]] = frozenset()  # (rule id, span) of findings the baseline holds
     _diagnostics: list[dict] | None = None
 
@@ -291,8 +295,16 @@ class Diagnostics:
         editing = record is not None and record.incremental is not None
         new = result.cache if editing else {}
         shown = result.shown if editing else {}
+        if (editing and previous is not None and same_epoch and len(previous.published) == len(findings)
+                and all(map(operator.is_, previous.published, findings))):
+            # the very findings shown last time (typing below them in a big file): as they were
+            result.cache, result.shown = previous.cache, previous.shown
+            result.published, result.published_json = previous.published, previous.published_json
+            result.wire.extend(previous.published_json)
+            return
         convert = _Converter(doc, folder, self.session.client)
         wire = result.wire
+        start = len(wire)
         for f in findings:
             hit = old_shown.get(id(f))
             if hit is None or hit[0] is not f:
@@ -304,6 +316,8 @@ class Diagnostics:
                     new[hit[2]] = template
             shown[id(f)] = hit
             wire.append(hit[1])
+        if editing:
+            result.published, result.published_json = findings, wire[start:]
 
     # ------------------------------------------------------------ document events
 
