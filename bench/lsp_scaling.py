@@ -227,8 +227,11 @@ def keystroke_cell(server: Server, ws: Path, env: dict, rules: Path, text: str, 
     diagnostics = first["params"]["diagnostics"]
     # information / hint entries are the server's notices (e.g. a rule skipped on a huge file), not findings
     notices = [d for d in diagnostics if d.get("severity", 1) >= 3]
+    # archrules' notice that it published the first maxDiagnosticsPerFile findings only: not a skipped rule
+    capped = sum(1 for d in notices if d.get("code") == "too-many-findings")
     return {"open_to_first_publish_ms": round((t_first - t_open) * 1000, 1),
-            "findings": len(diagnostics) - len(notices), "notices": len(notices), "edits": len(latencies),
+            "findings": len(diagnostics) - len(notices), "notices": len(notices), "capped": capped,
+            "edits": len(latencies),
             "median_ms": round(statistics.median(latencies), 2), "p10_ms": round(pct(latencies, 0.1), 2),
             "p90_ms": round(pct(latencies, 0.9), 2), "max_ms": round(max(latencies), 2),
             "first_edit_ms": round(latencies[0], 2)}  # an incremental checker may build its state here
