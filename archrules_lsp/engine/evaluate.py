@@ -121,7 +121,7 @@ class Checker:
         self.rules: tuple[Rule, ...] = tuple(r for r in ruleset.rules if r.enabled and options.is_active(r.id))
         self._severity = {r.id: options.severity_of(r) for r in self.rules}
         self._known_ids = {r.id for r in ruleset.rules}
-        self._active_ids = {r.id for r in self.rules}
+        self._active = {r.id: r for r in self.rules}  # the active rules by id
         self._entries: list[tuple[Rule, PatternEntry]] = [(r, p) for r in self.rules for p in r.patterns]
         scoped: list[_Scoped] = []
         for r in self.rules:
@@ -347,7 +347,7 @@ class Checker:
                                        f"unused suppression: no finding to ignore {where}", s.span))
                 continue
             for rule_id, span in zip(s.ids, s.id_spans, strict=True):
-                if rule_id in s.used or (rule_id in self._known_ids and rule_id not in self._active_ids):
+                if rule_id in s.used or (rule_id in self._known_ids and rule_id not in self._active):
                     continue
                 msg = (f"unused suppression: {rule_id} reports nothing {where}" if rule_id in self._known_ids
                        else f"unknown rule id `{rule_id}` in suppression")

@@ -405,8 +405,7 @@ class IncrementalCheck:
                 ctx.affordable(s.rule, s.anti.regex)
         if not suppressions:  # the findings as kept (tracked anti-patterns are within budget: see _apply)
             return checker._result(ctx, raw, suppressions, False, state.findings.view())
-        rules = {r.id: r for r in checker.rules}
-        raw.extend(RawFinding(rules[f.rule_id], f.span, f.message) for f in state.findings.view())
+        raw.extend(RawFinding(checker._active[f.rule_id], f.span, f.message) for f in state.findings.view())
         return checker._result(ctx, raw, suppressions, False)
 
 
