@@ -25,9 +25,10 @@ BLOCK_SIZE = 256  # findings per block: an edit remakes about this many, and mov
 _MOST_SEVERE_FIRST = sorted(Severity, key=lambda s: -s.rank)
 
 
-def finding_order(f: Finding) -> tuple[int, int, str, str]:
-    """The order of a check's findings: by position, then rule id, then message."""
-    return (f.span.line, f.span.column, f.rule_id, f.message)
+def finding_order(f: Finding, delta: int = 0) -> tuple[int, int, str, str]:
+    """The order of a check's findings: by position, then rule id, then message (of the
+    finding read `delta` lines further down)."""
+    return (f.span.line + delta, f.span.column, f.rule_id, f.message)
 
 
 def moved(f: Finding, delta: int) -> Finding:
@@ -47,9 +48,6 @@ class FindingRuns:
         self._blocks: list[_Block] = _chunks(ordered)
         self._deltas: list[int] = [0] * len(self._blocks)
         self._count = len(ordered)
-
-    def __len__(self) -> int:
-        return self._count
 
     def view(self) -> FindingsView:
         """The findings as they are now (later edits do not change it)."""
@@ -169,7 +167,7 @@ class FindingsView(Sequence[Finding]):
         for f in others:
             key = finding_order(f)
             # the first block whose last finding does not come before f (the last block: f comes last)
-            k = min(bisect_left(range(n), key, key=lambda b: _order_in(blocks, deltas, b, -1)), n - 1)
+            k = min(bisect_left(range(n), key, key=lambda b: finding_order(blocks[b][-1], deltas[b])), n - 1)
             inserts.setdefault(k, []).append(f)
         for k, found in inserts.items():
             d = deltas[k]
@@ -177,16 +175,11 @@ class FindingsView(Sequence[Finding]):
             # before the kept findings of the same order, as a full check has them (the file-level
             # ones first); the last first, so that those of the same order keep theirs
             for f in reversed(found):  # stored as its block's findings are: `d` lines up
-                at = bisect_left(block, finding_order(f), key=lambda g: (g.span.line + d, *finding_order(g)[1:]))
+                at = bisect_left(block, finding_order(f), key=lambda g: finding_order(g, d))
                 block.insert(at, moved(f, -d) if d else f)
                 block.counts[f.severity.rank] += 1
             blocks[k] = block
         return FindingsView(blocks, deltas)
-
-
-def _order_in(blocks: list[_Block], deltas: list[int], k: int, i: int) -> tuple[int, int, str, str]:
-    f = blocks[k][i]
-    return (f.span.line + deltas[k], f.span.column, f.rule_id, f.message)
 
 
 class _Block(list[Finding]):
